@@ -1,0 +1,67 @@
+package dataset
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/entente/entente"
+)
+
+func TestDefault(t *testing.T) {
+	ds, err := Default()
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	members := entente.MembersOn(ds.Memberships, entente.MustParseDate("2025-01-01"))
+	if got := len(members); got != 32 {
+		t.Errorf("members in 2025: got %d, want 32", got)
+	}
+	if got := len(entente.MembersOn(ds.Memberships, entente.MustParseDate("1990-01-01"))); got != 16 {
+		t.Errorf("members in 1990: got %d, want 16", got)
+	}
+	if got := len(entente.MembersOn(ds.Memberships, entente.MustParseDate("1999-03-12"))); got != 19 {
+		t.Errorf("members on 1999-03-12: got %d, want 19", got)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	good := "[source s1]\ntitle: A source\nurl: https://example.org/\n\n[country NZL]\nname: New Zealand\nregion: Asia-Pacific\neuropean: no\nsources: s1\n"
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"BadDate", good + "[alliance X]\nname: X\ntreaty: T\nsigned: 1949-13-01\neligible-regions: Europe\nsources: s1\n",
+			[]string{`a.txt:13: signed: "1949-13-01" is not a date`}},
+		{"UnknownSource", strings.Replace(good, "sources: s1", "sources: s2", 1),
+			[]string{`a.txt:9: [country NZL]: sources: unknown source "s2"`}},
+		{"UnknownField", good + "[source s3]\ntitle: x\nurl: y\ncolour: red\n",
+			[]string{`a.txt:13: colour: unknown field for [source ...]`}},
+		{"UnknownKind", good + "[planet Mars]\nname: Mars\n", []string{`a.txt:10: unknown kind "planet"`}},
+		{"BadBoolean", strings.Replace(good, "european: no", "european: maybe", 1), []string{`a.txt:8: european: "maybe" is not yes or no`}},
+		{"MissingName", strings.Replace(good, "name: New Zealand\n", "", 1), []string{`a.txt:5: [country NZL]: name: is required`}},
+		{"BadCode", strings.Replace(good, "[country NZL]", "[country nz]", 1), []string{`a.txt:5: [country nz]: "nz" is not an ISO 3166-1 alpha-3 code`}},
+		{"Orphan", "title: x\n", []string{`a.txt:1: a field must follow a [kind key] header`}},
+		{"Duplicate", good + "[country NZL]\nname: NZ\nregion: Asia-Pacific\nsources: s1\n", []string{`[country NZL]: defined more than once`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ds, err := Parse(fstest.MapFS{"a.txt": {Data: []byte(tt.text)}})
+			if err == nil {
+				t.Fatalf("got no error and %d countries, want %q", len(ds.Countries), tt.want)
+			}
+			if ds != nil {
+				t.Errorf("got a dataset with an error; want nothing loaded")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q\ndoes not contain %q", err, w)
+				}
+			}
+		})
+	}
+	if _, err := Parse(fstest.MapFS{"a.txt": {Data: []byte(good)}}); err != nil {
+		t.Fatalf("good input: %v", err)
+	}
+}

@@ -1,0 +1,310 @@
+// Package entente models a political-military alliance and its partnerships:
+// who belongs, who partners, what each partnership programme aims at, where
+// members and partners deployed together, who was invited to which meeting,
+// and the treaty rules that govern it all.
+//
+// The package holds domain types, the rules (each returning a Verdict whose
+// reasons cite the article or record that decided it), error codes and the
+// Store interface. It does no I/O.
+package entente
+
+import (
+	"regexp"
+	"time"
+)
+
+// Provenance is what every fact carries: the sources it came from, a free
+// note, and what about it a source could not confirm.
+type Provenance struct {
+	Sources     []string `json:"sources"`
+	Note        string   `json:"note,omitempty"`
+	Unconfirmed string   `json:"unconfirmed,omitempty"`
+}
+
+// Source is a document a fact comes from.
+type Source struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	URL       string `json:"url,omitempty"`
+	Document  string `json:"document,omitempty"`
+	Publisher string `json:"publisher,omitempty"`
+	Accessed  Date   `json:"accessed,omitzero"`
+}
+
+// Country is a state, keyed by its ISO 3166-1 alpha-3 code.
+type Country struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Region   string `json:"region"`
+	European bool   `json:"european"`
+	Provenance
+}
+
+var iso3 = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// ValidCountryCode reports whether s has the form of an ISO 3166-1 alpha-3
+// code (three capital letters).
+func ValidCountryCode(s string) bool { return iso3.MatchString(s) }
+
+// Alliance is a treaty-based alliance with its membership rule.
+type Alliance struct {
+	Code         string    `json:"code"`
+	Name         string    `json:"name"`
+	Treaty       string    `json:"treaty"`
+	Signed       Date      `json:"signed"`
+	InForce      Date      `json:"in_force"`
+	Headquarters string    `json:"headquarters,omitempty"`
+	Depositary   string    `json:"depositary,omitempty"` // ISO3 of the government holding the instruments
+	Rule         Rule      `json:"rule"`
+	Articles     []Article `json:"articles,omitempty"`
+	Provenance
+}
+
+// Rule is an alliance's membership rule.
+type Rule struct {
+	// EligibleRegions lists the regions whose states may be invited.
+	EligibleRegions []string `json:"eligible_regions"`
+	// EuropeanOnly admits only states marked European, whatever their region.
+	EuropeanOnly bool `json:"european_only"`
+	// Unanimity: an invitation needs the consent of every current member.
+	Unanimity bool `json:"unanimity"`
+	// WithdrawalAfterYears is how long the treaty must have been in force
+	// before a party may give notice; WithdrawalNoticeMonths how long after
+	// notice the withdrawal takes effect.
+	WithdrawalAfterYears   int `json:"withdrawal_after_years,omitempty"`
+	WithdrawalNoticeMonths int `json:"withdrawal_notice_months,omitempty"`
+	// Article numbers the rule comes from, cited in verdicts.
+	AccessionArticle  string `json:"accession_article,omitempty"`
+	WithdrawalArticle string `json:"withdrawal_article,omitempty"`
+}
+
+// Article is one article of a treaty, summarised in our words.
+type Article struct {
+	Alliance string `json:"-"`
+	Number   string `json:"number"`
+	Title    string `json:"title"`
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail,omitempty"`
+	Provenance
+}
+
+// MembershipStatus is a step of the accession lifecycle.
+type MembershipStatus string
+
+const (
+	StatusApplied   MembershipStatus = "applied"
+	StatusInvited   MembershipStatus = "invited"
+	StatusSigned    MembershipStatus = "protocol-signed"
+	StatusRatified  MembershipStatus = "ratified"
+	StatusMember    MembershipStatus = "member"
+	StatusNotice    MembershipStatus = "notice-given"
+	StatusWithdrawn MembershipStatus = "withdrawn"
+)
+
+// Membership is a country's relation to an alliance through its lifecycle:
+// applied, invited (with every member's consent), accession protocol signed,
+// ratified by each member, instrument deposited (acceded); and, under Art. 13,
+// notice of withdrawal and withdrawal. Each step has its date.
+type Membership struct {
+	Alliance      string   `json:"alliance"`
+	Country       string   `json:"country"`
+	Founding      bool     `json:"founding,omitempty"`
+	Applied       Date     `json:"applied,omitzero"`
+	Invited       Date     `json:"invited,omitzero"`
+	Signed        Date     `json:"signed,omitzero"`
+	Acceded       Date     `json:"acceded,omitzero"`
+	Notice        Date     `json:"notice,omitzero"`
+	Withdrawn     Date     `json:"withdrawn,omitzero"`
+	Consents      []Assent `json:"consents,omitempty"`
+	Ratifications []Assent `json:"ratifications,omitempty"`
+	Provenance
+}
+
+// Assent is one member's consent to an invitation or ratification of an
+// accession protocol.
+type Assent struct {
+	Country string `json:"country"`
+	Date    Date   `json:"date"`
+}
+
+// StatusOn returns the membership's lifecycle step on day d, or "" if the
+// country had not yet applied.
+func (m *Membership) StatusOn(d Date) MembershipStatus {
+	switch {
+	case m.Withdrawn.OnOrBefore(d):
+		return StatusWithdrawn
+	case m.Notice.OnOrBefore(d):
+		return StatusNotice
+	case m.Acceded.OnOrBefore(d):
+		return StatusMember
+	case m.Signed.OnOrBefore(d) && len(m.Ratifications) > 0 && m.Ratifications[len(m.Ratifications)-1].Date.OnOrBefore(d):
+		return StatusSigned
+	case m.Signed.OnOrBefore(d):
+		return StatusSigned
+	case m.Invited.OnOrBefore(d):
+		return StatusInvited
+	case m.Applied.OnOrBefore(d):
+		return StatusApplied
+	}
+	return ""
+}
+
+// MemberOn reports whether the country was a member on day d (a member under
+// notice is still a member until its withdrawal takes effect).
+func (m *Membership) MemberOn(d Date) bool {
+	return m.Acceded.OnOrBefore(d) && !m.Withdrawn.OnOrBefore(d)
+}
+
+// Framework is a partnership framework of an alliance (Partnership for
+// Peace, Mediterranean Dialogue, ...).
+type Framework struct {
+	Alliance string `json:"alliance"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Period
+	Provenance
+}
+
+// Partnership is a partner country's place in one of an alliance's
+// frameworks over a period.
+type Partnership struct {
+	Alliance  string `json:"alliance"`
+	Country   string `json:"country"`
+	Framework string `json:"framework"`
+	Period
+	Provenance
+}
+
+// Group is a named set of partners, such as the Indo-Pacific partners (IP4).
+type Group struct {
+	Alliance string   `json:"alliance"`
+	Code     string   `json:"code"`
+	Name     string   `json:"name"`
+	Members  []string `json:"members"`
+	Since    Date     `json:"since,omitzero"`
+	Provenance
+}
+
+// ProgrammeStatus is a programme's state.
+type ProgrammeStatus string
+
+const (
+	ProgrammeDraft       ProgrammeStatus = "draft"
+	ProgrammeAgreed      ProgrammeStatus = "agreed"
+	ProgrammeActive      ProgrammeStatus = "active"
+	ProgrammeUnderReview ProgrammeStatus = "under-review"
+	ProgrammeSuperseded  ProgrammeStatus = "superseded"
+)
+
+// ValidProgrammeStatus reports whether s is a known programme status.
+func ValidProgrammeStatus(s ProgrammeStatus) bool {
+	switch s {
+	case ProgrammeDraft, ProgrammeAgreed, ProgrammeActive, ProgrammeUnderReview, ProgrammeSuperseded:
+		return true
+	}
+	return false
+}
+
+// Programme is a partner's bilateral programme with an alliance (IPCP, IPAP,
+// ITPP, ...).
+type Programme struct {
+	ID         string          `json:"id"`
+	Alliance   string          `json:"alliance"`
+	Partner    string          `json:"partner"`
+	Type       string          `json:"type"`
+	Title      string          `json:"title"`
+	Agreed     Date            `json:"agreed"`
+	Period     Period          `json:"period"`
+	Status     ProgrammeStatus `json:"status"`
+	Supersedes string          `json:"supersedes,omitempty"`
+	Areas      []string        `json:"areas,omitempty"`
+	Provenance
+}
+
+// Area is a cooperation area (cyber defence, maritime security, ...).
+type Area struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Provenance
+}
+
+// Operation is an alliance operation or mission.
+type Operation struct {
+	Code     string `json:"code"`
+	Alliance string `json:"alliance"`
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	Theatre  string `json:"theatre"`
+	Period
+	Mandate string `json:"mandate,omitempty"`
+	Provenance
+}
+
+// Contribution is what a country contributed alongside an alliance, in an
+// operation when the source names one, or in a theatre when it does not.
+type Contribution struct {
+	ID        string `json:"id"`
+	Country   string `json:"country"`
+	Operation string `json:"operation,omitempty"`
+	Theatre   string `json:"theatre"`
+	Period
+	What string `json:"what"`
+	Provenance
+}
+
+// Meeting is a summit or ministerial meeting of an alliance.
+type Meeting struct {
+	ID       string `json:"id"`
+	Alliance string `json:"alliance"`
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	City     string `json:"city"`
+	Country  string `json:"country,omitempty"`
+	Period
+	Provenance
+}
+
+// Attendance is whether an invitee attended: yes, no or unknown.
+type Attendance string
+
+const (
+	AttendedYes     Attendance = "yes"
+	AttendedNo      Attendance = "no"
+	AttendedUnknown Attendance = "unknown"
+)
+
+// Invitation is a country's invitation to a meeting.
+type Invitation struct {
+	Meeting  string     `json:"meeting"`
+	Country  string     `json:"country"`
+	Level    string     `json:"level"`
+	Attended Attendance `json:"attended"`
+	Attendee string     `json:"attendee,omitempty"`
+	Provenance
+}
+
+// DefenceEvent is a collective-defence event: an Article 4 consultation
+// request or the Article 5 invocation.
+type DefenceEvent struct {
+	ID         string   `json:"id"`
+	Alliance   string   `json:"alliance"`
+	Article    string   `json:"article"`
+	Date       Date     `json:"date"`
+	Requesters []string `json:"requesters"`
+	Summary    string   `json:"summary"`
+	Outcome    string   `json:"outcome,omitempty"`
+	Provenance
+}
+
+// AuditEvent records one change: who, when, what, and the record before and
+// after as JSON.
+type AuditEvent struct {
+	ID     int64     `json:"id"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	Entity string    `json:"entity"`
+	Key    string    `json:"key"`
+	Before string    `json:"before,omitempty"`
+	After  string    `json:"after,omitempty"`
+}

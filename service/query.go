@@ -1,0 +1,201 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/entente/entente"
+)
+
+// Member is one member of an alliance on a day.
+type Member struct {
+	Code     string                   `json:"code"`
+	Name     string                   `json:"name"`
+	Region   string                   `json:"region"`
+	Joined   entente.Date             `json:"joined"`
+	Founding bool                     `json:"founding"`
+	Status   entente.MembershipStatus `json:"status"`
+	Leaves   entente.Date             `json:"leaves,omitzero"`
+	entente.Provenance
+}
+
+// AllianceView is an alliance as it stood on a day.
+type AllianceView struct {
+	*entente.Alliance
+	AsOf    entente.Date `json:"as_of"`
+	Members int          `json:"member_count"`
+}
+
+// Alliance returns the alliance with its member count on day asOf.
+func (s *Service) Alliance(ctx context.Context, code string, asOf entente.Date) (*AllianceView, error) {
+	asOf = s.day(asOf)
+	a, err := s.Store.FindAlliance(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.Store.FindMemberships(ctx, entente.Filter{Alliance: code})
+	if err != nil {
+		return nil, err
+	}
+	return &AllianceView{Alliance: a, AsOf: asOf, Members: len(entente.MembersOn(ms, asOf))}, nil
+}
+
+// Members lists the alliance's members on day asOf, in order of accession.
+func (s *Service) Members(ctx context.Context, alliance string, asOf entente.Date) ([]Member, error) {
+	asOf = s.day(asOf)
+	if _, err := s.Store.FindAlliance(ctx, alliance); err != nil {
+		return nil, err
+	}
+	ms, err := s.Store.FindMemberships(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, err
+	}
+	countries, err := s.countryIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []Member{}
+	for _, m := range ms {
+		if !m.MemberOn(asOf) {
+			continue
+		}
+		c := countries[m.Country]
+		mem := Member{Code: m.Country, Name: c.Name, Region: c.Region, Joined: m.Acceded, Founding: m.Founding,
+			Status: m.StatusOn(asOf), Provenance: m.Provenance}
+		if mem.Status == entente.StatusNotice {
+			mem.Leaves = m.Withdrawn
+		}
+		out = append(out, mem)
+	}
+	slices.SortStableFunc(out, func(a, b Member) int {
+		if c := a.Joined.Compare(b.Joined); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out, nil
+}
+
+func (s *Service) countryIndex(ctx context.Context) (map[string]entente.Country, error) {
+	cs, err := s.Store.FindCountries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	idx := make(map[string]entente.Country, len(cs))
+	for _, c := range cs {
+		idx[c.Code] = c
+	}
+	return idx, nil
+}
+
+// Partner is a partner of an alliance on a day, with its frameworks.
+type Partner struct {
+	Code       string             `json:"code"`
+	Name       string             `json:"name"`
+	Region     string             `json:"region"`
+	Frameworks []PartnerFramework `json:"frameworks"`
+	Groups     []string           `json:"groups"`
+	Programme  string             `json:"programme,omitempty"`
+}
+
+// PartnerFramework is one framework a partner belongs to.
+type PartnerFramework struct {
+	Code  string       `json:"code"`
+	Name  string       `json:"name"`
+	Since entente.Date `json:"since,omitzero"`
+	entente.Provenance
+}
+
+// Partners lists the alliance's partners on day asOf, by name.
+func (s *Service) Partners(ctx context.Context, alliance string, asOf entente.Date) ([]Partner, error) {
+	asOf = s.day(asOf)
+	if _, err := s.Store.FindAlliance(ctx, alliance); err != nil {
+		return nil, err
+	}
+	ps, err := s.Store.FindPartnerships(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, err
+	}
+	fws, err := s.Store.FindFrameworks(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, err
+	}
+	fwName := map[string]string{}
+	for _, f := range fws {
+		fwName[f.Code] = f.Name
+	}
+	groups, err := s.Store.FindGroups(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, err
+	}
+	progs, err := s.Store.FindProgrammes(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, err
+	}
+	countries, err := s.countryIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]*Partner{}
+	var out []*Partner
+	for _, p := range ps {
+		if !p.Period.Contains(asOf) {
+			continue
+		}
+		pt := byCode[p.Country]
+		if pt == nil {
+			c := countries[p.Country]
+			pt = &Partner{Code: c.Code, Name: c.Name, Region: c.Region, Groups: []string{}}
+			byCode[p.Country] = pt
+			out = append(out, pt)
+		}
+		pt.Frameworks = append(pt.Frameworks, PartnerFramework{Code: p.Framework, Name: fwName[p.Framework], Since: p.From, Provenance: p.Provenance})
+	}
+	for _, g := range groups {
+		if !g.Since.IsZero() && !g.Since.OnOrBefore(asOf) {
+			continue
+		}
+		for _, c := range g.Members {
+			if pt := byCode[c]; pt != nil {
+				pt.Groups = append(pt.Groups, g.Code)
+			}
+		}
+	}
+	for _, pt := range out {
+		var mine []entente.Programme
+		for _, p := range progs {
+			if p.Partner == pt.Code {
+				mine = append(mine, p)
+			}
+		}
+		if p := entente.ActiveProgrammeOn(mine, asOf); p != nil {
+			pt.Programme = p.ID
+		}
+	}
+	slices.SortFunc(out, func(a, b *Partner) int { return strings.Compare(a.Name, b.Name) })
+	res := make([]Partner, len(out))
+	for i, p := range out {
+		res[i] = *p
+	}
+	return res, nil
+}
+
+// CheckAccession answers whether country may be invited to join alliance on
+// day asOf.
+func (s *Service) CheckAccession(ctx context.Context, alliance, code string, asOf entente.Date) (entente.Verdict, error) {
+	asOf = s.day(asOf)
+	a, err := s.Store.FindAlliance(ctx, alliance)
+	if err != nil {
+		return entente.Verdict{}, err
+	}
+	c, err := country(ctx, s.Store, code)
+	if err != nil {
+		return entente.Verdict{}, err
+	}
+	ms, err := s.Store.FindMemberships(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return entente.Verdict{}, err
+	}
+	return entente.CheckAccession(a, c, ms, asOf), nil
+}

@@ -1,0 +1,98 @@
+// Package service holds entente's use cases. Every write goes through it: it
+// reads the records a rule needs, runs the rule, and writes the change with
+// its audit event in one transaction. Queries answer "as of" a day, from the
+// dated records as they stood then.
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/dataset"
+)
+
+// Service runs entente's use cases against a store.
+type Service struct {
+	Store entente.Store
+	// Now is the clock; tests set it. It decides "today" for as-of queries
+	// and workflow steps without a date.
+	Now func() time.Time
+}
+
+// New returns a Service over st with the real clock.
+func New(st entente.Store) *Service {
+	return &Service{Store: st, Now: time.Now}
+}
+
+// Today is the current day by the service's clock.
+func (s *Service) Today() entente.Date { return entente.Day(s.Now().UTC()) }
+
+// day returns d, or today when d is zero.
+func (s *Service) day(d entente.Date) entente.Date {
+	if d.IsZero() {
+		return s.Today()
+	}
+	return d
+}
+
+// LoadDefault loads the embedded default dataset if the store is empty. It
+// reports whether it loaded anything.
+func (s *Service) LoadDefault(ctx context.Context, actor string) (bool, error) {
+	empty, err := s.Store.Empty(ctx)
+	if err != nil || !empty {
+		return false, err
+	}
+	ds, err := dataset.Default()
+	if err != nil {
+		return false, fmt.Errorf("embedded default dataset: %w", err)
+	}
+	err = s.Import(ctx, actor, ds, "load the embedded default dataset")
+	if entente.ErrorCode(err) == entente.ECONFLICT {
+		// Another process loaded it first.
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Import validates ds and writes it into an empty store in one transaction.
+func (s *Service) Import(ctx context.Context, actor string, ds *entente.Dataset, what string) error {
+	if probs := ds.Validate(); len(probs) > 0 {
+		e := entente.Errorf(entente.EINVALID, "%d problem(s) in the dataset; first: %s", len(probs), probs[0])
+		return e
+	}
+	ds.Sort()
+	ev := &entente.AuditEvent{At: s.Now().UTC(), Actor: actor, Action: "import", Entity: "dataset", Key: what}
+	return s.Store.Import(ctx, ds, ev)
+}
+
+// Export reads the whole store.
+func (s *Service) Export(ctx context.Context) (*entente.Dataset, error) {
+	return s.Store.Export(ctx)
+}
+
+// audit builds an audit event for a change from before to after.
+func (s *Service) audit(actor, action, entity, key string, before, after any) *entente.AuditEvent {
+	enc := func(v any) string {
+		if v == nil {
+			return ""
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return ""
+		}
+		return string(b)
+	}
+	return &entente.AuditEvent{At: s.Now().UTC(), Actor: actor, Action: action, Entity: entity, Key: key,
+		Before: enc(before), After: enc(after)}
+}
+
+// country finds a country, refusing a malformed code with EINVALID.
+func country(ctx context.Context, r entente.Reader, code string) (*entente.Country, error) {
+	if !entente.ValidCountryCode(code) {
+		return nil, entente.Errorf(entente.EINVALID, "%q is not a country code: want ISO 3166-1 alpha-3, three capital letters such as NZL", code)
+	}
+	return r.FindCountry(ctx, code)
+}

@@ -1,0 +1,90 @@
+package entente
+
+import "context"
+
+// Filter narrows a Find. Each Find method documents which fields it reads;
+// empty fields do not filter.
+type Filter struct {
+	Alliance  string // alliance code
+	Country   string // ISO3: the member, partner, contributor, invitee or requester
+	ID        string // the record's own id or code
+	Framework string // partnership framework code
+	Operation string // operation code
+	Meeting   string // meeting id
+	Limit     int    // audit events only: at most this many, newest first (0: all)
+}
+
+// Reader is the read side of a store. Single-record finds return an ENOTFOUND
+// *Error when nothing matches; list finds return an empty slice. Lists come
+// in the dataset's canonical order (see Dataset.Sort).
+type Reader interface {
+	// FindCountry returns one country by ISO3 code.
+	FindCountry(ctx context.Context, code string) (*Country, error)
+	// FindCountries returns all countries.
+	FindCountries(ctx context.Context) ([]Country, error)
+	// FindAlliance returns one alliance with its articles.
+	FindAlliance(ctx context.Context, code string) (*Alliance, error)
+	// FindAlliances returns all alliances with their articles.
+	FindAlliances(ctx context.Context) ([]Alliance, error)
+	// FindMemberships reads Alliance and Country.
+	FindMemberships(ctx context.Context, f Filter) ([]Membership, error)
+	// FindFrameworks reads Alliance.
+	FindFrameworks(ctx context.Context, f Filter) ([]Framework, error)
+	// FindPartnerships reads Alliance, Country and Framework.
+	FindPartnerships(ctx context.Context, f Filter) ([]Partnership, error)
+	// FindGroups reads Alliance, ID (group code) and Country (groups having
+	// that member).
+	FindGroups(ctx context.Context, f Filter) ([]Group, error)
+	// FindAreas returns all cooperation areas.
+	FindAreas(ctx context.Context) ([]Area, error)
+	// FindProgrammes reads Alliance, Country (the partner) and ID.
+	FindProgrammes(ctx context.Context, f Filter) ([]Programme, error)
+	// FindOperations reads Alliance and ID (operation code).
+	FindOperations(ctx context.Context, f Filter) ([]Operation, error)
+	// FindContributions reads Country, Operation and ID.
+	FindContributions(ctx context.Context, f Filter) ([]Contribution, error)
+	// FindMeetings reads Alliance and ID.
+	FindMeetings(ctx context.Context, f Filter) ([]Meeting, error)
+	// FindInvitations reads Meeting and Country.
+	FindInvitations(ctx context.Context, f Filter) ([]Invitation, error)
+	// FindDefenceEvents reads Alliance, Country (a requester) and ID.
+	FindDefenceEvents(ctx context.Context, f Filter) ([]DefenceEvent, error)
+	// FindSources returns the sources with the given ids (all when ids is
+	// empty), skipping unknown ids.
+	FindSources(ctx context.Context, ids []string) ([]Source, error)
+	// FindAuditEvents reads Limit; newest first.
+	FindAuditEvents(ctx context.Context, f Filter) ([]AuditEvent, error)
+}
+
+// Tx is a store transaction: reads see its own writes. Put methods insert or
+// replace the record with the same key.
+type Tx interface {
+	Reader
+	PutMembership(ctx context.Context, m *Membership) error
+	PutPartnership(ctx context.Context, p *Partnership) error
+	PutProgramme(ctx context.Context, p *Programme) error
+	PutContribution(ctx context.Context, c *Contribution) error
+	PutInvitation(ctx context.Context, in *Invitation) error
+	// AddAuditEvent appends e; the store sets its ID, and At if zero.
+	AddAuditEvent(ctx context.Context, e *AuditEvent) error
+}
+
+// Store is where entente keeps its records: SQLite or PostgreSQL.
+// Driver errors come back as *Error: EUNAVAILABLE when the database is
+// locked or unreachable, ECONFLICT on a violated constraint.
+type Store interface {
+	Reader
+	// Update runs fn in one transaction and commits it if fn returns nil.
+	// A change and its audit event therefore commit together or not at all.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// Empty reports whether the store holds no records.
+	Empty(ctx context.Context) (bool, error)
+	// Import writes a whole dataset into an empty store in one transaction,
+	// with one audit event; it returns ECONFLICT if the store is not empty.
+	Import(ctx context.Context, ds *Dataset, audit *AuditEvent) error
+	// Export reads the whole store as a dataset in canonical order.
+	Export(ctx context.Context) (*Dataset, error)
+	// Ping checks the database answers.
+	Ping(ctx context.Context) error
+	Close() error
+}
