@@ -307,6 +307,8 @@ func (p Period) String() string {
 		return ""
 	case p.To.IsZero():
 		return p.From.String() + "–"
+	case p.To == p.From:
+		return p.From.String()
 	}
 	return p.From.String() + "–" + p.To.String()
 }

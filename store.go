@@ -57,9 +57,12 @@ type Reader interface {
 }
 
 // Tx is a store transaction: reads see its own writes. Put methods insert or
-// replace the record with the same key.
+// replace the record with the same key. On PostgreSQL a failed statement
+// aborts the whole transaction, so fn should return a Put's error rather than
+// carry on.
 type Tx interface {
 	Reader
+	PutSource(ctx context.Context, s *Source) error
 	PutMembership(ctx context.Context, m *Membership) error
 	PutPartnership(ctx context.Context, p *Partnership) error
 	PutProgramme(ctx context.Context, p *Programme) error

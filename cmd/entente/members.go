@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+func init() {
+	commands = append(commands, &command{
+		name:    "members",
+		summary: "list an alliance's members on a day",
+		usage:   "ALLIANCE [--as-of DATE] [--json]",
+		help: `
+Examples:
+  entente members NATO
+  entente members NATO --as-of 1990-01-01     # the 16 members of that day
+  entente members NATO --json`,
+		run: runMembers,
+	}, &command{
+		name:    "partners",
+		summary: "list an alliance's partners and their frameworks on a day",
+		usage:   "ALLIANCE [--as-of DATE] [--json]",
+		help: `
+Examples:
+  entente partners NATO
+  entente partners NATO --as-of 2010-01-01 --json`,
+		run: runPartners,
+	})
+}
+
+func oneArg(args []string, what string) (string, error) {
+	if len(args) != 1 {
+		return "", usagef("want one %s, got %d arguments", what, len(args))
+	}
+	return strings.ToUpper(args[0]), nil
+}
+
+func runMembers(ctx context.Context, e *env, args []string) error {
+	alliance, err := oneArg(args, "alliance code (e.g. NATO)")
+	if err != nil {
+		return err
+	}
+	asOf, err := e.asOf()
+	if err != nil {
+		return err
+	}
+	if err := e.open(ctx, true); err != nil {
+		return err
+	}
+	ms, err := e.svc.Members(ctx, alliance, asOf)
+	if err != nil {
+		return err
+	}
+	if e.opts.json {
+		return writeJSON(e.stdout, ms)
+	}
+	var rows [][]string
+	for _, m := range ms {
+		status := ""
+		if !m.Leaves.IsZero() {
+			status = "leaves " + m.Leaves.String()
+		}
+		rows = append(rows, []string{m.Code, m.Name, m.Region, m.Joined.String(), status})
+	}
+	if err := table(e.stdout, []string{"CODE", "NAME", "REGION", "JOINED", ""}, rows); err != nil {
+		return err
+	}
+	day := asOf
+	if day.IsZero() {
+		day = e.svc.Today()
+	}
+	fmt.Fprintf(e.stdout, "\n%d members of %s on %s\n", len(ms), alliance, day)
+	return nil
+}
+
+// asOfSuffix explains which day the answer is for when --as-of was given.
+func asOfSuffix(e *env) string {
+	if e.opts.asOf == "" {
+		return ""
+	}
+	return " (as of " + e.opts.asOf + ")"
+}
+
+func runPartners(ctx context.Context, e *env, args []string) error {
+	alliance, err := oneArg(args, "alliance code (e.g. NATO)")
+	if err != nil {
+		return err
+	}
+	asOf, err := e.asOf()
+	if err != nil {
+		return err
+	}
+	if err := e.open(ctx, true); err != nil {
+		return err
+	}
+	ps, err := e.svc.Partners(ctx, alliance, asOf)
+	if err != nil {
+		return err
+	}
+	if e.opts.json {
+		return writeJSON(e.stdout, ps)
+	}
+	var rows [][]string
+	for _, p := range ps {
+		var fws []string
+		for _, f := range p.Frameworks {
+			s := f.Code
+			if !f.Since.IsZero() {
+				s += " (" + f.Since.String() + ")"
+			}
+			fws = append(fws, s)
+		}
+		rows = append(rows, []string{p.Code, p.Name, strings.Join(fws, ", "), strings.Join(p.Groups, ", "), p.Programme})
+	}
+	if err := table(e.stdout, []string{"CODE", "NAME", "FRAMEWORKS", "GROUPS", "PROGRAMME"}, rows); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\n%d partners of %s%s\n", len(ps), alliance, asOfSuffix(e))
+	return nil
+}

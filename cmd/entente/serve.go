@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+
+	"github.com/entente/entente/web"
+)
+
+func init() {
+	commands = append(commands, &command{
+		name:    "serve",
+		summary: "serve the web UI and the JSON API",
+		usage:   "[--addr :8080] [--db entente.db]",
+		help: `
+With no flags, serve creates ./entente.db, loads the embedded NATO dataset
+into it and serves on :8080. SIGINT or SIGTERM shut it down gracefully.
+
+Examples:
+  entente serve
+  entente serve --addr 127.0.0.1:9000 --db /var/lib/entente/entente.db
+  ENTENTE_DB=postgres://entente@localhost/entente entente serve
+  entente serve --dev              # read templates from ./web on every request`,
+		flags: func(fs *flag.FlagSet, o *options) {
+			fs.StringVar(&o.addr, "addr", ":8080", "address to listen on")
+			fs.BoolVar(&o.dev, "dev", false, "read templates and static files from ./web on each request")
+		},
+		run: runServe,
+	})
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	if len(args) != 0 {
+		return usagef("serve takes no arguments")
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	if err := e.open(ctx, true); err != nil {
+		return err
+	}
+	srv, err := web.New(e.svc, web.Config{Dev: e.opts.dev, DevDir: "web", Logger: log})
+	if err != nil {
+		return err
+	}
+	return srv.ListenAndServe(ctx, e.opts.addr, func(a net.Addr) {
+		log.Info("listening", "addr", a.String(), "db", redact(e.opts.db), "pid", os.Getpid())
+	})
+}
+
+// redact hides a password in a database URL before it is logged.
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			return u.Redacted()
+		}
+	}
+	return dsn
+}

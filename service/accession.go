@@ -1,0 +1,153 @@
+package service
+
+import (
+	"context"
+
+	"github.com/entente/entente"
+)
+
+// Step is an accession workflow step.
+type Step string
+
+const (
+	StepApply    Step = "apply"
+	StepConsent  Step = "consent"
+	StepInvite   Step = "invite"
+	StepSign     Step = "sign"
+	StepRatify   Step = "ratify"
+	StepDeposit  Step = "deposit"
+	StepWithdraw Step = "withdraw"
+)
+
+// Steps lists the workflow steps in order.
+var Steps = []Step{StepApply, StepConsent, StepInvite, StepSign, StepRatify, StepDeposit, StepWithdraw}
+
+// StepRequest is one accession workflow step: country's accession to
+// alliance, on Date (today if zero). By names the member consenting or
+// ratifying, for those steps.
+type StepRequest struct {
+	Actor    string
+	Alliance string
+	Country  string
+	By       string
+	Date     entente.Date
+}
+
+// WorkflowSource is the source cited by records made through entente's own
+// workflows: the store's audit log, which holds who did what and when.
+var WorkflowSource = entente.Source{ID: "entente-audit-log", Title: "Recorded through entente's workflow; see the audit log for who, when and what",
+	Document: "this store's audit log"}
+
+// Accession runs one workflow step. The rule decides in the same transaction
+// that writes the change and its audit event; a refused step writes nothing.
+func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*entente.Membership, error) {
+	d := s.day(req.Date)
+	var out entente.Membership
+	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		a, err := tx.FindAlliance(ctx, req.Alliance)
+		if err != nil {
+			return err
+		}
+		c, err := country(ctx, tx, req.Country)
+		if err != nil {
+			return err
+		}
+		if step == StepConsent || step == StepRatify {
+			if req.By == "" {
+				return entente.Errorf(entente.EINVALID, "%s needs the member giving it (--by ISO3)", step)
+			}
+			if _, err := country(ctx, tx, req.By); err != nil {
+				return err
+			}
+		}
+		ms, err := tx.FindMemberships(ctx, entente.Filter{Alliance: a.Code})
+		if err != nil {
+			return err
+		}
+		var cur *entente.Membership
+		for i := range ms {
+			if ms[i].Country == c.Code {
+				cur = &ms[i]
+			}
+		}
+		if step != StepApply && cur == nil {
+			return entente.Errorf(entente.EREFUSED, "accession: %s refused: %s has not applied to join %s; apply first", step, c.Code, a.Code)
+		}
+		var before any
+		if cur != nil {
+			before = *cur
+		}
+		switch step {
+		case StepApply:
+			out, err = entente.Apply(a, c, ms, d)
+		case StepConsent:
+			out, err = entente.Consent(a, *cur, ms, req.By, d)
+		case StepInvite:
+			out, err = entente.Invite(a, *cur, ms, d)
+		case StepSign:
+			out, err = entente.Sign(a, *cur, d)
+		case StepRatify:
+			out, err = entente.Ratify(a, *cur, ms, req.By, d)
+		case StepDeposit:
+			out, err = entente.Deposit(a, *cur, ms, d)
+		case StepWithdraw:
+			out, err = entente.Withdraw(a, *cur, d)
+		default:
+			return entente.Errorf(entente.EINVALID, "unknown accession step %q", step)
+		}
+		if err != nil {
+			return err
+		}
+		if len(out.Sources) == 0 {
+			// A step recorded here is its own evidence: cite the audit log,
+			// so the record keeps a source like every other fact.
+			if err := tx.PutSource(ctx, &WorkflowSource); err != nil {
+				return err
+			}
+			out.Sources = []string{WorkflowSource.ID}
+		}
+		if err := tx.PutMembership(ctx, &out); err != nil {
+			return err
+		}
+		if step == StepDeposit {
+			if err := s.endPartnerships(ctx, tx, req.Actor, &out); err != nil {
+				return err
+			}
+		}
+		key := a.Code + "/" + c.Code
+		if req.By != "" {
+			key += " by " + req.By
+		}
+		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "accession."+string(step), "membership", key, before, out))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// endPartnerships closes a new member's partnerships with its alliance on
+// the day it accedes: a member is not its own alliance's partner (Finland's
+// and Sweden's partnerships ended the same way).
+func (s *Service) endPartnerships(ctx context.Context, tx entente.Tx, actor string, m *entente.Membership) error {
+	ps, err := tx.FindPartnerships(ctx, entente.Filter{Alliance: m.Alliance, Country: m.Country})
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if entente.CheckPartnership(&p, m) == nil {
+			continue
+		}
+		before := p
+		p.To = m.Acceded
+		p.Sources = append(p.Sources, WorkflowSource.ID)
+		if err := tx.PutPartnership(ctx, &p); err != nil {
+			return err
+		}
+		key := p.Alliance + "/" + p.Country + "/" + p.Framework
+		if err := tx.AddAuditEvent(ctx, s.audit(actor, "partnership.end", "partnership", key, before, p)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,205 @@
+package service
+
+import (
+	"context"
+	"slices"
+
+	"github.com/entente/entente"
+)
+
+// CountryView is everything entente knows about one country on a day:
+// memberships, partnerships, groups, programmes, contributions, invitations
+// and collective-defence events, each with its sources, and the sources
+// themselves.
+type CountryView struct {
+	*entente.Country
+	AsOf          entente.Date           `json:"as_of"`
+	Memberships   []CountryMembership    `json:"memberships"`
+	Partnerships  []CountryPartnership   `json:"partnerships"`
+	Groups        []string               `json:"groups"`
+	GroupDetails  []entente.Group        `json:"group_details"`
+	Programmes    []CountryProgramme     `json:"programmes"`
+	Contributions []CountryContribution  `json:"contributions"`
+	Invitations   []CountryInvitation    `json:"invitations"`
+	DefenceEvents []entente.DefenceEvent `json:"defence_events"`
+	Sources       []entente.Source       `json:"source_list"`
+}
+
+// CountryMembership is the country's membership of an alliance on the day.
+type CountryMembership struct {
+	entente.Membership
+	Status entente.MembershipStatus `json:"status"`
+}
+
+// CountryPartnership is a partnership with its framework's name.
+type CountryPartnership struct {
+	entente.Partnership
+	FrameworkName string `json:"framework_name"`
+}
+
+// CountryProgramme is a programme with its status on the day.
+type CountryProgramme struct {
+	entente.Programme
+	Status entente.ProgrammeStatus `json:"status"`
+	// SupersededBy is the programme agreed after this one, by the day.
+	SupersededBy string `json:"superseded_by,omitempty"`
+}
+
+// CountryContribution is a contribution with its operation's name.
+type CountryContribution struct {
+	entente.Contribution
+	OperationName string `json:"operation_name,omitempty"`
+}
+
+// CountryInvitation is an invitation with its meeting's name and year.
+type CountryInvitation struct {
+	entente.Invitation
+	MeetingName string       `json:"meeting_name"`
+	Year        int          `json:"year"`
+	Date        entente.Date `json:"date"`
+	City        string       `json:"city"`
+}
+
+// Country returns everything about one country on day asOf.
+func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (*CountryView, error) {
+	asOf = s.day(asOf)
+	c, err := country(ctx, s.Store, code)
+	if err != nil {
+		return nil, err
+	}
+	v := &CountryView{Country: c, AsOf: asOf, Memberships: []CountryMembership{}, Partnerships: []CountryPartnership{},
+		Groups: []string{}, GroupDetails: []entente.Group{}, Programmes: []CountryProgramme{}, Contributions: []CountryContribution{},
+		Invitations: []CountryInvitation{}, DefenceEvents: []entente.DefenceEvent{}}
+	f := entente.Filter{Country: code}
+	cited := append([]string{}, c.Sources...)
+
+	ms, err := s.Store.FindMemberships(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if st := m.StatusOn(asOf); st != "" {
+			v.Memberships = append(v.Memberships, CountryMembership{Membership: m, Status: st})
+			cited = append(cited, m.Sources...)
+		}
+	}
+
+	ps, err := s.Store.FindPartnerships(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	fwNames := map[string]string{}
+	for _, p := range ps {
+		if !p.Period.Contains(asOf) {
+			continue
+		}
+		if _, ok := fwNames[p.Alliance+" "+p.Framework]; !ok {
+			fws, err := s.Store.FindFrameworks(ctx, entente.Filter{Alliance: p.Alliance})
+			if err != nil {
+				return nil, err
+			}
+			for _, fw := range fws {
+				fwNames[fw.Alliance+" "+fw.Code] = fw.Name
+			}
+		}
+		v.Partnerships = append(v.Partnerships, CountryPartnership{Partnership: p, FrameworkName: fwNames[p.Alliance+" "+p.Framework]})
+		cited = append(cited, p.Sources...)
+	}
+
+	gs, err := s.Store.FindGroups(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		if g.Since.IsZero() || g.Since.OnOrBefore(asOf) {
+			v.Groups = append(v.Groups, g.Code)
+			v.GroupDetails = append(v.GroupDetails, g)
+			cited = append(cited, g.Sources...)
+		}
+	}
+
+	progs, err := s.Store.FindProgrammes(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range progs {
+		if !p.Agreed.OnOrBefore(asOf) {
+			continue
+		}
+		cp := CountryProgramme{Programme: p, Status: entente.ProgrammeStatusOn(&p, progs, asOf)}
+		for _, q := range progs {
+			if q.Supersedes == p.ID && q.Agreed.OnOrBefore(asOf) {
+				cp.SupersededBy = q.ID
+			}
+		}
+		v.Programmes = append(v.Programmes, cp)
+		cited = append(cited, p.Sources...)
+	}
+	slices.SortStableFunc(v.Programmes, func(a, b CountryProgramme) int { return a.Agreed.Compare(b.Agreed) })
+
+	cs, err := s.Store.FindContributions(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	ops := map[string]string{}
+	if len(cs) > 0 {
+		all, err := s.Store.FindOperations(ctx, entente.Filter{})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range all {
+			ops[o.Code] = o.Name
+		}
+	}
+	for _, ct := range cs {
+		if !ct.From.OnOrBefore(asOf) {
+			continue
+		}
+		v.Contributions = append(v.Contributions, CountryContribution{Contribution: ct, OperationName: ops[ct.Operation]})
+		cited = append(cited, ct.Sources...)
+	}
+	slices.SortStableFunc(v.Contributions, func(a, b CountryContribution) int { return a.From.Compare(b.From) })
+
+	ins, err := s.Store.FindInvitations(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(ins) > 0 {
+		meetings, err := s.Store.FindMeetings(ctx, entente.Filter{})
+		if err != nil {
+			return nil, err
+		}
+		byID := map[string]entente.Meeting{}
+		for _, m := range meetings {
+			byID[m.ID] = m
+		}
+		for _, in := range ins {
+			m := byID[in.Meeting]
+			if !m.From.OnOrBefore(asOf) {
+				continue
+			}
+			v.Invitations = append(v.Invitations, CountryInvitation{Invitation: in, MeetingName: m.Name, Year: m.From.Year, Date: m.From, City: m.City})
+			cited = append(cited, in.Sources...)
+		}
+		slices.SortStableFunc(v.Invitations, func(a, b CountryInvitation) int { return a.Date.Compare(b.Date) })
+	}
+
+	evs, err := s.Store.FindDefenceEvents(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		if e.Date.OnOrBefore(asOf) {
+			v.DefenceEvents = append(v.DefenceEvents, e)
+			cited = append(cited, e.Sources...)
+		}
+	}
+	slices.SortStableFunc(v.DefenceEvents, func(a, b entente.DefenceEvent) int { return a.Date.Compare(b.Date) })
+
+	slices.Sort(cited)
+	v.Sources, err = s.Store.FindSources(ctx, slices.Compact(cited)) // a country always cites one
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}

@@ -1,0 +1,118 @@
+package postgres_test
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, to create and drop test schemas
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/store/postgres"
+	"github.com/entente/entente/store/storetest"
+)
+
+// testURL returns the PostgreSQL URL to test against, or skips t.
+func testURL(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("ENTENTE_TEST_POSTGRES")
+	if u == "" {
+		t.Skip("set ENTENTE_TEST_POSTGRES=postgres://... to run the PostgreSQL store tests")
+	}
+	return u
+}
+
+// newSchema creates a schema of its own for t, dropped when t ends, and
+// returns base with search_path set to it, so tests neither see each other's
+// data nor leave any behind.
+func newSchema(t *testing.T, base string) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("sql.Open(%s): %v", base, err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	b := make([]byte, 8)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("CREATE SCHEMA: %v", err)
+	}
+	t.Cleanup(func() {
+		// t.Context is done by now.
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Errorf("DROP SCHEMA %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("url.Parse(%s): %v", base, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// open opens the store at u, closed when t ends (before the schema is
+// dropped, as cleanups run last first).
+func open(t *testing.T, u string) entente.Store {
+	t.Helper()
+	s, err := postgres.Open(t.Context(), u)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestStore(t *testing.T) {
+	base := testURL(t)
+	storetest.Run(t, func(t *testing.T) entente.Store { return open(t, newSchema(t, base)) })
+}
+
+// TestReopen checks that migrations are recorded: opening the same schema
+// again neither fails nor loses data.
+func TestReopen(t *testing.T) {
+	u := newSchema(t, testURL(t))
+	if err := open(t, u).Import(t.Context(), storetest.Fixture(), nil); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	if empty, err := open(t, u).Empty(t.Context()); err != nil || empty {
+		t.Fatalf("Empty() after reopening = %v, %v; want false, nil", empty, err)
+	}
+}
+
+// TestUnreachable checks that a server nobody answers for gives EUNAVAILABLE
+// quickly, with a message naming the host and port tried.
+func TestUnreachable(t *testing.T) {
+	start := time.Now()
+	s, err := postgres.Open(t.Context(), "postgres://127.0.0.1:1/x")
+	if s != nil {
+		s.Close()
+	}
+	if got := entente.ErrorCode(err); got != entente.EUNAVAILABLE {
+		t.Fatalf("Open(unreachable): code %q (%v), want %q", got, err, entente.EUNAVAILABLE)
+	}
+	if msg := entente.ErrorMessage(err); !strings.Contains(msg, "127.0.0.1:1") {
+		t.Errorf("Open(unreachable): message %q, want it to name 127.0.0.1:1", msg)
+	}
+	if d := time.Since(start); d > postgres.DefaultConnectTimeout+time.Second {
+		t.Errorf("Open(unreachable) took %v, want at most the connect timeout", d)
+	}
+}
+
+func TestInvalidURL(t *testing.T) {
+	_, err := postgres.Open(t.Context(), "postgres://user:secret@host:notaport/db")
+	if got := entente.ErrorCode(err); got != entente.EINVALID {
+		t.Fatalf("Open(bad URL): code %q (%v), want %q", got, err, entente.EINVALID)
+	}
+	if msg := entente.ErrorMessage(err); strings.Contains(msg, "secret") {
+		t.Errorf("Open(bad URL): message %q shows the password", msg)
+	}
+}

@@ -1,0 +1,162 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/store/sqlite"
+	"github.com/entente/entente/store/sqlstore"
+	"github.com/entente/entente/store/storetest"
+)
+
+// openFile opens a store in a new file under t's temporary directory, so
+// that every connection of the pool sees the same database (each connection
+// to ":memory:" would get its own).
+func openFile(t *testing.T, opts ...sqlite.Option) (*sqlstore.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "entente.db")
+	s, err := sqlite.Open(t.Context(), path, opts...)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", path, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) entente.Store {
+		s, _ := openFile(t)
+		return s
+	})
+}
+
+func TestMemory(t *testing.T) {
+	s, err := sqlite.Open(t.Context(), ":memory:")
+	if err != nil {
+		t.Fatalf("Open(:memory:): %v", err)
+	}
+	defer s.Close()
+	if err := s.Import(t.Context(), storetest.Fixture(), nil); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	// With more than one connection, a second one would see an empty
+	// database.
+	empty, err := s.Empty(t.Context())
+	if err != nil || empty {
+		t.Fatalf("Empty() after Import = %v, %v; want false, nil", empty, err)
+	}
+}
+
+// TestReopen checks that migrations are recorded: opening an existing
+// database again neither fails nor loses data.
+func TestReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "entente.db")
+	s, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if err := s.Import(t.Context(), storetest.Fixture(), nil); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	s.Close()
+	s, err = sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open again: %v", err)
+	}
+	defer s.Close()
+	if empty, err := s.Empty(t.Context()); err != nil || empty {
+		t.Fatalf("Empty() after reopening = %v, %v; want false, nil", empty, err)
+	}
+}
+
+// TestLocked holds the write lock from a second handle on the same file, as
+// another process would, and checks that writers get EUNAVAILABLE with a
+// message saying why (after the busy timeout, never a panic) while readers
+// carry on, as WAL allows.
+func TestLocked(t *testing.T) {
+	ctx := t.Context()
+	s, path := openFile(t, sqlite.BusyTimeout(100*time.Millisecond))
+	if err := s.Import(ctx, storetest.Fixture(), nil); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+
+	other, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatalf("sql.Open: %v", err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatalf("Conn: %v", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatalf("BEGIN IMMEDIATE: %v", err)
+	}
+	defer conn.ExecContext(context.Background(), "ROLLBACK")
+
+	start := time.Now()
+	called := false
+	err = s.Update(ctx, func(tx entente.Tx) error {
+		called = true
+		return nil
+	})
+	if got := entente.ErrorCode(err); got != entente.EUNAVAILABLE {
+		t.Fatalf("Update while locked: code %q (%v), want %q", got, err, entente.EUNAVAILABLE)
+	}
+	if msg := entente.ErrorMessage(err); !strings.Contains(msg, "locked by another process") {
+		t.Errorf("Update while locked: message %q, want it to say the database is locked by another process", msg)
+	}
+	if called {
+		t.Errorf("Update while locked ran fn, want it refused before")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Update while locked took %v, want about the busy timeout", d)
+	}
+
+	// Readers are not blocked by the writer.
+	if _, err := s.Export(ctx); err != nil {
+		t.Errorf("Export while locked: %v, want it to read", err)
+	}
+
+	// Once the lock is released, writes succeed again.
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatalf("ROLLBACK: %v", err)
+	}
+	if err := s.Update(ctx, func(tx entente.Tx) error { return nil }); err != nil {
+		t.Errorf("Update after the lock was released: %v", err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		path string
+		code string
+	}{
+		{"Empty", "", entente.EINVALID},
+		{"Query", "x.db?mode=ro", entente.EINVALID},
+		{"MissingDirectory", filepath.Join(t.TempDir(), "missing", "entente.db"), entente.EUNAVAILABLE},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := sqlite.Open(t.Context(), tt.path)
+			if s != nil {
+				s.Close()
+			}
+			if got := entente.ErrorCode(err); got != tt.code {
+				t.Fatalf("Open(%q): code %q (%v), want %q", tt.path, got, err, tt.code)
+			}
+			var e *entente.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Open(%q): error %T, want *entente.Error", tt.path, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,155 @@
+package sqlstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/entente/entente"
+)
+
+// This file converts between domain values and column values. The same Go
+// value must come back from both engines, whatever each driver hands to
+// Scan (string or []byte, time.Time or text), so every non-trivial column
+// is read through one of these scanners.
+
+// text returns src as a string; ok is false for NULL.
+func text(src any) (s string, ok bool, err error) {
+	switch v := src.(type) {
+	case nil:
+		return "", false, nil
+	case string:
+		return v, true, nil
+	case []byte:
+		return string(v), true, nil
+	}
+	return "", false, fmt.Errorf("cannot read %T as text", src)
+}
+
+// textCol reads a nullable TEXT column; NULL becomes "".
+type textCol struct{ p *string }
+
+func (c textCol) Scan(src any) error {
+	s, _, err := text(src)
+	*c.p = s
+	return err
+}
+
+// dateCol reads a date stored as reduced-precision ISO 8601 text; NULL and
+// ” are the zero Date.
+type dateCol struct{ p *entente.Date }
+
+func (c dateCol) Scan(src any) error {
+	s, _, err := text(src)
+	if err != nil {
+		return err
+	}
+	d, err := entente.ParseDate(s)
+	if err != nil {
+		return fmt.Errorf("stored date: %w", err)
+	}
+	*c.p = d
+	return nil
+}
+
+// listCol reads a space-separated list (a record's source ids). It never
+// leaves a nil slice, so JSON shows an empty list as [] rather than null.
+type listCol struct{ p *[]string }
+
+func (c listCol) Scan(src any) error {
+	s, _, err := text(src)
+	*c.p = append([]string{}, strings.Fields(s)...)
+	return err
+}
+
+// jsonList reads a JSON array of strings (an alliance's eligible regions,
+// which contain spaces); never nil, like listCol.
+type jsonList struct{ p *[]string }
+
+func (c jsonList) Scan(src any) error {
+	s, _, err := text(src)
+	if err != nil {
+		return err
+	}
+	out := []string{}
+	if s != "" {
+		if err := json.Unmarshal([]byte(s), &out); err != nil {
+			return fmt.Errorf("stored list %q: %w", s, err)
+		}
+	}
+	*c.p = out
+	return nil
+}
+
+// timeLayouts are the forms a timestamp may come back in as text: SQLite
+// returns text when it cannot parse the value itself.
+var timeLayouts = []string{
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02T15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05",
+}
+
+// timeCol reads a timestamp, in UTC whatever the session's time zone.
+type timeCol struct{ p *time.Time }
+
+func (c timeCol) Scan(src any) error {
+	if t, ok := src.(time.Time); ok {
+		*c.p = t.UTC()
+		return nil
+	}
+	s, _, err := text(src)
+	if err != nil {
+		return err
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			*c.p = t.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("stored time %q is not a timestamp", s)
+}
+
+// dateArg is a date as a column value: NULL when unknown.
+func dateArg(d entente.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
+
+// refArg is an optional reference as a column value: NULL when empty, so the
+// foreign key does not look for a record with an empty key.
+func refArg(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// listArg is a list of ids as a space-separated column value.
+func listArg(l []string) string { return strings.Join(l, " ") }
+
+// jsonArg is a list of strings as a JSON array column value.
+func jsonArg(l []string) string {
+	if l == nil {
+		l = []string{}
+	}
+	b, _ := json.Marshal(l) // a []string always marshals
+	return string(b)
+}
+
+// provCols are the provenance columns every record has, in provDest and
+// provArgs order.
+const provCols = "t.sources, t.note, t.unconfirmed"
+
+func provDest(p *entente.Provenance) []any {
+	return []any{listCol{&p.Sources}, textCol{&p.Note}, textCol{&p.Unconfirmed}}
+}
+
+func provArgs(p *entente.Provenance) []any {
+	return []any{listArg(p.Sources), p.Note, p.Unconfirmed}
+}

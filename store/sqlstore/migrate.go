@@ -1,0 +1,111 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"text/template"
+)
+
+// migrations are the schema's history, one file per step, applied in name
+// order. A file is a text/template rendered with the dialect's tokens, so
+// both engines share it; a step that cannot be written portably would get
+// twin files instead. Applied files must never change: add a new one.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrate applies the migrations not yet recorded in schema_migrations, each
+// in its own transaction with its record, so a failed step leaves the schema
+// as the previous step left it and the next start retries it.
+//
+// This is a plain runner rather than a migration library: with templated
+// files and one ordered list it is a few dozen lines, and it runs on the same
+// *sql.DB, driver and error mapping as everything else.
+func (s *Store) migrate(ctx context.Context) error {
+	err := s.locked(ctx, "create schema_migrations", func(sqlTx *sql.Tx) error {
+		_, err := sqlTx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			name       TEXT PRIMARY KEY,
+			applied_at `+s.d.Timestamp+` NOT NULL
+		)`)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return s.d.wrap("list migrations", err)
+	}
+	slices.Sort(files)
+	for _, file := range files {
+		name := path.Base(file)
+		text, err := s.render(file)
+		if err != nil {
+			return s.d.wrap("migration "+name, err)
+		}
+		// The check runs inside the locked transaction, so two processes
+		// opening a new database at once do not both apply a migration.
+		err = s.locked(ctx, "migration "+name, func(sqlTx *sql.Tx) error {
+			var applied bool
+			err := sqlTx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE name = $1)`, name).Scan(&applied)
+			if err != nil || applied {
+				return err
+			}
+			if _, err := sqlTx.ExecContext(ctx, text); err != nil {
+				return err
+			}
+			_, err = sqlTx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`, name, s.now().UTC())
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// locked runs fn in a transaction holding the dialect's exclusive lock and
+// commits it if fn returns nil.
+func (s *Store) locked(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.d.wrap(op, err)
+	}
+	defer sqlTx.Rollback()
+	if s.d.ExclusiveLock != "" {
+		if _, err := sqlTx.ExecContext(ctx, s.d.ExclusiveLock); err != nil {
+			return s.d.wrap(op, err)
+		}
+	}
+	if err := fn(sqlTx); err != nil {
+		return s.d.wrap(op, err)
+	}
+	return s.d.wrap(op, sqlTx.Commit())
+}
+
+// render expands a migration template with the dialect's schema tokens.
+func (s *Store) render(file string) (string, error) {
+	src, err := migrations.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	funcs := template.FuncMap{
+		"bool":      func() string { return s.d.Bool },
+		"autoid":    func() string { return s.d.AutoID },
+		"timestamp": func() string { return s.d.Timestamp },
+	}
+	tpl, err := template.New(path.Base(file)).Funcs(funcs).Option("missingkey=error").Parse(string(src))
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := tpl.Execute(&b, nil); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}

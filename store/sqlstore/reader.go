@@ -1,0 +1,635 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/entente/entente"
+)
+
+// querier is what *sql.DB and *sql.Tx have in common, so one reader serves
+// both the Store (outside transactions) and a Tx (inside one, seeing its own
+// writes).
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// reader implements entente.Reader over a querier.
+type reader struct {
+	q querier
+	d *Dialect
+}
+
+// where builds a WHERE clause from the filter fields that are set; an empty
+// field does not filter. Conditions refer to the record's table as t.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// eq adds "col = v" unless v is empty.
+func (w *where) eq(col, v string) {
+	if v != "" {
+		w.add(col+" = %s", v)
+	}
+}
+
+// add adds cond, in which %s stands for v's placeholder.
+func (w *where) add(cond string, v any) {
+	w.args = append(w.args, v)
+	w.conds = append(w.conds, fmt.Sprintf(cond, fmt.Sprintf("$%d", len(w.args))))
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// prov lists the provenance columns of the table aliased as alias, in
+// provDest order.
+func prov(alias string) string {
+	return alias + ".sources, " + alias + ".note, " + alias + ".unconfirmed"
+}
+
+// each runs query and calls fn for each row.
+func (r reader) each(ctx context.Context, op, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := r.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return r.d.wrap(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return r.d.wrap(op, err)
+		}
+	}
+	return r.d.wrap(op, rows.Err())
+}
+
+// canonical sorts the slices of ds in place, in the order Dataset.Sort
+// defines, so that every Find agrees with Export. Sorting in Go rather than
+// with ORDER BY sidesteps PostgreSQL collations, which need not order codes
+// byte by byte as Go does.
+func canonical(ds entente.Dataset) { ds.Sort() }
+
+// key joins the parts of a composite key for the maps that attach child rows
+// to their records.
+func key(parts ...string) string { return strings.Join(parts, "\x00") }
+
+// empty reports whether no record table has a row.
+func (r reader) empty(ctx context.Context) (bool, error) {
+	for _, t := range recordTables {
+		var found bool
+		if err := r.q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+t+")").Scan(&found); err != nil {
+			return false, r.d.wrap("check whether the store is empty", err)
+		}
+		if found {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// dataset reads every record.
+func (r reader) dataset(ctx context.Context) (*entente.Dataset, error) {
+	ds := &entente.Dataset{}
+	var all entente.Filter
+	steps := []func() error{
+		func() (err error) { ds.Sources, err = r.FindSources(ctx, nil); return err },
+		func() (err error) { ds.Countries, err = r.FindCountries(ctx); return err },
+		func() (err error) { ds.Alliances, err = r.FindAlliances(ctx); return err },
+		func() (err error) { ds.Memberships, err = r.FindMemberships(ctx, all); return err },
+		func() (err error) { ds.Frameworks, err = r.FindFrameworks(ctx, all); return err },
+		func() (err error) { ds.Partnerships, err = r.FindPartnerships(ctx, all); return err },
+		func() (err error) { ds.Groups, err = r.FindGroups(ctx, all); return err },
+		func() (err error) { ds.Areas, err = r.FindAreas(ctx); return err },
+		func() (err error) { ds.Programmes, err = r.FindProgrammes(ctx, all); return err },
+		func() (err error) { ds.Operations, err = r.FindOperations(ctx, all); return err },
+		func() (err error) { ds.Contributions, err = r.FindContributions(ctx, all); return err },
+		func() (err error) { ds.Meetings, err = r.FindMeetings(ctx, all); return err },
+		func() (err error) { ds.Invitations, err = r.FindInvitations(ctx, all); return err },
+		func() (err error) { ds.DefenceEvents, err = r.FindDefenceEvents(ctx, all); return err },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return ds, nil
+}
+
+// FindCountry returns one country by ISO3 code, or ENOTFOUND.
+func (r reader) FindCountry(ctx context.Context, code string) (*entente.Country, error) {
+	if code != "" {
+		var w where
+		w.eq("t.code", code)
+		cs, err := r.countries(ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		if len(cs) > 0 {
+			return &cs[0], nil
+		}
+	}
+	return nil, entente.Errorf(entente.ENOTFOUND,
+		"unknown country %q: countries are named by their ISO 3166-1 alpha-3 code, e.g. NZL", code)
+}
+
+// FindCountries returns all countries.
+func (r reader) FindCountries(ctx context.Context) ([]entente.Country, error) {
+	return r.countries(ctx, where{})
+}
+
+func (r reader) countries(ctx context.Context, w where) ([]entente.Country, error) {
+	out := []entente.Country{}
+	query := "SELECT t.code, t.name, t.region, t.european, " + prov("t") + " FROM countries t" + w.String()
+	err := r.each(ctx, "find countries", query, w.args, func(rows *sql.Rows) error {
+		var c entente.Country
+		if err := rows.Scan(append([]any{&c.Code, &c.Name, &c.Region, &c.European}, provDest(&c.Provenance)...)...); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Countries: out})
+	return out, nil
+}
+
+// FindAlliance returns one alliance with its articles, or ENOTFOUND.
+func (r reader) FindAlliance(ctx context.Context, code string) (*entente.Alliance, error) {
+	if code != "" {
+		as, err := r.alliances(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		if len(as) > 0 {
+			return &as[0], nil
+		}
+	}
+	return nil, entente.Errorf(entente.ENOTFOUND, "unknown alliance %q", code)
+}
+
+// FindAlliances returns all alliances with their articles.
+func (r reader) FindAlliances(ctx context.Context) ([]entente.Alliance, error) {
+	return r.alliances(ctx, "")
+}
+
+// alliances reads the alliance with the given code, or all when code is "".
+func (r reader) alliances(ctx context.Context, code string) ([]entente.Alliance, error) {
+	out := []entente.Alliance{}
+	idx := map[string]int{}
+	var w where
+	w.eq("t.code", code)
+	query := "SELECT t.code, t.name, t.treaty, t.signed, t.in_force, t.headquarters, t.depositary, " +
+		"t.eligible_regions, t.european_only, t.unanimity, t.withdrawal_after_years, t.withdrawal_notice_months, " +
+		"t.accession_article, t.withdrawal_article, " + prov("t") + " FROM alliances t" + w.String()
+	err := r.each(ctx, "find alliances", query, w.args, func(rows *sql.Rows) error {
+		var a entente.Alliance
+		dest := []any{&a.Code, &a.Name, &a.Treaty, dateCol{&a.Signed}, dateCol{&a.InForce}, &a.Headquarters,
+			textCol{&a.Depositary}, jsonList{&a.Rule.EligibleRegions}, &a.Rule.EuropeanOnly, &a.Rule.Unanimity,
+			&a.Rule.WithdrawalAfterYears, &a.Rule.WithdrawalNoticeMonths, &a.Rule.AccessionArticle, &a.Rule.WithdrawalArticle}
+		if err := rows.Scan(append(dest, provDest(&a.Provenance)...)...); err != nil {
+			return err
+		}
+		a.Articles = []entente.Article{}
+		idx[a.Code] = len(out)
+		out = append(out, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var aw where
+	aw.eq("t.alliance", code)
+	query = "SELECT t.alliance, t.number, t.title, t.summary, t.detail, " + prov("t") + " FROM articles t" + aw.String()
+	err = r.each(ctx, "find articles", query, aw.args, func(rows *sql.Rows) error {
+		var a entente.Article
+		if err := rows.Scan(append([]any{&a.Alliance, &a.Number, &a.Title, &a.Summary, &a.Detail}, provDest(&a.Provenance)...)...); err != nil {
+			return err
+		}
+		if i, ok := idx[a.Alliance]; ok {
+			out[i].Articles = append(out[i].Articles, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Alliances: out})
+	return out, nil
+}
+
+// FindMemberships reads Alliance and Country.
+func (r reader) FindMemberships(ctx context.Context, f entente.Filter) ([]entente.Membership, error) {
+	var w where
+	w.eq("t.alliance", f.Alliance)
+	w.eq("t.country", f.Country)
+	out := []entente.Membership{}
+	idx := map[string]int{}
+	query := "SELECT t.alliance, t.country, t.founding, t.applied, t.invited, t.signed, t.acceded, t.notice, t.withdrawn, " +
+		prov("t") + " FROM memberships t" + w.String()
+	err := r.each(ctx, "find memberships", query, w.args, func(rows *sql.Rows) error {
+		var m entente.Membership
+		dest := []any{&m.Alliance, &m.Country, &m.Founding, dateCol{&m.Applied}, dateCol{&m.Invited},
+			dateCol{&m.Signed}, dateCol{&m.Acceded}, dateCol{&m.Notice}, dateCol{&m.Withdrawn}}
+		if err := rows.Scan(append(dest, provDest(&m.Provenance)...)...); err != nil {
+			return err
+		}
+		idx[key(m.Alliance, m.Country)] = len(out)
+		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	query = "SELECT c.alliance, c.country, c.kind, c.by_country, c.assent_date FROM membership_assents c " +
+		"JOIN memberships t ON t.alliance = c.alliance AND t.country = c.country" + w.String() + " ORDER BY c.pos"
+	err = r.each(ctx, "find membership assents", query, w.args, func(rows *sql.Rows) error {
+		var alliance, country, kind string
+		var a entente.Assent
+		if err := rows.Scan(&alliance, &country, &kind, &a.Country, dateCol{&a.Date}); err != nil {
+			return err
+		}
+		i, ok := idx[key(alliance, country)]
+		switch {
+		case !ok:
+		case kind == kindConsent:
+			out[i].Consents = append(out[i].Consents, a)
+		case kind == kindRatification:
+			out[i].Ratifications = append(out[i].Ratifications, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Memberships: out})
+	return out, nil
+}
+
+// FindFrameworks reads Alliance.
+func (r reader) FindFrameworks(ctx context.Context, f entente.Filter) ([]entente.Framework, error) {
+	var w where
+	w.eq("t.alliance", f.Alliance)
+	out := []entente.Framework{}
+	query := "SELECT t.alliance, t.code, t.name, t.start_date, t.end_date, " + prov("t") + " FROM frameworks t" + w.String()
+	err := r.each(ctx, "find frameworks", query, w.args, func(rows *sql.Rows) error {
+		var fw entente.Framework
+		dest := []any{&fw.Alliance, &fw.Code, &fw.Name, dateCol{&fw.From}, dateCol{&fw.To}}
+		if err := rows.Scan(append(dest, provDest(&fw.Provenance)...)...); err != nil {
+			return err
+		}
+		out = append(out, fw)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Frameworks: out})
+	return out, nil
+}
+
+// FindPartnerships reads Alliance, Country and Framework.
+func (r reader) FindPartnerships(ctx context.Context, f entente.Filter) ([]entente.Partnership, error) {
+	var w where
+	w.eq("t.alliance", f.Alliance)
+	w.eq("t.country", f.Country)
+	w.eq("t.framework", f.Framework)
+	out := []entente.Partnership{}
+	query := "SELECT t.alliance, t.country, t.framework, t.start_date, t.end_date, " + prov("t") + " FROM partnerships t" + w.String()
+	err := r.each(ctx, "find partnerships", query, w.args, func(rows *sql.Rows) error {
+		var p entente.Partnership
+		dest := []any{&p.Alliance, &p.Country, &p.Framework, dateCol{&p.From}, dateCol{&p.To}}
+		if err := rows.Scan(append(dest, provDest(&p.Provenance)...)...); err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Partnerships: out})
+	return out, nil
+}
+
+// FindGroups reads Alliance, ID (group code) and Country (groups having that
+// member).
+func (r reader) FindGroups(ctx context.Context, f entente.Filter) ([]entente.Group, error) {
+	var w where
+	w.eq("t.alliance", f.Alliance)
+	w.eq("t.code", f.ID)
+	if f.Country != "" {
+		w.add("EXISTS (SELECT 1 FROM group_members m WHERE m.alliance = t.alliance AND m.code = t.code AND m.country = %s)", f.Country)
+	}
+	out := []entente.Group{}
+	idx := map[string]int{}
+	query := "SELECT t.alliance, t.code, t.name, t.since, " + prov("t") + " FROM groups t" + w.String()
+	err := r.each(ctx, "find groups", query, w.args, func(rows *sql.Rows) error {
+		var g entente.Group
+		if err := rows.Scan(append([]any{&g.Alliance, &g.Code, &g.Name, dateCol{&g.Since}}, provDest(&g.Provenance)...)...); err != nil {
+			return err
+		}
+		g.Members = []string{}
+		idx[key(g.Alliance, g.Code)] = len(out)
+		out = append(out, g)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	query = "SELECT c.alliance, c.code, c.country FROM group_members c " +
+		"JOIN groups t ON t.alliance = c.alliance AND t.code = c.code" + w.String() + " ORDER BY c.pos"
+	err = r.each(ctx, "find group members", query, w.args, func(rows *sql.Rows) error {
+		var alliance, code, country string
+		if err := rows.Scan(&alliance, &code, &country); err != nil {
+			return err
+		}
+		if i, ok := idx[key(alliance, code)]; ok {
+			out[i].Members = append(out[i].Members, country)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Groups: out})
+	return out, nil
+}
+
+// FindAreas returns all cooperation areas.
+func (r reader) FindAreas(ctx context.Context) ([]entente.Area, error) {
+	out := []entente.Area{}
+	query := "SELECT t.code, t.name, " + prov("t") + " FROM areas t"
+	err := r.each(ctx, "find areas", query, nil, func(rows *sql.Rows) error {
+		var a entente.Area
+		if err := rows.Scan(append([]any{&a.Code, &a.Name}, provDest(&a.Provenance)...)...); err != nil {
+			return err
+		}
+		out = append(out, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Areas: out})
+	return out, nil
+}
+
+// FindProgrammes reads Alliance, Country (the partner) and ID.
+func (r reader) FindProgrammes(ctx context.Context, f entente.Filter) ([]entente.Programme, error) {
+	var w where
+	w.eq("t.alliance", f.Alliance)
+	w.eq("t.partner", f.Country)
+	w.eq("t.id", f.ID)
+	out := []entente.Programme{}
+	idx := map[string]int{}
+	query := "SELECT t.id, t.alliance, t.partner, t.programme_type, t.title, t.agreed, t.start_date, t.end_date, " +
+		"t.status, t.supersedes, " + prov("t") + " FROM programmes t" + w.String()
+	err := r.each(ctx, "find programmes", query, w.args, func(rows *sql.Rows) error {
+		var p entente.Programme
+		dest := []any{&p.ID, &p.Alliance, &p.Partner, &p.Type, &p.Title, dateCol{&p.Agreed},
+			dateCol{&p.Period.From}, dateCol{&p.Period.To}, &p.Status, textCol{&p.Supersedes}}
+		if err := rows.Scan(append(dest, provDest(&p.Provenance)...)...); err != nil {
+			return err
+		}
+		p.Areas = []string{}
+		idx[p.ID] = len(out)
+		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	query = "SELECT c.programme, c.area FROM programme_areas c JOIN programmes t ON t.id = c.programme" + w.String() + " ORDER BY c.pos"
+	err = r.each(ctx, "find programme areas", query, w.args, func(rows *sql.Rows) error {
+		var id, area string
+		if err := rows.Scan(&id, &area); err != nil {
+			return err
+		}
+		if i, ok := idx[id]; ok {
+			out[i].Areas = append(out[i].Areas, area)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Programmes: out})
+	return out, nil
+}
+
+// FindOperations reads Alliance and ID (operation code).
+func (r reader) FindOperations(ctx context.Context, f entente.Filter) ([]entente.Operation, error) {
+	var w where
+	w.eq("t.alliance", f.Alliance)
+	w.eq("t.code", f.ID)
+	out := []entente.Operation{}
+	query := "SELECT t.code, t.alliance, t.name, t.kind, t.theatre, t.start_date, t.end_date, t.mandate, " +
+		prov("t") + " FROM operations t" + w.String()
+	err := r.each(ctx, "find operations", query, w.args, func(rows *sql.Rows) error {
+		var o entente.Operation
+		dest := []any{&o.Code, &o.Alliance, &o.Name, &o.Kind, &o.Theatre, dateCol{&o.From}, dateCol{&o.To}, &o.Mandate}
+		if err := rows.Scan(append(dest, provDest(&o.Provenance)...)...); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Operations: out})
+	return out, nil
+}
+
+// FindContributions reads Country, Operation and ID.
+func (r reader) FindContributions(ctx context.Context, f entente.Filter) ([]entente.Contribution, error) {
+	var w where
+	w.eq("t.country", f.Country)
+	w.eq("t.operation", f.Operation)
+	w.eq("t.id", f.ID)
+	out := []entente.Contribution{}
+	query := "SELECT t.id, t.country, t.operation, t.theatre, t.start_date, t.end_date, t.what, " +
+		prov("t") + " FROM contributions t" + w.String()
+	err := r.each(ctx, "find contributions", query, w.args, func(rows *sql.Rows) error {
+		var c entente.Contribution
+		dest := []any{&c.ID, &c.Country, textCol{&c.Operation}, &c.Theatre, dateCol{&c.From}, dateCol{&c.To}, &c.What}
+		if err := rows.Scan(append(dest, provDest(&c.Provenance)...)...); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Contributions: out})
+	return out, nil
+}
+
+// FindMeetings reads Alliance and ID.
+func (r reader) FindMeetings(ctx context.Context, f entente.Filter) ([]entente.Meeting, error) {
+	var w where
+	w.eq("t.alliance", f.Alliance)
+	w.eq("t.id", f.ID)
+	out := []entente.Meeting{}
+	query := "SELECT t.id, t.alliance, t.kind, t.name, t.city, t.country, t.start_date, t.end_date, " +
+		prov("t") + " FROM meetings t" + w.String()
+	err := r.each(ctx, "find meetings", query, w.args, func(rows *sql.Rows) error {
+		var m entente.Meeting
+		dest := []any{&m.ID, &m.Alliance, &m.Kind, &m.Name, &m.City, textCol{&m.Country}, dateCol{&m.From}, dateCol{&m.To}}
+		if err := rows.Scan(append(dest, provDest(&m.Provenance)...)...); err != nil {
+			return err
+		}
+		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Meetings: out})
+	return out, nil
+}
+
+// FindInvitations reads Meeting and Country.
+func (r reader) FindInvitations(ctx context.Context, f entente.Filter) ([]entente.Invitation, error) {
+	var w where
+	w.eq("t.meeting", f.Meeting)
+	w.eq("t.country", f.Country)
+	out := []entente.Invitation{}
+	query := "SELECT t.meeting, t.country, t.level, t.attended, t.attendee, " + prov("t") + " FROM invitations t" + w.String()
+	err := r.each(ctx, "find invitations", query, w.args, func(rows *sql.Rows) error {
+		var in entente.Invitation
+		dest := []any{&in.Meeting, &in.Country, &in.Level, &in.Attended, &in.Attendee}
+		if err := rows.Scan(append(dest, provDest(&in.Provenance)...)...); err != nil {
+			return err
+		}
+		out = append(out, in)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Invitations: out})
+	return out, nil
+}
+
+// FindDefenceEvents reads Alliance, Country (a requester) and ID.
+func (r reader) FindDefenceEvents(ctx context.Context, f entente.Filter) ([]entente.DefenceEvent, error) {
+	var w where
+	w.eq("t.alliance", f.Alliance)
+	w.eq("t.id", f.ID)
+	if f.Country != "" {
+		w.add("EXISTS (SELECT 1 FROM defence_event_requesters q WHERE q.event_id = t.id AND q.country = %s)", f.Country)
+	}
+	out := []entente.DefenceEvent{}
+	idx := map[string]int{}
+	query := "SELECT t.id, t.alliance, t.article, t.event_date, t.summary, t.outcome, " + prov("t") + " FROM defence_events t" + w.String()
+	err := r.each(ctx, "find defence events", query, w.args, func(rows *sql.Rows) error {
+		var e entente.DefenceEvent
+		dest := []any{&e.ID, &e.Alliance, &e.Article, dateCol{&e.Date}, &e.Summary, &e.Outcome}
+		if err := rows.Scan(append(dest, provDest(&e.Provenance)...)...); err != nil {
+			return err
+		}
+		e.Requesters = []string{}
+		idx[e.ID] = len(out)
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	query = "SELECT c.event_id, c.country FROM defence_event_requesters c JOIN defence_events t ON t.id = c.event_id" +
+		w.String() + " ORDER BY c.pos"
+	err = r.each(ctx, "find defence event requesters", query, w.args, func(rows *sql.Rows) error {
+		var id, country string
+		if err := rows.Scan(&id, &country); err != nil {
+			return err
+		}
+		if i, ok := idx[id]; ok {
+			out[i].Requesters = append(out[i].Requesters, country)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{DefenceEvents: out})
+	return out, nil
+}
+
+// maxSourceIDs is how many ids FindSources puts in one IN list; beyond it,
+// reading every source and picking in Go is simpler than batching.
+const maxSourceIDs = 500
+
+// FindSources returns the sources with the given ids (all when ids is empty),
+// skipping unknown ids.
+func (r reader) FindSources(ctx context.Context, ids []string) ([]entente.Source, error) {
+	var w where
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	if len(want) > 0 && len(want) <= maxSourceIDs {
+		var ps []string
+		for _, id := range slices.Sorted(maps.Keys(want)) {
+			w.args = append(w.args, id)
+			ps = append(ps, fmt.Sprintf("$%d", len(w.args)))
+		}
+		w.conds = append(w.conds, "t.id IN ("+strings.Join(ps, ", ")+")")
+	}
+	out := []entente.Source{}
+	query := "SELECT t.id, t.title, t.url, t.document, t.publisher, t.accessed FROM sources t" + w.String()
+	err := r.each(ctx, "find sources", query, w.args, func(rows *sql.Rows) error {
+		var s entente.Source
+		if err := rows.Scan(&s.ID, &s.Title, &s.URL, &s.Document, &s.Publisher, dateCol{&s.Accessed}); err != nil {
+			return err
+		}
+		if len(want) == 0 || want[s.ID] {
+			out = append(out, s)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Sources: out})
+	return out, nil
+}
+
+// FindAuditEvents reads Limit; newest first.
+func (r reader) FindAuditEvents(ctx context.Context, f entente.Filter) ([]entente.AuditEvent, error) {
+	query := "SELECT t.id, t.at, t.actor, t.action, t.entity, t.entity_key, t.before_json, t.after_json " +
+		"FROM audit_events t ORDER BY t.id DESC"
+	var args []any
+	if f.Limit > 0 {
+		query += " LIMIT $1"
+		args = append(args, f.Limit)
+	}
+	out := []entente.AuditEvent{}
+	err := r.each(ctx, "find audit events", query, args, func(rows *sql.Rows) error {
+		var e entente.AuditEvent
+		if err := rows.Scan(&e.ID, timeCol{&e.At}, &e.Actor, &e.Action, &e.Entity, &e.Key, &e.Before, &e.After); err != nil {
+			return err
+		}
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,153 @@
+// Package sqlstore implements entente.Store once, over database/sql, for both
+// SQLite and PostgreSQL.
+//
+// The SQL is written once, with $1-style placeholders that both engines
+// accept, and the schema is rendered from one set of migration templates. What
+// differs between the engines is small enough to fit in a Dialect: a few type
+// names for the schema, a lock statement, and how the driver reports errors.
+// Keeping one implementation is what keeps the engines from drifting apart:
+// a query that works on only one of them fails the shared test suite
+// (store/storetest) on the other.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/entente/entente"
+)
+
+// Dialect is what the SQL engines do differently. The packages store/sqlite
+// and store/postgres each fill one in.
+type Dialect struct {
+	// Name names the engine in messages: "SQLite" or "PostgreSQL".
+	Name string
+
+	// Bool, AutoID and Timestamp are the schema tokens the migration
+	// templates use as {{bool}}, {{autoid}} and {{timestamp}}: the column
+	// type of a boolean, the definition of an auto-incrementing integer
+	// primary key, and the type of a point in time.
+	Bool, AutoID, Timestamp string
+
+	// ExclusiveLock, if set, is run first in the transactions that must not
+	// interleave with another process's (migrations and imports). SQLite
+	// needs none, as its write transactions begin with an exclusive write
+	// lock already (BEGIN IMMEDIATE); PostgreSQL takes an advisory lock.
+	ExclusiveLock string
+
+	// Err turns a driver error into an *entente.Error with a message a
+	// user can act on, or returns nil when it does not recognise the error,
+	// which then becomes EINTERNAL.
+	Err func(err error) *entente.Error
+}
+
+// Store is an entente.Store over a *sql.DB. Its read methods come from the
+// embedded reader, which runs them outside any transaction.
+type Store struct {
+	reader
+	db  *sql.DB
+	now func() time.Time
+}
+
+var (
+	_ entente.Store = (*Store)(nil)
+	_ entente.Tx    = (*tx)(nil)
+)
+
+// New returns a Store over db, after checking that the database answers and
+// bringing its schema up to date. The caller keeps ownership of db until New
+// succeeds; from then on Store.Close closes it.
+func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
+	s := &Store{reader: reader{q: db, d: d}, db: db, now: time.Now}
+	if err := s.Ping(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.d.wrap("ping", s.db.PingContext(ctx))
+}
+
+// Close closes the database handle.
+func (s *Store) Close() error {
+	return s.d.wrap("close", s.db.Close())
+}
+
+// Update runs fn in one transaction and commits it if fn returns nil; an
+// error from fn comes back unchanged, after the transaction is rolled back.
+//
+// On SQLite the transaction begins with BEGIN IMMEDIATE (see store/sqlite),
+// so it holds the write lock from the start: two processes updating at once
+// queue on the lock instead of one failing at its first write with an
+// unrecoverable SQLITE_BUSY.
+func (s *Store) Update(ctx context.Context, fn func(entente.Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.d.wrap("begin transaction", err)
+	}
+	// Rollback after a successful Commit is a no-op; it also runs if fn
+	// panics, so the connection goes back to the pool clean.
+	defer sqlTx.Rollback()
+	if err := fn(&tx{reader: reader{q: sqlTx, d: s.d}, now: s.now}); err != nil {
+		return err
+	}
+	return s.d.wrap("commit", sqlTx.Commit())
+}
+
+// Empty reports whether the store holds no records. Audit events do not
+// count: they describe changes to records, they are not records themselves.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	return s.reader.empty(ctx)
+}
+
+// Import writes a whole dataset into an empty store in one transaction,
+// together with audit (if not nil). It returns ECONFLICT if the store is not
+// empty, and leaves the store unchanged on any error.
+func (s *Store) Import(ctx context.Context, ds *entente.Dataset, audit *entente.AuditEvent) error {
+	if ds == nil {
+		return entente.Errorf(entente.EINVALID, "import: no dataset given")
+	}
+	return s.Update(ctx, func(etx entente.Tx) error {
+		t := etx.(*tx)
+		if err := t.exclusive(ctx, "import"); err != nil {
+			return err
+		}
+		empty, err := t.empty(ctx)
+		if err != nil {
+			return err
+		}
+		if !empty {
+			return entente.Errorf(entente.ECONFLICT, "the store is not empty: import and restore need an empty database")
+		}
+		if err := t.insertDataset(ctx, ds); err != nil {
+			return err
+		}
+		if audit != nil {
+			return t.AddAuditEvent(ctx, audit)
+		}
+		return nil
+	})
+}
+
+// Export reads the whole store as a dataset in canonical order. It reads in
+// one read-only transaction, so the dataset is a consistent snapshot even
+// while others write.
+func (s *Store) Export(ctx context.Context) (*entente.Dataset, error) {
+	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, s.d.wrap("begin export", err)
+	}
+	defer sqlTx.Rollback()
+	ds, err := reader{q: sqlTx, d: s.d}.dataset(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ds.Sort()
+	return ds, nil
+}

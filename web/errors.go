@@ -1,0 +1,91 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/entente/entente"
+)
+
+// statusOf maps an error code to its HTTP status, in one place.
+func statusOf(code string) int {
+	switch code {
+	case entente.ENOTFOUND:
+		return http.StatusNotFound
+	case entente.EINVALID:
+		return http.StatusBadRequest
+	case entente.EREFUSED:
+		return http.StatusUnprocessableEntity
+	case entente.ECONFLICT:
+		return http.StatusConflict
+	case entente.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// Problem is an RFC 9457 problem details object.
+type Problem struct {
+	Type     string           `json:"type"`
+	Title    string           `json:"title"`
+	Status   int              `json:"status"`
+	Detail   string           `json:"detail,omitempty"`
+	Instance string           `json:"instance,omitempty"`
+	Code     string           `json:"code,omitempty"`
+	Reasons  []entente.Reason `json:"reasons,omitempty"`
+}
+
+// wantsJSON reports whether the request is for the API or asks for JSON.
+func wantsJSON(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "json")
+}
+
+// fail answers err: problem details for the API, the error page for HTML.
+// Internal errors are logged; the client gets a safe message.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := entente.ErrorCode(err)
+	status := statusOf(code)
+	if code == entente.EINTERNAL {
+		s.log.Error("internal error", "path", r.URL.Path, "err", err)
+	}
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
+		Detail: entente.ErrorMessage(err), Instance: r.URL.Path, Code: code, Reasons: entente.ErrorReasons(err)}
+	if wantsJSON(r) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(status)
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.Encode(p)
+		return
+	}
+	s.render(w, r, status, "error.html", p)
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// render executes a page template into a buffer first, so a template error
+// becomes an error page rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, err := s.tmpl()
+	if err != nil {
+		s.log.Error("templates", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf strings.Builder
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(buf.String()))
+}

@@ -1,0 +1,116 @@
+// Package web serves entente over HTTP: the HTML pages and the JSON API under
+// /api/v1, both from the same service, with one error renderer.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/service"
+)
+
+//go:embed templates
+var embedded embed.FS
+
+// Server is entente's HTTP surface.
+type Server struct {
+	svc   *service.Service
+	log   *slog.Logger
+	tmpl  func() (*template.Template, error)
+	mux   *http.ServeMux
+	ready func(context.Context) error
+}
+
+// Config configures a Server.
+type Config struct {
+	// Dev reads templates from DevDir on every request instead of the
+	// embedded copies, so they can be edited without a rebuild.
+	Dev    bool
+	DevDir string
+	Logger *slog.Logger
+}
+
+// New returns a Server for svc.
+func New(svc *service.Service, cfg Config) (*Server, error) {
+	s := &Server{svc: svc, log: cfg.Logger, mux: http.NewServeMux(), ready: svc.Store.Ping}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	var files fs.FS = embedded
+	if cfg.Dev {
+		files = os.DirFS(cfg.DevDir)
+	}
+	parse := func() (*template.Template, error) {
+		return template.New("").Funcs(funcs).ParseFS(files, "templates/*.html")
+	}
+	t, err := parse()
+	if err != nil {
+		return nil, err
+	}
+	s.tmpl = func() (*template.Template, error) { return t, nil }
+	if cfg.Dev {
+		s.tmpl = parse
+	}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves a request, logging it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.mux.ServeHTTP(rw, r)
+	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "duration", time.Since(start))
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// ListenAndServe serves on addr until ctx is done, then shuts down
+// gracefully, letting requests in flight finish.
+func (s *Server) ListenAndServe(ctx context.Context, addr string, started func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return entente.Errorf(entente.EUNAVAILABLE, "cannot listen on %s: %v", addr, err)
+	}
+	if started != nil {
+		started(ln.Addr())
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
