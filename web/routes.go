@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/countries/{iso3}", s.apiCountry)
 	m.HandleFunc("GET /countries/{iso3}", s.pageCountry)
 	m.HandleFunc("GET /{$}", s.pageHome)
+	s.programmeRoutes()
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, entente.Errorf(entente.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
