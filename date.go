@@ -258,17 +258,22 @@ type Period struct {
 	To   Date `json:"to,omitzero"`
 }
 
-// Contains reports whether the period is in force on day d: it has begun by
-// d (From counts from its first possible day) and has not yet ended (To is
-// open or ends on or after d).
+// Contains reports whether the period is in force on day d. Periods are
+// half-open: From counts from its first possible day; a To known to the day
+// is the first day the period no longer holds (a partnership that ends the
+// day its partner accedes), while a To known only to a month or year covers
+// all of it, as the source does not say which day it ended.
 func (p Period) Contains(d Date) bool {
 	if !p.From.IsZero() && !p.From.OnOrBefore(d) {
 		return false
 	}
-	if !p.To.IsZero() && p.To.Before(d) {
-		return false
+	if p.To.IsZero() {
+		return true
 	}
-	return true
+	if p.To.Precision() == PrecisionDay {
+		return d.First().Compare(p.To) < 0
+	}
+	return !p.To.Before(d)
 }
 
 // Within reports whether p lies inside q, allowing for precision: a bound

@@ -47,6 +47,9 @@ func TestDateOrder(t *testing.T) {
 			t.Errorf("%s contains %s: got %v, want %v", p, day, got, want)
 		}
 	}
+	if (entente.Period{From: d("2014"), To: d("2023-04-04")}).Contains(d("2023-04-04")) {
+		t.Error("a To known to the day is the first day the period no longer holds")
+	}
 	op := entente.Period{From: d("2001-12"), To: d("2014-12")}
 	if !p.Within(op) || (entente.Period{From: d("2001")}).Within(entente.Period{From: d("2002"), To: d("2003")}) {
 		t.Error("Within")

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/entente/entente/internal/pgtest"
 )
 
 // run runs entente with args and returns stdout, stderr and the exit status.
@@ -238,7 +240,11 @@ func TestImportBadFile(t *testing.T) {
 }
 
 func TestAccessionRun(t *testing.T) {
-	db := scratch(t)
+	t.Run("SQLite", func(t *testing.T) { testAccessionRun(t, scratch(t)) })
+	t.Run("PostgreSQL", func(t *testing.T) { testAccessionRun(t, "--db="+pgtest.New(t)) })
+}
+
+func testAccessionRun(t *testing.T, db string) {
 	out, _, _ := run(t, "members", "NATO", "--json", db)
 	var ms []struct{ Code string }
 	json.Unmarshal([]byte(out), &ms)
@@ -284,5 +290,49 @@ func TestAccessionRun(t *testing.T) {
 	}
 	if _, stderr, code := run(t, "import", out1, "--db", filepath.Join(dir, "c.db")); code != 0 {
 		t.Fatalf("import after an accession: %s", stderr)
+	}
+	out, _, _ = run(t, "country", "UKR", "--json", "--as-of", "2030-02-02", db)
+	var v struct {
+		Memberships  []struct{ Status string }
+		Partnerships []any
+	}
+	json.Unmarshal([]byte(out), &v)
+	if len(v.Memberships) != 1 || v.Memberships[0].Status != "member" || len(v.Partnerships) != 0 {
+		t.Errorf("UKR after accession: %s", out)
+	}
+}
+
+// TestExportImportPostgres runs the round trip on PostgreSQL and across
+// engines: SQLite → PostgreSQL → SQLite gives identical bytes.
+func TestExportImportPostgres(t *testing.T) {
+	pg := pgtest.New(t)
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first.json")
+	second := filepath.Join(dir, "second.json")
+	third := filepath.Join(dir, "third.json")
+	if _, stderr, code := run(t, "export", "--out", first, "--db", pg); code != 0 {
+		t.Fatalf("export from PostgreSQL: %s", stderr)
+	}
+	pg2 := pgtest.New(t)
+	if _, stderr, code := run(t, "import", first, "--db", pg2); code != 0 {
+		t.Fatalf("import into PostgreSQL: %s", stderr)
+	}
+	if _, stderr, code := run(t, "export", "--out", second, "--db", pg2); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	if _, stderr, code := run(t, "export", "--out", third, "--db", filepath.Join(dir, "s.db")); code != 0 {
+		t.Fatalf("export from SQLite: %s", stderr)
+	}
+	a, _ := os.ReadFile(first)
+	b, _ := os.ReadFile(second)
+	c, _ := os.ReadFile(third)
+	if len(a) < 10000 || !bytes.Equal(a, b) {
+		t.Errorf("PostgreSQL export → import → export: %d and %d bytes, not identical", len(a), len(b))
+	}
+	if !bytes.Equal(a, c) {
+		t.Errorf("PostgreSQL and SQLite exports of the default dataset differ (%d and %d bytes)", len(a), len(c))
+	}
+	if _, stderr, code := run(t, "import", first, "--db", pg2); code != 1 || !strings.Contains(stderr, "not empty") {
+		t.Errorf("import into a non-empty PostgreSQL store: exit %d, %s", code, stderr)
 	}
 }
