@@ -55,15 +55,16 @@ func runMembers(ctx context.Context, e *env, args []string) error {
 	if e.opts.json {
 		return writeJSON(e.stdout, ms)
 	}
+	header := []string{"CODE", "NAME", "REGION", "JOINED"}
 	var rows [][]string
 	for _, m := range ms {
-		status := ""
+		row := []string{m.Code, m.Name, m.Region, m.Joined.String()}
 		if !m.Leaves.IsZero() {
-			status = "leaves " + m.Leaves.String()
+			row = append(row, "notice given: leaves "+m.Leaves.String())
 		}
-		rows = append(rows, []string{m.Code, m.Name, m.Region, m.Joined.String(), status})
+		rows = append(rows, row)
 	}
-	if err := table(e.stdout, []string{"CODE", "NAME", "REGION", "JOINED", ""}, rows); err != nil {
+	if err := table(e.stdout, header, rows); err != nil {
 		return err
 	}
 	day := asOf
