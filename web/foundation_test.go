@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -27,7 +28,7 @@ func newServer(t *testing.T) *httptest.Server {
 	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(svc, web.Config{})
+	h, err := web.New(svc, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
