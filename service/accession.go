@@ -109,16 +109,17 @@ func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*e
 		if err := tx.PutMembership(ctx, &out); err != nil {
 			return err
 		}
-		if step == StepDeposit {
-			if err := s.endPartnerships(ctx, tx, req.Actor, &out); err != nil {
-				return err
-			}
-		}
 		key := a.Code + "/" + c.Code
 		if req.By != "" {
 			key += " by " + req.By
 		}
-		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "accession."+string(step), "membership", key, before, out))
+		if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, "accession."+string(step), "membership", key, before, out)); err != nil {
+			return err
+		}
+		if step == StepDeposit {
+			return s.endPartnerships(ctx, tx, req.Actor, &out)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -56,6 +56,7 @@ type options struct {
 	date   string
 	format string
 	force  bool
+	limit  int
 }
 
 // env is what a running command has: its options, output and, once opened,

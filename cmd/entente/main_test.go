@@ -156,6 +156,20 @@ func TestCountry(t *testing.T) {
 	}
 }
 
+func TestHelp(t *testing.T) {
+	out, _, code := run(t, "help")
+	if code != 0 || !strings.Contains(out, "accession check") || !strings.Contains(out, "ENTENTE_DB") {
+		t.Errorf("help: exit %d\n%s", code, out)
+	}
+	out, _, code = run(t, "members", "--help")
+	if code != 0 || !strings.Contains(out, "entente members NATO --as-of 1990-01-01") || !strings.Contains(out, "-db") {
+		t.Errorf("members --help: exit %d\n%s", code, out)
+	}
+	if _, _, code := run(t); code != 2 {
+		t.Errorf("no arguments: exit %d, want 2", code)
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	db := scratch(t)
 	if _, stderr, code := run(t, "members", "NATO", db); code != 0 {
@@ -178,7 +192,14 @@ func TestBadInput(t *testing.T) {
 		{"ImportMissingFile", []string{"import", "testdata/none.json"}, 2, "no such file"},
 		{"StepWithoutApplying", []string{"accession", "invite", "NATO", "UKR"}, 1, "has not applied"},
 		{"ApplyNotEuropean", []string{"accession", "apply", "NATO", "NZL", "--date", "2025-01-01"}, 1, "Art. 10"},
+		{"ConsentWithoutBy", []string{"accession", "consent", "NATO", "UKR"}, 2, "--by"},
 	}
+	t.Run("Unreachable", func(t *testing.T) {
+		_, stderr, code := run(t, "members", "NATO", "--db", "postgres://127.0.0.1:1/x")
+		if code != 1 || !strings.Contains(stderr, "cannot reach PostgreSQL at 127.0.0.1:1") {
+			t.Errorf("exit %d, want 1: %s", code, stderr)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, stderr, code := run(t, append(tt.args, db)...)
@@ -279,6 +300,12 @@ func testAccessionRun(t *testing.T, db string) {
 	step(0, "deposit", "NATO", "UKR", "--date", "2030-02-02")
 	out, _, _ = run(t, "members", "NATO", "--json", "--as-of", "2030-02-02", db)
 	json.Unmarshal([]byte(out), &ms)
+	out, _, _ = run(t, "audit", "--limit", "2", "--json", db)
+	var evs []struct{ Action, Key, Before, After string }
+	json.Unmarshal([]byte(out), &evs)
+	if len(evs) != 2 || evs[0].Action != "partnership.end" || evs[1].Action != "accession.deposit" || evs[1].Before == "" || evs[1].After == "" {
+		t.Errorf("audit log: %+v, want the deposit and the partnership it ended, with before and after", evs)
+	}
 	if len(ms) != 33 {
 		t.Errorf("after deposit: %d members, want 33", len(ms))
 	}
