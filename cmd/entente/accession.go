@@ -69,11 +69,8 @@ func runAccessionCheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	asOf, err := e.asOf()
+	asOf, err := e.query(ctx)
 	if err != nil {
-		return err
-	}
-	if err := e.open(ctx, true); err != nil {
 		return err
 	}
 	v, err := e.svc.CheckAccession(ctx, alliance, code, asOf)

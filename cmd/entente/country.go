@@ -30,11 +30,8 @@ func runCountry(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	asOf, err := e.asOf()
+	asOf, err := e.query(ctx)
 	if err != nil {
-		return err
-	}
-	if err := e.open(ctx, true); err != nil {
 		return err
 	}
 	v, err := e.svc.Country(ctx, code, asOf)

@@ -247,6 +247,16 @@ func defaultActor() string {
 	return "cli"
 }
 
+// query prepares a query command: it reads --as-of and opens the store,
+// loading the default dataset into an empty one.
+func (e *env) query(ctx context.Context) (entente.Date, error) {
+	asOf, err := e.asOf()
+	if err != nil {
+		return asOf, err
+	}
+	return asOf, e.open(ctx, true)
+}
+
 // open opens the store named by --db and, unless loadDefault is false, loads
 // the embedded default dataset into it if it is empty.
 func (e *env) open(ctx context.Context, loadDefault bool) error {

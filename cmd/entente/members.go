@@ -41,11 +41,8 @@ func runMembers(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	asOf, err := e.asOf()
+	asOf, err := e.query(ctx)
 	if err != nil {
-		return err
-	}
-	if err := e.open(ctx, true); err != nil {
 		return err
 	}
 	ms, err := e.svc.Members(ctx, alliance, asOf)
@@ -88,11 +85,8 @@ func runPartners(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	asOf, err := e.asOf()
+	asOf, err := e.query(ctx)
 	if err != nil {
-		return err
-	}
-	if err := e.open(ctx, true); err != nil {
 		return err
 	}
 	ps, err := e.svc.Partners(ctx, alliance, asOf)

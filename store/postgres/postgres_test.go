@@ -1,63 +1,15 @@
 package postgres_test
 
 import (
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, to create and drop test schemas
-
 	"github.com/entente/entente"
+	"github.com/entente/entente/internal/pgtest"
 	"github.com/entente/entente/store/postgres"
 	"github.com/entente/entente/store/storetest"
 )
-
-// testURL returns the PostgreSQL URL to test against, or skips t.
-func testURL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("ENTENTE_TEST_POSTGRES")
-	if u == "" {
-		t.Skip("set ENTENTE_TEST_POSTGRES=postgres://... to run the PostgreSQL store tests")
-	}
-	return u
-}
-
-// newSchema creates a schema of its own for t, dropped when t ends, and
-// returns base with search_path set to it, so tests neither see each other's
-// data nor leave any behind.
-func newSchema(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("sql.Open(%s): %v", base, err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 8)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("CREATE SCHEMA: %v", err)
-	}
-	t.Cleanup(func() {
-		// t.Context is done by now.
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("DROP SCHEMA %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("url.Parse(%s): %v", base, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 // open opens the store at u, closed when t ends (before the schema is
 // dropped, as cleanups run last first).
@@ -72,14 +24,14 @@ func open(t *testing.T, u string) entente.Store {
 }
 
 func TestStore(t *testing.T) {
-	base := testURL(t)
-	storetest.Run(t, func(t *testing.T) entente.Store { return open(t, newSchema(t, base)) })
+	base := pgtest.URL(t)
+	storetest.Run(t, func(t *testing.T) entente.Store { return open(t, pgtest.Schema(t, base)) })
 }
 
 // TestReopen checks that migrations are recorded: opening the same schema
 // again neither fails nor loses data.
 func TestReopen(t *testing.T) {
-	u := newSchema(t, testURL(t))
+	u := pgtest.Schema(t, pgtest.URL(t))
 	if err := open(t, u).Import(t.Context(), storetest.Fixture(), nil); err != nil {
 		t.Fatalf("Import: %v", err)
 	}
