@@ -25,6 +25,13 @@ type Dataset struct {
 	Meetings      []Meeting      `json:"meetings"`
 	Invitations   []Invitation   `json:"invitations"`
 	DefenceEvents []DefenceEvent `json:"defence_events"`
+	// Programme structure, the cooperation menu, activities and reviews
+	// (programme_plan.go); left out of the JSON when empty.
+	Objectives []Objective `json:"objectives,omitempty"`
+	Goals      []Goal      `json:"goals,omitempty"`
+	Offers     []Offer     `json:"menu,omitempty"`
+	Activities []Activity  `json:"activities,omitempty"`
+	Reviews    []Review    `json:"reviews,omitempty"`
 }
 
 // Ref names a record for error messages: its kind and key, as in the
@@ -80,6 +87,7 @@ func (ds *Dataset) Sort() {
 		return cmp.Or(cmp.Compare(a.Meeting, b.Meeting), cmp.Compare(a.Country, b.Country))
 	})
 	slices.SortFunc(ds.DefenceEvents, func(a, b DefenceEvent) int { return cmp.Compare(a.ID, b.ID) })
+	ds.sortPlan()
 }
 
 // compareNumbers orders article numbers numerically where they are numbers.
@@ -94,7 +102,8 @@ func compareNumbers(a, b string) int {
 func (ds *Dataset) Empty() bool {
 	return len(ds.Sources)+len(ds.Countries)+len(ds.Alliances)+len(ds.Memberships)+len(ds.Frameworks)+
 		len(ds.Partnerships)+len(ds.Groups)+len(ds.Areas)+len(ds.Programmes)+len(ds.Operations)+
-		len(ds.Contributions)+len(ds.Meetings)+len(ds.Invitations)+len(ds.DefenceEvents) == 0
+		len(ds.Contributions)+len(ds.Meetings)+len(ds.Invitations)+len(ds.DefenceEvents)+
+		len(ds.Objectives)+len(ds.Goals)+len(ds.Offers)+len(ds.Activities)+len(ds.Reviews) == 0
 }
 
 // validator collects problems while checking a dataset.
@@ -457,5 +466,6 @@ func (ds *Dataset) Validate() []Problem {
 		v.required(ref, "summary", e.Summary)
 		v.provenance(ref, e.Provenance)
 	}
+	v.validatePlan(programmes, areas)
 	return v.problems
 }

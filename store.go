@@ -54,6 +54,7 @@ type Reader interface {
 	FindSources(ctx context.Context, ids []string) ([]Source, error)
 	// FindAuditEvents reads Limit; newest first.
 	FindAuditEvents(ctx context.Context, f Filter) ([]AuditEvent, error)
+	ProgrammeReader
 }
 
 // Tx is a store transaction: reads see its own writes. Put methods insert or
@@ -70,6 +71,7 @@ type Tx interface {
 	PutInvitation(ctx context.Context, in *Invitation) error
 	// AddAuditEvent appends e; the store sets its ID, and At if zero.
 	AddAuditEvent(ctx context.Context, e *AuditEvent) error
+	ProgrammeTx
 }
 
 // Store is where entente keeps its records: SQLite or PostgreSQL.

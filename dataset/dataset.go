@@ -280,7 +280,7 @@ func (f fields) period(from, to string) entente.Period {
 var keyCount = map[string]int{
 	"source": 1, "country": 1, "alliance": 1, "article": 2, "membership": 2, "framework": 2,
 	"partnership": 3, "group": 2, "programme": 1, "area": 1, "operation": 1, "contribution": 1,
-	"meeting": 1, "invitation": 2, "defence-event": 1,
+	"meeting": 1, "invitation": 2, "defence-event": 1, "objective": 2,
 }
 
 // convert turns a record into a domain value and appends it to the dataset.
@@ -359,6 +359,9 @@ func (p *parser) convert(r *record) {
 	case "invitation":
 		ds.Invitations = append(ds.Invitations, entente.Invitation{Meeting: k[0], Country: k[1], Level: f.str("level"),
 			Attended: entente.Attendance(f.str("attended")), Attendee: f.str("attendee"), Provenance: f.provenance()})
+	case "objective":
+		ds.Objectives = append(ds.Objectives, entente.Objective{Programme: k[0], Code: k[1], Area: f.str("area"),
+			Title: f.str("title"), Provenance: f.provenance()})
 	case "defence-event":
 		ds.DefenceEvents = append(ds.DefenceEvents, entente.DefenceEvent{ID: k[0], Alliance: f.str("alliance"),
 			Article: f.str("article"), Date: f.date("date"), Requesters: f.list("requesters"), Summary: f.str("summary"),

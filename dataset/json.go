@@ -136,5 +136,10 @@ func collectors(ds *entente.Dataset) map[string]func(json.RawMessage) (entente.R
 		"meetings":       collect(&ds.Meetings, func(v *entente.Meeting) entente.Ref { return r("meeting", v.ID) }),
 		"invitations":    collect(&ds.Invitations, func(v *entente.Invitation) entente.Ref { return r("invitation", v.Meeting, v.Country) }),
 		"defence_events": collect(&ds.DefenceEvents, func(v *entente.DefenceEvent) entente.Ref { return r("defence-event", v.ID) }),
+		"objectives":     collect(&ds.Objectives, func(v *entente.Objective) entente.Ref { return r("objective", v.Programme, v.Code) }),
+		"goals":          collect(&ds.Goals, func(v *entente.Goal) entente.Ref { return r("goal", v.Programme, v.Code) }),
+		"menu":           collect(&ds.Offers, func(v *entente.Offer) entente.Ref { return r("offer", v.Code) }),
+		"activities":     collect(&ds.Activities, func(v *entente.Activity) entente.Ref { return r("activity", v.ID) }),
+		"reviews":        collect(&ds.Reviews, func(v *entente.Review) entente.Ref { return r("review", v.ID) }),
 	}
 }

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/entente/entente"
@@ -71,7 +73,8 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // render executes a page template into a buffer first, so a template error
-// becomes an error page rather than half a page.
+// becomes an error page rather than half a page. The consent banner goes in
+// where the layout marks it, for visitors who have not chosen yet.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	t, err := s.tmpl()
 	if err != nil {
@@ -79,13 +82,25 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	var buf strings.Builder
+	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		s.log.Error("render", "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	page := buf.Bytes()
+	if i := bytes.Index(page, consentMarker); i >= 0 {
+		var banner bytes.Buffer
+		if consentFrom(r.Context()) == consentAsk {
+			if err := t.ExecuteTemplate(&banner, "consent-banner", localPath(r.URL.RequestURI())); err != nil {
+				s.log.Error("render", "template", "consent-banner", "err", err)
+			}
+		}
+		page = slices.Concat(page[:i], banner.Bytes(), page[i+len(consentMarker):])
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write([]byte(buf.String()))
+	w.Write(page)
 }
+
+var consentMarker = []byte(`<div id="consent-slot"></div>`)

@@ -1,5 +1,351 @@
 package web
 
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/service"
+)
+
 // programmeRoutes registers the programme, activity and menu pages and API
-// (issue 3).
-func (s *Server) programmeRoutes() {}
+// (issue 3). Writes take JSON bodies; each answers with the record written,
+// or with problem details naming the rule that refused it.
+func (s *Server) programmeRoutes() {
+	m := s.mux
+	m.HandleFunc("GET /api/v1/programmes", s.apiProgrammes)
+	m.HandleFunc("POST /api/v1/programmes", s.apiAgree)
+	m.HandleFunc("GET /api/v1/programmes/{id}", s.apiProgramme)
+	m.HandleFunc("GET /api/v1/programmes/{id}/progress", s.apiProgress)
+	m.HandleFunc("GET /api/v1/programmes/{id}/progress.svg", s.apiProgressSVG)
+	m.HandleFunc("GET /api/v1/programmes/{id}/diff/{other}", s.apiDiff)
+	m.HandleFunc("GET /api/v1/programmes/{id}/activities", s.apiProgrammeActivities)
+	m.HandleFunc("POST /api/v1/programmes/{id}/reviews", s.apiReview)
+	m.HandleFunc("POST /api/v1/programmes/{id}/objectives", s.apiObjective)
+	m.HandleFunc("POST /api/v1/programmes/{id}/goals", s.apiGoal)
+	m.HandleFunc("POST /api/v1/activities", s.apiPropose)
+	m.HandleFunc("GET /api/v1/activities/{id}", s.apiActivity)
+	m.HandleFunc("POST /api/v1/activities/{id}/{step}", s.apiActivityStep)
+	m.HandleFunc("GET /api/v1/menu", s.apiMenu)
+	m.HandleFunc("POST /api/v1/menu", s.apiMenuImport)
+	m.HandleFunc("GET /programmes/{id}", s.pageProgramme)
+	m.HandleFunc("GET /programmes/{id}/diff/{other}", s.pageDiff)
+	m.HandleFunc("GET /activities/{id}", s.pageActivity)
+	m.HandleFunc("GET /menu", s.pageMenu)
+}
+
+// decode reads a JSON request body into v, refusing unknown fields.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return entente.Errorf(entente.EINVALID, "request body: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return nil
+}
+
+// actor is who makes an API change: the body's actor, else "api".
+func actor(a string) string {
+	if a == "" {
+		return "api"
+	}
+	return a
+}
+
+func (s *Server) apiProgrammes(w http.ResponseWriter, r *http.Request) {
+	d, err := asOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	partner := strings.ToUpper(r.URL.Query().Get("partner"))
+	if partner == "" {
+		s.fail(w, r, entente.Errorf(entente.EINVALID, "name the partner: /api/v1/programmes?partner=NZL"))
+		return
+	}
+	v, err := s.svc.ProgrammesOf(r.Context(), partner, d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiProgramme(w http.ResponseWriter, r *http.Request) {
+	d, err := asOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.svc.Programme(r.Context(), r.PathValue("id"), d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiProgress(w http.ResponseWriter, r *http.Request) {
+	d, err := asOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.svc.Programme(r.Context(), r.PathValue("id"), d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, v.Progress)
+}
+
+func (s *Server) apiProgressSVG(w http.ResponseWriter, r *http.Request) {
+	d, err := asOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.svc.Programme(r.Context(), r.PathValue("id"), d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	io.WriteString(w, service.ProgressSVG(v.Progress))
+}
+
+func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.DiffProgrammes(r.Context(), r.PathValue("id"), r.PathValue("other"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiProgrammeActivities(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.Activities(r.Context(), entente.ActivityFilter{Programme: r.PathValue("id"),
+		Status: entente.ActivityStatus(r.URL.Query().Get("status")), Limit: 1000})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiAgree(w http.ResponseWriter, r *http.Request) {
+	var req service.AgreeRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req.Actor = actor(req.Actor)
+	v, err := s.svc.AgreeProgramme(r.Context(), req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) apiReview(w http.ResponseWriter, r *http.Request) {
+	var req service.ReviewRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req.Actor, req.Programme = actor(req.Actor), r.PathValue("id")
+	v, err := s.svc.ReviewProgramme(r.Context(), req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) apiObjective(w http.ResponseWriter, r *http.Request) {
+	var req service.ObjectiveRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req.Actor, req.Programme = actor(req.Actor), r.PathValue("id")
+	v, err := s.svc.PutObjective(r.Context(), req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiGoal(w http.ResponseWriter, r *http.Request) {
+	var req service.GoalRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req.Actor, req.Programme = actor(req.Actor), r.PathValue("id")
+	v, err := s.svc.PutGoal(r.Context(), req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiPropose(w http.ResponseWriter, r *http.Request) {
+	var req service.ProposeRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req.Actor = actor(req.Actor)
+	v, err := s.svc.ProposeActivity(r.Context(), req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/activities/"+v.ID)
+	s.writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) apiActivity(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.Activity(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiActivityStep(w http.ResponseWriter, r *http.Request) {
+	step := entente.ActivityStep(r.PathValue("step"))
+	known := false
+	for _, st := range entente.ActivitySteps {
+		known = known || st == step
+	}
+	if !known {
+		s.fail(w, r, entente.Errorf(entente.ENOTFOUND, "no activity step %q: want approve, invite, register, hold, report or cancel", step))
+		return
+	}
+	var req service.ActivityRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req.Actor, req.ID = actor(req.Actor), r.PathValue("id")
+	v, err := s.svc.StepActivity(r.Context(), step, req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiMenu(w http.ResponseWriter, r *http.Request) {
+	offers, err := s.svc.Menu(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("format") == "csv" {
+		var buf bytes.Buffer
+		if err := service.WriteMenuCSV(&buf, offers); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Write(buf.Bytes())
+		return
+	}
+	if offers == nil {
+		offers = []entente.Offer{}
+	}
+	s.writeJSON(w, http.StatusOK, offers)
+}
+
+// apiMenuImport imports a menu posted as CSV (Content-Type text/csv or
+// ?format=csv) or JSON, all or nothing.
+func (s *Server) apiMenuImport(w http.ResponseWriter, r *http.Request) {
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "json"
+		if strings.Contains(r.Header.Get("Content-Type"), "csv") {
+			format = "csv"
+		}
+	}
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "request"
+	}
+	n, err := s.svc.ImportMenu(r.Context(), "api", name, format, io.LimitReader(r.Body, 32<<20))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, map[string]int{"imported": n})
+}
+
+// programmePage is the programme page's data.
+type programmePage struct {
+	*service.ProgrammeView
+	Chart      template.HTML
+	Rows       []service.ChartRow
+	Activities []entente.Activity
+	More       int
+}
+
+func (s *Server) pageProgramme(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "programme.html", "", func(d entente.Date) (page, error) {
+		v, err := s.svc.Programme(r.Context(), r.PathValue("id"), d)
+		if err != nil {
+			return page{}, err
+		}
+		acts, err := s.svc.Activities(r.Context(), entente.ActivityFilter{Programme: v.ID, Limit: 100})
+		if err != nil {
+			return page{}, err
+		}
+		pp := programmePage{ProgrammeView: v, Chart: template.HTML(service.ProgressSVG(v.Progress)), Rows: service.ChartRows(v.Progress),
+			Activities: acts, More: v.Activities - len(acts)}
+		return page{Title: v.Title + " (" + v.ID + ")", Data: pp}, nil
+	})
+}
+
+// diffPage is the diff page's data.
+type diffPage struct {
+	*entente.ProgrammeDiff
+	Added, Removed, Changed int
+}
+
+func (s *Server) pageDiff(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "programme-diff.html", "", func(d entente.Date) (page, error) {
+		v, err := s.svc.DiffProgrammes(r.Context(), r.PathValue("id"), r.PathValue("other"))
+		if err != nil {
+			return page{}, err
+		}
+		return page{Title: "Changes from " + v.From + " to " + v.To, Data: diffPage{ProgrammeDiff: v,
+			Added: v.Count(entente.DiffAdded), Removed: v.Count(entente.DiffRemoved), Changed: v.Count(entente.DiffChanged)}}, nil
+	})
+}
+
+func (s *Server) pageActivity(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "activity.html", "", func(d entente.Date) (page, error) {
+		a, err := s.svc.Activity(r.Context(), r.PathValue("id"))
+		if err != nil {
+			return page{}, err
+		}
+		return page{Title: a.Title + " (" + a.ID + ")", Data: a}, nil
+	})
+}
+
+func (s *Server) pageMenu(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "menu.html", "Cooperation menu", func(d entente.Date) (page, error) {
+		offers, err := s.svc.Menu(r.Context())
+		return page{Data: offers}, err
+	})
+}

@@ -1,16 +1,11 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
 	"strings"
 
 	"github.com/entente/entente"
 )
-
-var funcs = template.FuncMap{
-	"join": strings.Join,
-}
 
 func (s *Server) routes() {
 	m := s.mux
@@ -26,17 +21,39 @@ func (s *Server) routes() {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ready\n"))
 	})
+	m.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
 	m.HandleFunc("GET /api/v1/alliances/{code}", s.apiAlliance)
 	m.HandleFunc("GET /api/v1/alliances/{code}/members", s.apiMembers)
 	m.HandleFunc("GET /api/v1/alliances/{code}/partners", s.apiPartners)
 	m.HandleFunc("GET /api/v1/alliances/{code}/accession/{iso3}", s.apiAccessionCheck)
 	m.HandleFunc("GET /api/v1/countries/{iso3}", s.apiCountry)
+	m.HandleFunc("GET /api/v1/partners/{iso3}/profile", s.apiProfile)
+	m.HandleFunc("GET /api/v1/timeline", s.apiTimeline)
 	m.HandleFunc("GET /countries/{iso3}", s.pageCountry)
 	m.HandleFunc("GET /{$}", s.pageHome)
+	m.HandleFunc("GET /members", s.pageMembers)
+	m.HandleFunc("GET /partners", s.pagePartners)
+	m.HandleFunc("GET /partners/{iso3}", s.pageProfile)
+	m.HandleFunc("GET /operations", s.pageOperations)
+	m.HandleFunc("GET /meetings", s.pageMeetings)
+	m.HandleFunc("GET /collective-defence", s.pageDefence)
+	m.HandleFunc("GET /sources", s.pageSources)
+	m.HandleFunc("GET /timeline", s.pageTimeline)
+	m.HandleFunc("GET /privacy", s.pagePrivacy)
+	m.HandleFunc("GET /stats", s.pageStats)
+	m.HandleFunc("POST /consent", s.postConsent)
 	s.programmeRoutes()
+	// The programme list is ours unless the programme pages registered one.
+	s.handleIfFree("GET /programmes", s.pageProgrammes)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, entente.Errorf(entente.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
+}
+
+// handleIfFree registers h unless the pattern is taken already.
+func (s *Server) handleIfFree(pattern string, h http.HandlerFunc) {
+	defer func() { recover() }()
+	s.mux.HandleFunc(pattern, h)
 }
 
 // asOf reads ?as_of=.
@@ -50,100 +67,49 @@ func asOf(r *http.Request) (entente.Date, error) {
 
 func upper(r *http.Request, name string) string { return strings.ToUpper(r.PathValue(name)) }
 
-func (s *Server) apiAlliance(w http.ResponseWriter, r *http.Request) {
+// api answers a JSON endpoint whose result depends on the as-of day.
+func (s *Server) api(w http.ResponseWriter, r *http.Request, get func(entente.Date) (any, error)) {
 	d, err := asOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.svc.Alliance(r.Context(), upper(r, "code"), d)
+	v, err := get(d)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiAlliance(w http.ResponseWriter, r *http.Request) {
+	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Alliance(r.Context(), upper(r, "code"), d) })
 }
 
 func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request) {
-	d, err := asOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v, err := s.svc.Members(r.Context(), upper(r, "code"), d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
+	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Members(r.Context(), upper(r, "code"), d) })
 }
 
 func (s *Server) apiPartners(w http.ResponseWriter, r *http.Request) {
-	d, err := asOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v, err := s.svc.Partners(r.Context(), upper(r, "code"), d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
+	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Partners(r.Context(), upper(r, "code"), d) })
 }
 
 func (s *Server) apiAccessionCheck(w http.ResponseWriter, r *http.Request) {
-	d, err := asOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v, err := s.svc.CheckAccession(r.Context(), upper(r, "code"), upper(r, "iso3"), d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
+	s.api(w, r, func(d entente.Date) (any, error) {
+		return s.svc.CheckAccession(r.Context(), upper(r, "code"), upper(r, "iso3"), d)
+	})
 }
 
 func (s *Server) apiCountry(w http.ResponseWriter, r *http.Request) {
-	d, err := asOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v, err := s.svc.Country(r.Context(), upper(r, "iso3"), d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
+	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Country(r.Context(), upper(r, "iso3"), d) })
 }
 
-func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
-	d, err := asOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v, err := s.svc.Country(r.Context(), upper(r, "iso3"), d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "country.html", v)
+func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) {
+	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Profile(r.Context(), alliance, upper(r, "iso3"), d) })
 }
 
-func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
-	d, err := asOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	members, err := s.svc.Members(r.Context(), "NATO", d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "home.html", members)
+func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
+	s.api(w, r, func(d entente.Date) (any, error) {
+		return s.svc.Timeline(r.Context(), alliance, strings.ToUpper(r.URL.Query().Get("country")), d)
+	})
 }

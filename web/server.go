@@ -1,5 +1,10 @@
 // Package web serves entente over HTTP: the HTML pages and the JSON API under
 // /api/v1, both from the same service, with one error renderer.
+//
+// Pages are rendered on the server from html/template; every page works
+// without JavaScript. Templates and static files are embedded, or read from
+// disk on each request in dev mode. Rendered responses are cached until the
+// store reports a change (see cache.go), and served with ETags and gzip.
 package web
 
 import (
@@ -18,39 +23,57 @@ import (
 	"github.com/entente/entente/service"
 )
 
-//go:embed templates
+//go:embed templates static
 var embedded embed.FS
 
 // Server is entente's HTTP surface.
 type Server struct {
-	svc   *service.Service
-	log   *slog.Logger
-	tmpl  func() (*template.Template, error)
-	mux   *http.ServeMux
-	ready func(context.Context) error
+	svc    *service.Service
+	log    *slog.Logger
+	dev    bool
+	files  fs.FS
+	assets *assets
+	tmpl   func() (*template.Template, error)
+	mux    *http.ServeMux
+	ready  func(context.Context) error
+	cache  *pageCache
+	// handler is mux wrapped in the middleware (headers, consent,
+	// counting, cache).
+	handler http.Handler
 }
 
 // Config configures a Server.
 type Config struct {
-	// Dev reads templates from DevDir on every request instead of the
-	// embedded copies, so they can be edited without a rebuild.
+	// Dev reads templates and static files from DevDir on every request
+	// instead of the embedded copies, so they can be edited without a
+	// rebuild, and turns the page cache off.
 	Dev    bool
 	DevDir string
 	Logger *slog.Logger
+	// NoCache turns the page cache off (benchmarks compare with it).
+	NoCache bool
 }
 
 // New returns a Server for svc.
 func New(svc *service.Service, cfg Config) (*Server, error) {
-	s := &Server{svc: svc, log: cfg.Logger, mux: http.NewServeMux(), ready: svc.Store.Ping}
+	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, mux: http.NewServeMux(), ready: svc.Store.Ping}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	var files fs.FS = embedded
+	s.files = embedded
 	if cfg.Dev {
-		files = os.DirFS(cfg.DevDir)
+		dir := cfg.DevDir
+		if dir == "" {
+			dir = "web"
+		}
+		s.files = os.DirFS(dir)
+	}
+	var err error
+	if s.assets, err = loadAssets(s.files, cfg.Dev); err != nil {
+		return nil, err
 	}
 	parse := func() (*template.Template, error) {
-		return template.New("").Funcs(funcs).ParseFS(files, "templates/*.html")
+		return template.New("").Funcs(s.funcs()).ParseFS(s.files, "templates/*.html")
 	}
 	t, err := parse()
 	if err != nil {
@@ -60,7 +83,14 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 	if cfg.Dev {
 		s.tmpl = parse
 	}
+	if !cfg.Dev && !cfg.NoCache {
+		s.cache = newPageCache()
+		if n, ok := svc.Store.(entente.Notifier); ok {
+			n.OnChange(s.cache.invalidate)
+		}
+	}
 	s.routes()
+	s.handler = s.middleware(s.mux)
 	return s, nil
 }
 
@@ -68,8 +98,8 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	s.mux.ServeHTTP(rw, r)
-	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "duration", time.Since(start))
+	s.handler.ServeHTTP(rw, r)
+	s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "duration", time.Since(start))
 }
 
 type statusWriter struct {

@@ -54,6 +54,7 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.OnClose(listen(cfg.Copy(), s.Changed))
 	return s, nil
 }
 
@@ -70,6 +71,7 @@ func dialect(addr string) *sqlstore.Dialect {
 		// advisory lock, keyed by schema so that stores in different
 		// schemas of one database do not wait for each other, serialises
 		// them.
+		Notify:        "NOTIFY " + channel,
 		ExclusiveLock: "SELECT pg_advisory_xact_lock(hashtext('entente ' || coalesce(current_schema(), '')))",
 		Err:           func(err error) *entente.Error { return mapError(addr, err) },
 	}

@@ -118,6 +118,7 @@ func (r reader) dataset(ctx context.Context) (*entente.Dataset, error) {
 		func() (err error) { ds.Meetings, err = r.FindMeetings(ctx, all); return err },
 		func() (err error) { ds.Invitations, err = r.FindInvitations(ctx, all); return err },
 		func() (err error) { ds.DefenceEvents, err = r.FindDefenceEvents(ctx, all); return err },
+		func() error { return r.planDataset(ctx, ds) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -36,6 +36,11 @@ type Dialect struct {
 	// lock already (BEGIN IMMEDIATE); PostgreSQL takes an advisory lock.
 	ExclusiveLock string
 
+	// Notify, if set, is run in every committed write transaction to tell
+	// other processes sharing the database that records changed
+	// (PostgreSQL: NOTIFY, delivered on commit).
+	Notify string
+
 	// Err turns a driver error into an *entente.Error with a message a
 	// user can act on, or returns nil when it does not recognise the error,
 	// which then becomes EINTERNAL.
@@ -48,6 +53,7 @@ type Store struct {
 	reader
 	db  *sql.DB
 	now func() time.Time
+	changes
 }
 
 var (
@@ -76,6 +82,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database handle.
 func (s *Store) Close() error {
+	s.changes.close()
 	return s.d.wrap("close", s.db.Close())
 }
 
@@ -97,7 +104,16 @@ func (s *Store) Update(ctx context.Context, fn func(entente.Tx) error) error {
 	if err := fn(&tx{reader: reader{q: sqlTx, d: s.d}, now: s.now}); err != nil {
 		return err
 	}
-	return s.d.wrap("commit", sqlTx.Commit())
+	if s.d.Notify != "" {
+		if _, err := sqlTx.ExecContext(ctx, s.d.Notify); err != nil {
+			return s.d.wrap("notify", err)
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return s.d.wrap("commit", err)
+	}
+	s.Changed()
+	return nil
 }
 
 // Empty reports whether the store holds no records. Audit events do not

@@ -46,6 +46,7 @@ var (
 var recordTables = []string{
 	"sources", "countries", "alliances", "articles", "memberships", "frameworks", "partnerships",
 	"groups", "areas", "programmes", "operations", "contributions", "meetings", "invitations", "defence_events",
+	"objectives", "goals", "offers", "activities", "reviews", // programmes.go
 }
 
 // insert returns an INSERT of n rows. With upsert, a row whose key exists
@@ -181,6 +182,9 @@ func (t *tx) insertDataset(ctx context.Context, ds *entente.Dataset) error {
 		e := &ds.DefenceEvents[i]
 		b.add(eventsTable, eventRow(e))
 		b.add(requestersTable, requesterRows(e)...)
+	}
+	if err := addPlan(&b, ds); err != nil {
+		return t.d.wrap("import", err)
 	}
 	for _, tb := range b.order {
 		if err := t.insertRows(ctx, "import "+tb.name, tb, b.rows[tb.name]); err != nil {

@@ -1,0 +1,334 @@
+package entente
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// A programme's structure follows NATO's ITPP: strategic objectives (the
+// "ends"), each in a cooperation area; partnership goals (the "ways"), each
+// with measurable indicators; and supporting activities (the "means"), many
+// drawn from the cooperation menu.
+
+// Objective is a strategic objective of a programme, in one cooperation
+// area. It is keyed by its programme and its code.
+type Objective struct {
+	Programme string `json:"programme"`
+	Code      string `json:"code"`
+	Area      string `json:"area"`
+	Title     string `json:"title"`
+	// Synthetic marks generated demo or benchmark data, never real facts.
+	Synthetic bool `json:"synthetic,omitempty"`
+	Provenance
+}
+
+// Key is the objective's key as "PROGRAMME/CODE".
+func (o *Objective) Key() string { return o.Programme + "/" + o.Code }
+
+// Goal is a partnership goal under an objective, measured by its indicators.
+// It is keyed by its programme and its code; goal codes are unique within a
+// programme.
+type Goal struct {
+	Programme  string      `json:"programme"`
+	Code       string      `json:"code"`
+	Objective  string      `json:"objective"`
+	Title      string      `json:"title"`
+	Indicators []Indicator `json:"indicators"`
+	// CarriedFrom names the goal ("PROGRAMME/CODE") this one was carried
+	// over from when its programme superseded the earlier one.
+	CarriedFrom string `json:"carried_from,omitempty"`
+	Synthetic   bool   `json:"synthetic,omitempty"`
+	Provenance
+}
+
+// Key is the goal's key as "PROGRAMME/CODE".
+func (g *Goal) Key() string { return g.Programme + "/" + g.Code }
+
+// Indicator measures a goal: where it started (Baseline), where it should be
+// by Due (Target), and where it is (Current), in Unit.
+type Indicator struct {
+	Name     string  `json:"name"`
+	Unit     string  `json:"unit"`
+	Baseline float64 `json:"baseline"`
+	Target   float64 `json:"target"`
+	Current  float64 `json:"current"`
+	Due      Date    `json:"due,omitzero"`
+}
+
+// Progress is how far the indicator has come from its baseline to its
+// target, between 0 and 1. A target equal to the baseline is met when the
+// current value reaches it. Targets may lie below the baseline (fewer
+// incidents, say).
+func (i Indicator) Progress() float64 {
+	span := i.Target - i.Baseline
+	if span == 0 {
+		if i.Current == i.Target {
+			return 1
+		}
+		return 0
+	}
+	return math.Max(0, math.Min(1, (i.Current-i.Baseline)/span))
+}
+
+// Met reports whether the indicator has reached its target.
+func (i Indicator) Met() bool { return i.Progress() >= 1 }
+
+// Open reports whether the goal still has work to do: it has no indicators,
+// or one of them is not met.
+func (g *Goal) Open() bool {
+	if len(g.Indicators) == 0 {
+		return true
+	}
+	for _, in := range g.Indicators {
+		if !in.Met() {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidCode reports whether s can be a code: letters, digits, '-', '_' and
+// '.', no spaces or slashes, so it fits in keys, URLs and the text format.
+func ValidCode(s string) bool {
+	if s == "" || len(s) > 80 {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// CarryOver copies the open goals of a superseded programme into its
+// successor, each under the successor's objective in the same area. It adds
+// an objective (same code, area and title) where the successor has none in
+// that area. It returns the objectives to add and the goals to write; goals
+// whose code the successor already uses are skipped.
+func CarryOver(oldObjs []Objective, oldGoals []Goal, next *Programme, nextObjs []Objective, nextGoals []Goal) ([]Objective, []Goal) {
+	areaOf := map[string]string{}
+	for _, o := range oldObjs {
+		areaOf[o.Code] = o.Area
+	}
+	byArea := map[string]string{}
+	codes := map[string]bool{}
+	for _, o := range nextObjs {
+		if _, ok := byArea[o.Area]; !ok {
+			byArea[o.Area] = o.Code
+		}
+		codes[o.Code] = true
+	}
+	used := map[string]bool{}
+	for _, g := range nextGoals {
+		used[g.Code] = true
+	}
+	var addObjs []Objective
+	var goals []Goal
+	for _, g := range oldGoals {
+		if !g.Open() || used[g.Code] {
+			continue
+		}
+		area := areaOf[g.Objective]
+		obj, ok := byArea[area]
+		if !ok {
+			i := slices.IndexFunc(oldObjs, func(o Objective) bool { return o.Code == g.Objective })
+			if i < 0 {
+				continue
+			}
+			o := oldObjs[i]
+			o.Programme = next.ID
+			for codes[o.Code] {
+				o.Code += "-2"
+			}
+			codes[o.Code] = true
+			byArea[area] = o.Code
+			addObjs = append(addObjs, o)
+			obj = o.Code
+		}
+		ng := g
+		ng.Programme, ng.Objective = next.ID, obj
+		ng.CarriedFrom = g.Key()
+		ng.Indicators = slices.Clone(g.Indicators)
+		goals = append(goals, ng)
+		used[g.Code] = true
+	}
+	return addObjs, goals
+}
+
+// validatePlan checks the programme structure, the menu and the activities
+// of a dataset; Validate calls it.
+func (v *validator) validatePlan(programmes map[string]*Programme, areas map[string]bool) {
+	ds := v.ds
+	optionalProv := func(ref Ref, p Provenance) {
+		for _, s := range p.Sources {
+			if !v.sources[s] {
+				v.addf(ref, "sources", "unknown source %q", s)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	objs := map[string]bool{}
+	for _, o := range ds.Objectives {
+		ref := Ref{"objective", o.Programme + " " + o.Code}
+		v.dup(seen, ref)
+		objs[o.Programme+" "+o.Code] = true
+		if programmes[o.Programme] == nil {
+			v.addf(ref, "programme", "unknown programme %q", o.Programme)
+		}
+		if !ValidCode(o.Code) {
+			v.addf(ref, "", "%q is not a code (letters, digits, '-', '_', '.')", o.Code)
+		}
+		if !areas[o.Area] {
+			v.addf(ref, "area", "unknown area %q", o.Area)
+		}
+		v.required(ref, "title", o.Title)
+		if o.Synthetic {
+			optionalProv(ref, o.Provenance)
+		} else {
+			v.provenance(ref, o.Provenance)
+		}
+	}
+	clear(seen)
+	for _, g := range ds.Goals {
+		ref := Ref{"goal", g.Programme + " " + g.Code}
+		v.dup(seen, ref)
+		if !ValidCode(g.Code) {
+			v.addf(ref, "", "%q is not a code (letters, digits, '-', '_', '.')", g.Code)
+		}
+		if !objs[g.Programme+" "+g.Objective] {
+			v.addf(ref, "objective", "unknown objective %q of programme %s", g.Objective, g.Programme)
+		}
+		v.required(ref, "title", g.Title)
+		for i, in := range g.Indicators {
+			if strings.TrimSpace(in.Name) == "" {
+				v.addf(ref, "indicators", "indicator %d: a name is required", i+1)
+			}
+		}
+		optionalProv(ref, g.Provenance)
+	}
+	clear(seen)
+	offers := map[string]bool{}
+	for _, o := range ds.Offers {
+		ref := Ref{"offer", o.Code}
+		v.dup(seen, ref)
+		offers[o.Code] = true
+		for _, p := range o.Problems() {
+			v.addf(ref, p.Field, "%s", p.Message)
+		}
+		if o.Area != "" && !areas[o.Area] {
+			v.addf(ref, "area", "unknown area %q", o.Area)
+		}
+		optionalProv(ref, o.Provenance)
+	}
+	clear(seen)
+	goals := map[string]bool{}
+	for _, g := range ds.Goals {
+		goals[g.Programme+" "+g.Code] = true
+	}
+	for _, a := range ds.Activities {
+		ref := Ref{"activity", a.ID}
+		v.dup(seen, ref)
+		if programmes[a.Programme] == nil {
+			v.addf(ref, "programme", "unknown programme %q", a.Programme)
+		}
+		if a.Goal != "" && !goals[a.Programme+" "+a.Goal] {
+			v.addf(ref, "goal", "unknown goal %q of programme %s", a.Goal, a.Programme)
+		}
+		if a.Offer != "" && !offers[a.Offer] {
+			v.addf(ref, "offer", "unknown menu offer %q", a.Offer)
+		}
+		if !ValidActivityStatus(a.Status) {
+			v.addf(ref, "status", "%q is not an activity status (%s)", a.Status, activityStatusList())
+		}
+		v.required(ref, "title", a.Title)
+		optionalProv(ref, a.Provenance)
+	}
+	clear(seen)
+	for _, r := range ds.Reviews {
+		ref := Ref{"review", r.ID}
+		v.dup(seen, ref)
+		if programmes[r.Programme] == nil {
+			v.addf(ref, "programme", "unknown programme %q", r.Programme)
+		}
+		if r.Date.IsZero() {
+			v.addf(ref, "date", "is required")
+		}
+		optionalProv(ref, r.Provenance)
+	}
+}
+
+// Review is a recorded look at a programme on a day: a note and a snapshot
+// of its objectives, goals and indicators as they stood, for later diffs.
+type Review struct {
+	ID        string            `json:"id"`
+	Programme string            `json:"programme"`
+	Date      Date              `json:"date"`
+	Note      string            `json:"note,omitempty"`
+	Actor     string            `json:"actor,omitempty"`
+	Snapshot  ProgrammeSnapshot `json:"snapshot"`
+	Synthetic bool              `json:"synthetic,omitempty"`
+	Provenance
+}
+
+// ProgrammeSnapshot is a programme with its objectives and goals, as a
+// review records it and as a diff compares it.
+type ProgrammeSnapshot struct {
+	Programme  Programme   `json:"programme"`
+	Objectives []Objective `json:"objectives"`
+	Goals      []Goal      `json:"goals"`
+}
+
+// Snapshot gathers the programme's own objectives and goals.
+func Snapshot(p Programme, objs []Objective, goals []Goal) ProgrammeSnapshot {
+	s := ProgrammeSnapshot{Programme: p, Objectives: []Objective{}, Goals: []Goal{}}
+	for _, o := range objs {
+		if o.Programme == p.ID {
+			s.Objectives = append(s.Objectives, o)
+		}
+	}
+	for _, g := range goals {
+		if g.Programme == p.ID {
+			s.Goals = append(s.Goals, g)
+		}
+	}
+	return s
+}
+
+// NewReview records a review of the programme on day d.
+func NewReview(id string, snap ProgrammeSnapshot, d Date, note, actor string) (Review, error) {
+	const rule = "programme: review"
+	p := snap.Programme
+	if d.IsZero() || d.Precision() != PrecisionDay {
+		return Review{}, Errorf(EINVALID, "%s: the date must be a day (YYYY-MM-DD), got %q", rule, d)
+	}
+	if p.Status == ProgrammeDraft || p.Status == ProgrammeSuperseded {
+		return Review{}, refuse(rule, Reason{Record: "programme " + p.ID, Text: fmt.Sprintf(
+			"only a programme in force is reviewed; %s is %s", p.ID, p.Status)})
+	}
+	if !p.Agreed.IsZero() && d.Before(p.Agreed) {
+		return Review{}, refuse(rule, Reason{Record: "programme " + p.ID, Text: fmt.Sprintf(
+			"%s is before the programme was agreed (%s)", d, p.Agreed)})
+	}
+	return Review{ID: id, Programme: p.ID, Date: d, Note: note, Actor: actor, Snapshot: snap,
+		Provenance: Provenance{Sources: []string{}}}, nil
+}
+
+// sortPlan puts the programme structure, menu, activities and reviews in
+// canonical order; Sort calls it.
+func (ds *Dataset) sortPlan() {
+	slices.SortFunc(ds.Objectives, func(a, b Objective) int {
+		return cmp.Or(cmp.Compare(a.Programme, b.Programme), cmp.Compare(a.Code, b.Code))
+	})
+	slices.SortFunc(ds.Goals, func(a, b Goal) int {
+		return cmp.Or(cmp.Compare(a.Programme, b.Programme), cmp.Compare(a.Code, b.Code))
+	})
+	slices.SortFunc(ds.Offers, func(a, b Offer) int { return cmp.Compare(a.Code, b.Code) })
+	slices.SortFunc(ds.Activities, func(a, b Activity) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(ds.Reviews, func(a, b Review) int { return cmp.Compare(a.ID, b.ID) })
+}

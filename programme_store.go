@@ -1,0 +1,52 @@
+package entente
+
+import "context"
+
+// ActivityFilter narrows FindActivities; empty fields do not filter.
+type ActivityFilter struct {
+	ID        string
+	Programme string
+	Goal      string
+	Status    ActivityStatus
+	Offer     string
+	// Limit caps the number returned (0: all); Offset skips that many, in
+	// id order.
+	Limit, Offset int
+}
+
+// ProgrammeReader is the read side of programme structure, the cooperation
+// menu, activities and reviews. Lists come in canonical order (see
+// Dataset.Sort); single finds return ENOTFOUND.
+type ProgrammeReader interface {
+	// FindObjectives returns the objectives of a programme (all when
+	// programme is "").
+	FindObjectives(ctx context.Context, programme string) ([]Objective, error)
+	// FindGoals returns the goals of a programme (all when "").
+	FindGoals(ctx context.Context, programme string) ([]Goal, error)
+	// FindOffers returns the menu offers, or the one with code when given.
+	FindOffers(ctx context.Context, code string) ([]Offer, error)
+	// FindActivities returns the activities matching f.
+	FindActivities(ctx context.Context, f ActivityFilter) ([]Activity, error)
+	// FindActivity returns one activity by id.
+	FindActivity(ctx context.Context, id string) (*Activity, error)
+	// CountActivities counts a programme's activities (all when "").
+	CountActivities(ctx context.Context, programme string) (int, error)
+	// FindReviews returns a programme's reviews (all when ""), by id.
+	FindReviews(ctx context.Context, programme string) ([]Review, error)
+	// FindReview returns one review by id.
+	FindReview(ctx context.Context, id string) (*Review, error)
+}
+
+// ProgrammeTx writes programme structure, menu offers, activities and
+// reviews. Put methods insert or replace the record with the same key.
+type ProgrammeTx interface {
+	PutObjective(ctx context.Context, o *Objective) error
+	PutGoal(ctx context.Context, g *Goal) error
+	PutOffer(ctx context.Context, o *Offer) error
+	PutActivity(ctx context.Context, a *Activity) error
+	PutReview(ctx context.Context, r *Review) error
+	// AddRecords inserts every record of ds, none of which may exist yet,
+	// in batches: the bulk path for generated data. A record that exists
+	// already fails it with ECONFLICT.
+	AddRecords(ctx context.Context, ds *Dataset) error
+}

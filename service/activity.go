@@ -1,0 +1,178 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/entente/entente"
+)
+
+// ProposeRequest proposes an activity under a programme.
+type ProposeRequest struct {
+	Actor     string       `json:"actor"`
+	ID        string       `json:"id"` // optional: PROGRAMME-A001... by default
+	Programme string       `json:"programme"`
+	Goal      string       `json:"goal"`
+	Offer     string       `json:"offer"`
+	Title     string       `json:"title"`
+	Kind      string       `json:"kind"`
+	Proposer  string       `json:"proposer"`
+	Location  string       `json:"location"`
+	From      entente.Date `json:"from"`
+	To        entente.Date `json:"to"`
+	Capacity  int          `json:"capacity"`
+	Date      entente.Date `json:"date"`
+}
+
+// ProposeActivity proposes a new activity: bespoke, or drawn from a menu
+// offer. A refused proposal writes nothing.
+func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*entente.Activity, error) {
+	d := s.day(req.Date)
+	var out entente.Activity
+	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		p, err := programme(ctx, tx, req.Programme)
+		if err != nil {
+			return err
+		}
+		if req.Goal != "" {
+			goals, err := tx.FindGoals(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if !slices.ContainsFunc(goals, func(g entente.Goal) bool { return g.Code == req.Goal }) {
+				return entente.Errorf(entente.ENOTFOUND, "programme %s has no goal %q", p.ID, req.Goal)
+			}
+		}
+		var offer *entente.Offer
+		if req.Offer != "" {
+			os, err := tx.FindOffers(ctx, req.Offer)
+			if err != nil {
+				return err
+			}
+			if len(os) == 0 {
+				return entente.Errorf(entente.ENOTFOUND, "unknown menu offer %q", req.Offer)
+			}
+			offer = &os[0]
+		}
+		id := req.ID
+		if id == "" {
+			n, err := tx.CountActivities(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			for {
+				n++
+				id = fmt.Sprintf("%s-A%03d", p.ID, n)
+				if _, err := tx.FindActivity(ctx, id); entente.ErrorCode(err) == entente.ENOTFOUND {
+					break
+				} else if err != nil {
+					return err
+				}
+			}
+		} else if _, err := tx.FindActivity(ctx, id); err == nil {
+			return entente.Errorf(entente.ECONFLICT, "activity %s already exists", id)
+		}
+		a := entente.Activity{ID: id, Goal: req.Goal, Title: req.Title, Kind: req.Kind, Proposer: req.Proposer,
+			Location: req.Location, Period: entente.Period{From: req.From, To: req.To}, Capacity: req.Capacity}
+		if out, err = entente.ProposeActivity(p, a, offer, d); err != nil {
+			return err
+		}
+		if err := tx.PutActivity(ctx, &out); err != nil {
+			return err
+		}
+		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "activity.propose", "activity", out.ID, nil, out))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ActivityRequest is one workflow step on an activity.
+type ActivityRequest struct {
+	Actor        string       `json:"actor"`
+	ID           string       `json:"-"`
+	Date         entente.Date `json:"date"`
+	Countries    []string     `json:"countries"`
+	Country      string       `json:"country"`
+	Participants int          `json:"participants"`
+	Outcome      string       `json:"outcome"`
+	Feedback     string       `json:"feedback"`
+	Reason       string       `json:"reason"`
+}
+
+// StepActivity runs one workflow step. The rule decides inside the
+// transaction that writes the change and its audit event; a refused step
+// writes nothing.
+func (s *Service) StepActivity(ctx context.Context, step entente.ActivityStep, req ActivityRequest) (*entente.Activity, error) {
+	d := s.day(req.Date)
+	var out entente.Activity
+	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		a, err := tx.FindActivity(ctx, req.ID)
+		if err != nil {
+			return err
+		}
+		var who entente.Invitees
+		if step == entente.StepInvite {
+			if who, err = invitees(ctx, tx, a.Programme, d); err != nil {
+				return err
+			}
+		}
+		in := entente.StepInput{Date: d, Country: strings.ToUpper(req.Country), Participants: req.Participants,
+			Outcome: req.Outcome, Feedback: req.Feedback, Reason: req.Reason}
+		for _, c := range req.Countries {
+			for _, part := range strings.Split(c, ",") {
+				if part = strings.ToUpper(strings.TrimSpace(part)); part != "" {
+					in.Countries = append(in.Countries, part)
+				}
+			}
+		}
+		if out, err = a.Step(step, in, who); err != nil {
+			return err
+		}
+		if err := tx.PutActivity(ctx, &out); err != nil {
+			return err
+		}
+		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "activity."+string(step), "activity", out.ID, *a, out))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// invitees are the members and partners of the programme's alliance on d.
+func invitees(ctx context.Context, r entente.Reader, programmeID string, d entente.Date) (entente.Invitees, error) {
+	p, err := programme(ctx, r, programmeID)
+	if err != nil {
+		return entente.Invitees{}, err
+	}
+	ms, err := r.FindMemberships(ctx, entente.Filter{Alliance: p.Alliance})
+	if err != nil {
+		return entente.Invitees{}, err
+	}
+	ps, err := r.FindPartnerships(ctx, entente.Filter{Alliance: p.Alliance})
+	if err != nil {
+		return entente.Invitees{}, err
+	}
+	who := entente.Invitees{Alliance: p.Alliance, Members: entente.MembersOn(ms, d)}
+	for _, pt := range ps {
+		if pt.Period.Contains(d) && !slices.Contains(who.Partners, pt.Country) {
+			who.Partners = append(who.Partners, pt.Country)
+		}
+	}
+	slices.Sort(who.Partners)
+	return who, nil
+}
+
+// Activity returns one activity.
+func (s *Service) Activity(ctx context.Context, id string) (*entente.Activity, error) {
+	return s.Store.FindActivity(ctx, id)
+}
+
+// Activities lists activities matching f.
+func (s *Service) Activities(ctx context.Context, f entente.ActivityFilter) ([]entente.Activity, error) {
+	return s.Store.FindActivities(ctx, f)
+}

@@ -1,0 +1,319 @@
+package service
+
+import (
+	"context"
+	"slices"
+
+	"github.com/entente/entente"
+)
+
+// The Browse queries feed the web pages that list a kind of record with the
+// names a reader needs, as of a day.
+
+// Wave is the members who joined on one day.
+type Wave struct {
+	Date    entente.Date `json:"date"`
+	Members []Member     `json:"members"`
+	Total   int          `json:"total"` // members after the wave
+}
+
+// BrowseWaves groups the alliance's members on day asOf by accession day.
+func (s *Service) BrowseWaves(ctx context.Context, alliance string, asOf entente.Date) ([]Wave, error) {
+	ms, err := s.Members(ctx, alliance, asOf)
+	if err != nil {
+		return nil, err
+	}
+	var out []Wave
+	for _, m := range ms {
+		if n := len(out); n > 0 && out[n-1].Date == m.Joined {
+			out[n-1].Members = append(out[n-1].Members, m)
+			out[n-1].Total++
+			continue
+		}
+		total := 1
+		if n := len(out); n > 0 {
+			total = out[n-1].Total + 1
+		}
+		out = append(out, Wave{Date: m.Joined, Members: []Member{m}, Total: total})
+	}
+	return out, nil
+}
+
+// Point is the member count from a day on.
+type Point struct {
+	Date  entente.Date `json:"date"`
+	Count int          `json:"count"`
+	Who   []string     `json:"who"` // who joined (or left) that day
+}
+
+// MembershipSeries is the alliance's member count over time, one point per
+// day the count changed, up to asOf.
+func (s *Service) MembershipSeries(ctx context.Context, alliance string, asOf entente.Date) ([]Point, error) {
+	asOf = s.day(asOf)
+	ms, err := s.Store.FindMemberships(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, err
+	}
+	countries, err := s.countryIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type change struct {
+		d   entente.Date
+		who string
+	}
+	var days []change
+	for _, m := range ms {
+		if !m.Acceded.IsZero() && m.Acceded.OnOrBefore(asOf) {
+			days = append(days, change{m.Acceded, countries[m.Country].Name})
+		}
+		if !m.Withdrawn.IsZero() && m.Withdrawn.OnOrBefore(asOf) {
+			days = append(days, change{m.Withdrawn, countries[m.Country].Name + " (left)"})
+		}
+	}
+	slices.SortStableFunc(days, func(a, b change) int { return a.d.Compare(b.d) })
+	var out []Point
+	for _, c := range days {
+		if n := len(out); n > 0 && out[n-1].Date == c.d {
+			out[n-1].Who = append(out[n-1].Who, c.who)
+			continue
+		}
+		out = append(out, Point{Date: c.d, Who: []string{c.who}})
+	}
+	for i := range out {
+		out[i].Count = len(entente.MembersOn(ms, out[i].Date.Last()))
+	}
+	return out, nil
+}
+
+// GroupView is a partner group with its members' names.
+type GroupView struct {
+	entente.Group
+	Names []string `json:"names"`
+}
+
+// FrameworkView is a partnership framework with its partners on the day.
+type FrameworkView struct {
+	entente.Framework
+	Partners []Partner `json:"partners"`
+}
+
+// BrowsePartnerships returns the alliance's frameworks with their partners
+// and its partner groups, on day asOf.
+func (s *Service) BrowsePartnerships(ctx context.Context, alliance string, asOf entente.Date) ([]FrameworkView, []GroupView, error) {
+	asOf = s.day(asOf)
+	ps, err := s.Partners(ctx, alliance, asOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	fws, err := s.Store.FindFrameworks(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, nil, err
+	}
+	var fv []FrameworkView
+	for _, f := range fws {
+		v := FrameworkView{Framework: f}
+		for _, p := range ps {
+			if slices.ContainsFunc(p.Frameworks, func(pf PartnerFramework) bool { return pf.Code == f.Code }) {
+				v.Partners = append(v.Partners, p)
+			}
+		}
+		fv = append(fv, v)
+	}
+	gs, err := s.Store.FindGroups(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, nil, err
+	}
+	countries, err := s.countryIndex(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var gv []GroupView
+	for _, g := range gs {
+		v := GroupView{Group: g}
+		for _, c := range g.Members {
+			v.Names = append(v.Names, countries[c].Name)
+		}
+		gv = append(gv, v)
+	}
+	return fv, gv, nil
+}
+
+// ProgrammeRow is a programme with its partner's name and status on the day.
+type ProgrammeRow struct {
+	entente.Programme
+	PartnerName string                  `json:"partner_name"`
+	StatusOn    entente.ProgrammeStatus `json:"status_on"`
+}
+
+// BrowseProgrammes lists the alliance's programmes agreed by day asOf.
+func (s *Service) BrowseProgrammes(ctx context.Context, alliance string, asOf entente.Date) ([]ProgrammeRow, error) {
+	asOf = s.day(asOf)
+	progs, err := s.Store.FindProgrammes(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, err
+	}
+	countries, err := s.countryIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []ProgrammeRow
+	for _, p := range progs {
+		if !p.Agreed.IsZero() && !p.Agreed.OnOrBefore(asOf) {
+			continue
+		}
+		out = append(out, ProgrammeRow{Programme: p, PartnerName: countries[p.Partner].Name, StatusOn: entente.ProgrammeStatusOn(&p, progs, asOf)})
+	}
+	slices.SortStableFunc(out, func(a, b ProgrammeRow) int {
+		if c := a.Agreed.Compare(b.Agreed); c != 0 {
+			return c
+		}
+		return cmpString(a.PartnerName, b.PartnerName)
+	})
+	return out, nil
+}
+
+// OperationView is an operation with its contributors.
+type OperationView struct {
+	entente.Operation
+	Contributors []Contributor `json:"contributors"`
+}
+
+// Contributor is a contribution with the country's name.
+type Contributor struct {
+	entente.Contribution
+	Name string `json:"name"`
+}
+
+// BrowseOperations lists the alliance's operations begun by day asOf, with
+// their contributors, and the contributions recorded by theatre only.
+func (s *Service) BrowseOperations(ctx context.Context, alliance string, asOf entente.Date) ([]OperationView, []Contributor, error) {
+	asOf = s.day(asOf)
+	ops, err := s.Store.FindOperations(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := s.Store.FindContributions(ctx, entente.Filter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	countries, err := s.countryIndex(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []OperationView
+	idx := map[string]int{}
+	for _, o := range ops {
+		if !o.From.OnOrBefore(asOf) {
+			continue
+		}
+		idx[o.Code] = len(out)
+		out = append(out, OperationView{Operation: o})
+	}
+	var loose []Contributor
+	for _, c := range cs {
+		if !c.From.OnOrBefore(asOf) {
+			continue
+		}
+		ct := Contributor{Contribution: c, Name: countries[c.Country].Name}
+		if i, ok := idx[c.Operation]; ok {
+			out[i].Contributors = append(out[i].Contributors, ct)
+		} else if c.Operation == "" {
+			loose = append(loose, ct)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b OperationView) int { return a.From.Compare(b.From) })
+	return out, loose, nil
+}
+
+// MeetingView is a meeting with its invitations.
+type MeetingView struct {
+	entente.Meeting
+	Invitees []ProfileInvitee `json:"invitees"`
+}
+
+// BrowseMeetings lists the alliance's meetings held by day asOf, newest
+// first, with the partners invited.
+func (s *Service) BrowseMeetings(ctx context.Context, alliance string, asOf entente.Date) ([]MeetingView, error) {
+	asOf = s.day(asOf)
+	ms, err := s.Store.FindMeetings(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, err
+	}
+	ins, err := s.Store.FindInvitations(ctx, entente.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	countries, err := s.countryIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []MeetingView
+	for _, m := range ms {
+		if !m.From.OnOrBefore(asOf) {
+			continue
+		}
+		v := MeetingView{Meeting: m}
+		for _, in := range ins {
+			if in.Meeting == m.ID {
+				v.Invitees = append(v.Invitees, ProfileInvitee{Country: in.Country, Name: countries[in.Country].Name, Invitation: in})
+			}
+		}
+		out = append(out, v)
+	}
+	slices.SortStableFunc(out, func(a, b MeetingView) int { return b.From.Compare(a.From) })
+	return out, nil
+}
+
+// DefenceEventView is a collective-defence event with its requesters' names.
+type DefenceEventView struct {
+	entente.DefenceEvent
+	Names []string `json:"names"`
+}
+
+// BrowseDefenceEvents lists the alliance's Article 4 and 5 events by day
+// asOf, oldest first.
+func (s *Service) BrowseDefenceEvents(ctx context.Context, alliance string, asOf entente.Date) ([]DefenceEventView, error) {
+	asOf = s.day(asOf)
+	evs, err := s.Store.FindDefenceEvents(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, err
+	}
+	countries, err := s.countryIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []DefenceEventView
+	for _, e := range evs {
+		if !e.Date.OnOrBefore(asOf) {
+			continue
+		}
+		v := DefenceEventView{DefenceEvent: e}
+		for _, c := range e.Requesters {
+			v.Names = append(v.Names, countries[c].Name)
+		}
+		out = append(out, v)
+	}
+	slices.SortStableFunc(out, func(a, b DefenceEventView) int { return a.Date.Compare(b.Date) })
+	return out, nil
+}
+
+// BrowseSources lists every source.
+func (s *Service) BrowseSources(ctx context.Context) ([]entente.Source, error) {
+	return s.Store.FindSources(ctx, nil)
+}
+
+// BrowseCountries lists every country.
+func (s *Service) BrowseCountries(ctx context.Context) ([]entente.Country, error) {
+	return s.Store.FindCountries(ctx)
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,496 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/entente/entente"
+)
+
+// ProgrammeView is a programme with its status on a day, its structure, its
+// activity count, its progress and its reviews.
+type ProgrammeView struct {
+	entente.Programme
+	StatusOn     entente.ProgrammeStatus   `json:"status_on"`
+	AsOf         entente.Date              `json:"as_of"`
+	SupersededBy string                    `json:"superseded_by,omitempty"`
+	AreaNames    map[string]string         `json:"area_names"`
+	Objectives   []entente.Objective       `json:"objectives"`
+	Goals        []entente.Goal            `json:"goals"`
+	Activities   int                       `json:"activity_count"`
+	Reviews      []ReviewSummary           `json:"reviews"`
+	Progress     entente.ProgrammeProgress `json:"progress"`
+}
+
+// ReviewSummary is a review without its snapshot.
+type ReviewSummary struct {
+	ID   string       `json:"id"`
+	Date entente.Date `json:"date"`
+	Note string       `json:"note,omitempty"`
+}
+
+// programme finds one programme by id.
+func programme(ctx context.Context, r entente.Reader, id string) (*entente.Programme, error) {
+	ps, err := r.FindProgrammes(ctx, entente.Filter{ID: id})
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, entente.Errorf(entente.ENOTFOUND, "unknown programme %q: programmes are named by id, e.g. NZL-ITPP-2024", id)
+	}
+	return &ps[0], nil
+}
+
+// ProgrammesOf returns a partner's programmes (ISO3), or the one programme
+// named by an id, oldest first, each as it stood on day asOf.
+func (s *Service) ProgrammesOf(ctx context.Context, partnerOrID string, asOf entente.Date) ([]ProgrammeView, error) {
+	if entente.ValidCountryCode(partnerOrID) {
+		if _, err := s.Store.FindCountry(ctx, partnerOrID); err != nil {
+			return nil, err
+		}
+		ps, err := s.Store.FindProgrammes(ctx, entente.Filter{Country: partnerOrID})
+		if err != nil {
+			return nil, err
+		}
+		slices.SortStableFunc(ps, func(a, b entente.Programme) int { return a.Agreed.Compare(b.Agreed) })
+		out := []ProgrammeView{}
+		for _, p := range ps {
+			v, err := s.Programme(ctx, p.ID, asOf)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, *v)
+		}
+		return out, nil
+	}
+	v, err := s.Programme(ctx, partnerOrID, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return []ProgrammeView{*v}, nil
+}
+
+// Programme returns one programme as it stood on day asOf.
+func (s *Service) Programme(ctx context.Context, id string, asOf entente.Date) (*ProgrammeView, error) {
+	asOf = s.day(asOf)
+	p, err := programme(ctx, s.Store, id)
+	if err != nil {
+		return nil, err
+	}
+	siblings, err := s.Store.FindProgrammes(ctx, entente.Filter{Alliance: p.Alliance, Country: p.Partner})
+	if err != nil {
+		return nil, err
+	}
+	v := &ProgrammeView{Programme: *p, AsOf: asOf, StatusOn: entente.ProgrammeStatusOn(p, siblings, asOf), AreaNames: map[string]string{},
+		Reviews: []ReviewSummary{}}
+	for _, q := range siblings {
+		if q.Supersedes == p.ID && q.Agreed.OnOrBefore(asOf) {
+			v.SupersededBy = q.ID
+		}
+	}
+	areas, err := s.Store.FindAreas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range areas {
+		v.AreaNames[a.Code] = a.Name
+	}
+	if v.Objectives, err = s.Store.FindObjectives(ctx, id); err != nil {
+		return nil, err
+	}
+	if v.Goals, err = s.Store.FindGoals(ctx, id); err != nil {
+		return nil, err
+	}
+	acts, err := s.Store.FindActivities(ctx, entente.ActivityFilter{Programme: id})
+	if err != nil {
+		return nil, err
+	}
+	v.Activities = len(acts)
+	reviews, err := s.Store.FindReviews(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reviews {
+		v.Reviews = append(v.Reviews, ReviewSummary{ID: r.ID, Date: r.Date, Note: r.Note})
+	}
+	snapP := *p
+	snapP.Status = v.StatusOn
+	v.Progress = entente.Progress(entente.Snapshot(snapP, v.Objectives, v.Goals), acts, reviews, asOf)
+	return v, nil
+}
+
+// snapshot returns the snapshot named by ref: a review id, or a programme id
+// (its current state).
+func (s *Service) snapshot(ctx context.Context, ref string) (entente.ProgrammeSnapshot, error) {
+	if r, err := s.Store.FindReview(ctx, ref); err == nil {
+		return r.Snapshot, nil
+	} else if entente.ErrorCode(err) != entente.ENOTFOUND {
+		return entente.ProgrammeSnapshot{}, err
+	}
+	p, err := programme(ctx, s.Store, ref)
+	if err != nil {
+		return entente.ProgrammeSnapshot{}, entente.Errorf(entente.ENOTFOUND, "%q names no programme and no review", ref)
+	}
+	objs, err := s.Store.FindObjectives(ctx, ref)
+	if err != nil {
+		return entente.ProgrammeSnapshot{}, err
+	}
+	goals, err := s.Store.FindGoals(ctx, ref)
+	if err != nil {
+		return entente.ProgrammeSnapshot{}, err
+	}
+	return entente.Snapshot(*p, objs, goals), nil
+}
+
+// DiffProgrammes compares two programmes or review snapshots, each named by
+// its id.
+func (s *Service) DiffProgrammes(ctx context.Context, from, to string) (*entente.ProgrammeDiff, error) {
+	a, err := s.snapshot(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.snapshot(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	d := entente.Diff(a, b, from, to)
+	return &d, nil
+}
+
+// ReviewRequest records a review of a programme.
+type ReviewRequest struct {
+	Actor     string       `json:"actor"`
+	Programme string       `json:"-"`
+	Date      entente.Date `json:"date"`
+	Note      string       `json:"note"`
+}
+
+// ReviewProgramme records a review: a snapshot of the programme on the day,
+// with a note.
+func (s *Service) ReviewProgramme(ctx context.Context, req ReviewRequest) (*entente.Review, error) {
+	d := s.day(req.Date)
+	var out entente.Review
+	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		snap, err := s.txSnapshot(ctx, tx, req.Programme)
+		if err != nil {
+			return err
+		}
+		existing, err := tx.FindReviews(ctx, req.Programme)
+		if err != nil {
+			return err
+		}
+		id := fmt.Sprintf("%s-R%d", req.Programme, len(existing)+1)
+		for n := len(existing) + 2; slices.ContainsFunc(existing, func(r entente.Review) bool { return r.ID == id }); n++ {
+			id = fmt.Sprintf("%s-R%d", req.Programme, n)
+		}
+		if out, err = entente.NewReview(id, snap, d, req.Note, req.Actor); err != nil {
+			return err
+		}
+		if err := tx.PutReview(ctx, &out); err != nil {
+			return err
+		}
+		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "programme.review", "review", out.ID, nil, out))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (s *Service) txSnapshot(ctx context.Context, tx entente.Reader, id string) (entente.ProgrammeSnapshot, error) {
+	p, err := programme(ctx, tx, id)
+	if err != nil {
+		return entente.ProgrammeSnapshot{}, err
+	}
+	objs, err := tx.FindObjectives(ctx, id)
+	if err != nil {
+		return entente.ProgrammeSnapshot{}, err
+	}
+	goals, err := tx.FindGoals(ctx, id)
+	if err != nil {
+		return entente.ProgrammeSnapshot{}, err
+	}
+	return entente.Snapshot(*p, objs, goals), nil
+}
+
+// AgreeRequest agrees a new programme for a partner.
+type AgreeRequest struct {
+	Actor     string       `json:"actor"`
+	ID        string       `json:"id"`
+	Alliance  string       `json:"alliance"`
+	Partner   string       `json:"partner"`
+	Type      string       `json:"type"`
+	Title     string       `json:"title"`
+	Agreed    entente.Date `json:"agreed"`
+	To        entente.Date `json:"to"`
+	Areas     []string     `json:"areas"`
+	CarryOver bool         `json:"carry_over"`
+	// Synthetic marks generated data.
+	Synthetic bool `json:"-"`
+}
+
+// AgreeResult is what agreeing wrote.
+type AgreeResult struct {
+	Programme   entente.Programme   `json:"programme"`
+	Superseded  []string            `json:"superseded"`
+	CarriedOver []entente.Goal      `json:"carried_over"`
+	Objectives  []entente.Objective `json:"objectives"`
+}
+
+// AgreeProgramme agrees a new programme, superseding the partner's
+// programme in force, and, with CarryOver, carries its open goals over. It
+// adds one objective per area named.
+func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeResult, error) {
+	d := s.day(req.Agreed)
+	if !entente.ValidCode(req.ID) {
+		return nil, entente.Errorf(entente.EINVALID, "programme id %q: want letters, digits and '-', e.g. NZL-ITPP-2028", req.ID)
+	}
+	if req.Type == "" || req.Title == "" {
+		return nil, entente.Errorf(entente.EINVALID, "a programme needs a type (e.g. ITPP) and a title")
+	}
+	res := &AgreeResult{Superseded: []string{}, CarriedOver: []entente.Goal{}, Objectives: []entente.Objective{}}
+	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		alliance := req.Alliance
+		if alliance == "" {
+			alliance = "NATO"
+		}
+		a, err := tx.FindAlliance(ctx, alliance)
+		if err != nil {
+			return err
+		}
+		c, err := country(ctx, tx, req.Partner)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.FindMemberships(ctx, entente.Filter{Alliance: a.Code})
+		if err != nil {
+			return err
+		}
+		existing, err := tx.FindProgrammes(ctx, entente.Filter{Alliance: a.Code, Country: c.Code})
+		if err != nil {
+			return err
+		}
+		if others, err := tx.FindProgrammes(ctx, entente.Filter{ID: req.ID}); err != nil {
+			return err
+		} else if len(others) > 0 {
+			return entente.Errorf(entente.ECONFLICT, "programme %s already exists", req.ID)
+		}
+		areas, err := tx.FindAreas(ctx)
+		if err != nil {
+			return err
+		}
+		areaName := map[string]string{}
+		for _, ar := range areas {
+			areaName[ar.Code] = ar.Name
+		}
+		for _, ar := range req.Areas {
+			if _, ok := areaName[ar]; !ok {
+				return entente.Errorf(entente.EINVALID, "unknown area %q", ar)
+			}
+		}
+		if err := tx.PutSource(ctx, &WorkflowSource); err != nil {
+			return err
+		}
+		p := entente.Programme{ID: req.ID, Alliance: a.Code, Partner: c.Code, Type: req.Type, Title: req.Title, Agreed: d,
+			Period: entente.Period{From: d, To: req.To}, Areas: append([]string{}, req.Areas...),
+			Provenance: entente.Provenance{Sources: []string{WorkflowSource.ID}}}
+		writes, err := entente.AgreeProgramme(a, c, ms, existing, p)
+		if err != nil {
+			return err
+		}
+		// The superseded programmes come first and exist already; the new
+		// one, last, refers to them.
+		for i := range writes {
+			w := &writes[i]
+			var before any
+			action := "programme.agree"
+			if w.ID != p.ID {
+				action = "programme.supersede"
+				for _, e := range existing {
+					if e.ID == w.ID {
+						before = e
+					}
+				}
+				res.Superseded = append(res.Superseded, w.ID)
+			}
+			if err := tx.PutProgramme(ctx, w); err != nil {
+				return err
+			}
+			if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, action, "programme", w.ID, before, *w)); err != nil {
+				return err
+			}
+			if w.ID == p.ID {
+				res.Programme = *w
+			}
+		}
+		var objs []entente.Objective
+		for _, ar := range req.Areas {
+			o := entente.Objective{Programme: p.ID, Code: ar, Area: ar, Title: areaName[ar], Synthetic: req.Synthetic,
+				Provenance: entente.Provenance{Sources: []string{WorkflowSource.ID}}}
+			objs = append(objs, o)
+		}
+		if req.CarryOver {
+			for _, old := range res.Superseded {
+				oldObjs, err := tx.FindObjectives(ctx, old)
+				if err != nil {
+					return err
+				}
+				oldGoals, err := tx.FindGoals(ctx, old)
+				if err != nil {
+					return err
+				}
+				addObjs, goals := entente.CarryOver(oldObjs, oldGoals, &res.Programme, objs, nil)
+				for i := range addObjs {
+					addObjs[i].Provenance = entente.Provenance{Sources: []string{WorkflowSource.ID}}
+				}
+				objs = append(objs, addObjs...)
+				res.CarriedOver = append(res.CarriedOver, goals...)
+			}
+		}
+		for i := range objs {
+			if err := tx.PutObjective(ctx, &objs[i]); err != nil {
+				return err
+			}
+			if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, "objective.add", "objective", objs[i].Key(), nil, objs[i])); err != nil {
+				return err
+			}
+		}
+		for i := range res.CarriedOver {
+			g := &res.CarriedOver[i]
+			if err := tx.PutGoal(ctx, g); err != nil {
+				return err
+			}
+			if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, "goal.carry-over", "goal", g.Key(), nil, *g)); err != nil {
+				return err
+			}
+		}
+		res.Objectives = objs
+		if res.Objectives == nil {
+			res.Objectives = []entente.Objective{}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// ObjectiveRequest adds or changes an objective.
+type ObjectiveRequest struct {
+	Actor     string `json:"actor"`
+	Programme string `json:"-"`
+	Code      string `json:"code"`
+	Area      string `json:"area"`
+	Title     string `json:"title"`
+}
+
+// PutObjective adds or changes a programme's objective.
+func (s *Service) PutObjective(ctx context.Context, req ObjectiveRequest) (*entente.Objective, error) {
+	o := entente.Objective{Programme: req.Programme, Code: req.Code, Area: req.Area, Title: req.Title,
+		Provenance: entente.Provenance{Sources: []string{WorkflowSource.ID}}}
+	if o.Code == "" {
+		o.Code = o.Area
+	}
+	if !entente.ValidCode(o.Code) || strings.TrimSpace(o.Title) == "" {
+		return nil, entente.Errorf(entente.EINVALID, "an objective needs a code (letters, digits, '-') and a title")
+	}
+	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		p, err := programme(ctx, tx, o.Programme)
+		if err != nil {
+			return err
+		}
+		if p.Status == entente.ProgrammeSuperseded {
+			return entente.Errorf(entente.EREFUSED, "programme: objective refused: programme %s is superseded; change its successor", p.ID)
+		}
+		areas, err := tx.FindAreas(ctx)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(areas, func(a entente.Area) bool { return a.Code == o.Area }) {
+			return entente.Errorf(entente.EINVALID, "unknown area %q", o.Area)
+		}
+		olds, err := tx.FindObjectives(ctx, o.Programme)
+		if err != nil {
+			return err
+		}
+		var before any
+		for _, x := range olds {
+			if x.Code == o.Code {
+				before = x
+			}
+		}
+		if err := tx.PutSource(ctx, &WorkflowSource); err != nil {
+			return err
+		}
+		if err := tx.PutObjective(ctx, &o); err != nil {
+			return err
+		}
+		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "objective.put", "objective", o.Key(), before, o))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// GoalRequest adds or changes a goal with its indicators.
+type GoalRequest struct {
+	Actor      string              `json:"actor"`
+	Programme  string              `json:"-"`
+	Code       string              `json:"code"`
+	Objective  string              `json:"objective"`
+	Title      string              `json:"title"`
+	Indicators []entente.Indicator `json:"indicators"`
+}
+
+// PutGoal adds or changes a programme's goal.
+func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, error) {
+	g := entente.Goal{Programme: req.Programme, Code: req.Code, Objective: req.Objective, Title: req.Title,
+		Indicators: append([]entente.Indicator{}, req.Indicators...), Provenance: entente.Provenance{Sources: []string{}}}
+	if !entente.ValidCode(g.Code) || strings.TrimSpace(g.Title) == "" {
+		return nil, entente.Errorf(entente.EINVALID, "a goal needs a code (letters, digits, '-') and a title")
+	}
+	for i, in := range g.Indicators {
+		if strings.TrimSpace(in.Name) == "" {
+			return nil, entente.Errorf(entente.EINVALID, "indicator %d needs a name", i+1)
+		}
+	}
+	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		p, err := programme(ctx, tx, g.Programme)
+		if err != nil {
+			return err
+		}
+		if p.Status == entente.ProgrammeSuperseded {
+			return entente.Errorf(entente.EREFUSED, "programme: goal refused: programme %s is superseded; change its successor", p.ID)
+		}
+		objs, err := tx.FindObjectives(ctx, g.Programme)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(objs, func(o entente.Objective) bool { return o.Code == g.Objective }) {
+			return entente.Errorf(entente.EINVALID, "programme %s has no objective %q", g.Programme, g.Objective)
+		}
+		goals, err := tx.FindGoals(ctx, g.Programme)
+		if err != nil {
+			return err
+		}
+		var before any
+		for _, x := range goals {
+			if x.Code == g.Code {
+				before = x
+				g.CarriedFrom = x.CarriedFrom
+			}
+		}
+		if err := tx.PutGoal(ctx, &g); err != nil {
+			return err
+		}
+		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "goal.put", "goal", g.Key(), before, g))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
+}

@@ -1,0 +1,84 @@
+package service
+
+import (
+	"fmt"
+	"html"
+	"strings"
+
+	"github.com/entente/entente"
+)
+
+// ChartRow is one bar of a progress chart and one row of the data table
+// beside it.
+type ChartRow struct {
+	Level string  `json:"level"` // programme, objective or goal
+	Key   string  `json:"key"`
+	Label string  `json:"label"`
+	Score float64 `json:"score"`
+	// Percent is Score as a whole percentage, for tables.
+	Percent    int           `json:"percent"`
+	Activities entente.Tally `json:"activities"`
+}
+
+// ChartRows flattens a progress roll-up into rows: the programme, then each
+// objective followed by its goals.
+func ChartRows(p entente.ProgrammeProgress) []ChartRow {
+	pct := func(x float64) int { return int(x*100 + 0.5) }
+	rows := []ChartRow{{Level: "programme", Key: p.Programme, Label: "Programme " + p.Programme, Score: p.Score, Percent: pct(p.Score), Activities: p.Activities}}
+	for _, o := range p.Objectives {
+		rows = append(rows, ChartRow{Level: "objective", Key: o.Code, Label: o.Title, Score: o.Score, Percent: pct(o.Score), Activities: o.Activities})
+		for _, g := range o.Goals {
+			rows = append(rows, ChartRow{Level: "goal", Key: g.Code, Label: g.Title, Score: g.Score, Percent: pct(g.Score), Activities: g.Activities})
+		}
+	}
+	return rows
+}
+
+// ProgressSVG draws the roll-up as a horizontal bar chart: one bar per
+// programme, objective and goal, labelled with its percentage. The SVG
+// carries a title and a description for screen readers (role="img",
+// aria-labelledby); the same figures belong in a data table beside it.
+func ProgressSVG(p entente.ProgrammeProgress) string {
+	rows := ChartRows(p)
+	const (
+		labelW = 300
+		barW   = 300
+		rowH   = 24
+		top    = 8
+	)
+	h := top*2 + rowH*len(rows)
+	esc := html.EscapeString
+	var b strings.Builder
+	id := "chart-" + strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, p.Programme)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="%s-title %s-desc" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="13">`+"\n",
+		id, id, labelW+barW+60, h, labelW+barW+60, h)
+	fmt.Fprintf(&b, `<title id="%s-title">Progress of programme %s as of %s</title>`+"\n", id, esc(p.Programme), p.AsOf)
+	var desc []string
+	for _, r := range rows {
+		desc = append(desc, fmt.Sprintf("%s %s: %d%%", r.Level, r.Label, r.Percent))
+	}
+	fmt.Fprintf(&b, `<desc id="%s-desc">Horizontal bars, 0 to 100%%, one per programme, objective and goal: %s.</desc>`+"\n", id, esc(strings.Join(desc, "; ")))
+	for i, r := range rows {
+		y := top + i*rowH
+		indent := map[string]int{"programme": 0, "objective": 12, "goal": 24}[r.Level]
+		label := r.Label
+		if len(label) > 42 {
+			label = label[:40] + "…"
+		}
+		weight := "normal"
+		if r.Level != "goal" {
+			weight = "bold"
+		}
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-weight="%s" fill="#111">%s</text>`+"\n", indent, y+16, weight, esc(label))
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="16" fill="#e5e7eb"/>`+"\n", labelW, y+4, barW)
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="16" fill="#1d4ed8"/>`+"\n", labelW, y+4, int(r.Score*barW+0.5))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#111">%d%%</text>`+"\n", labelW+barW+6, y+16, r.Percent)
+	}
+	b.WriteString("</svg>\n")
+	return b.String()
+}

@@ -1,0 +1,138 @@
+package service
+
+import (
+	"context"
+	"slices"
+
+	"github.com/entente/entente"
+)
+
+// TimelineItem is one thing on the timeline: a span (a programme, a
+// deployment) or a point (an accession, a summit).
+type TimelineItem struct {
+	Kind  string       `json:"kind"` // membership, programme, deployment, summit
+	Label string       `json:"label"`
+	Href  string       `json:"href,omitempty"`
+	From  entente.Date `json:"from"`
+	To    entente.Date `json:"to,omitzero"` // zero for a point, or a span still open
+	Span  bool         `json:"span"`
+	entente.Provenance
+}
+
+// Timeline is the alliance's memberships, programmes, deployments and
+// summits on one axis, for one country or for all.
+type Timeline struct {
+	AsOf    entente.Date   `json:"as_of"`
+	Country string         `json:"country,omitempty"`
+	Name    string         `json:"name,omitempty"`
+	Items   []TimelineItem `json:"items"`
+}
+
+// TimelineKinds are the kinds of item, in the order the timeline draws them.
+var TimelineKinds = []string{"membership", "programme", "deployment", "summit"}
+
+// Timeline gathers the timeline of alliance up to day asOf; with country set
+// (ISO3) only that country's accession, programmes, deployments and the
+// meetings it was invited to.
+func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf entente.Date) (*Timeline, error) {
+	asOf = s.day(asOf)
+	tl := &Timeline{AsOf: asOf, Country: country, Items: []TimelineItem{}}
+	countries, err := s.countryIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if country != "" {
+		c, err := s.checkedCountry(ctx, country)
+		if err != nil {
+			return nil, err
+		}
+		tl.Name = c.Name
+	}
+	f := entente.Filter{Alliance: alliance, Country: country}
+	ms, err := s.Store.FindMemberships(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.Acceded.IsZero() || !m.Acceded.OnOrBefore(asOf) {
+			continue
+		}
+		tl.Items = append(tl.Items, TimelineItem{Kind: "membership", Label: countries[m.Country].Name + " joins",
+			Href: "/countries/" + m.Country, From: m.Acceded, Provenance: m.Provenance})
+	}
+	progs, err := s.Store.FindProgrammes(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range progs {
+		if p.Agreed.IsZero() || !p.Agreed.OnOrBefore(asOf) {
+			continue
+		}
+		it := TimelineItem{Kind: "programme", Label: countries[p.Partner].Name + " " + p.Type, Href: "/programmes/" + p.ID,
+			From: p.Agreed, To: p.Period.To, Span: true, Provenance: p.Provenance}
+		for _, q := range progs {
+			if q.Supersedes == p.ID && q.Agreed.OnOrBefore(asOf) {
+				it.To = q.Agreed
+			}
+		}
+		tl.Items = append(tl.Items, it)
+	}
+	cs, err := s.Store.FindContributions(ctx, entente.Filter{Country: country})
+	if err != nil {
+		return nil, err
+	}
+	if country != "" {
+		for _, c := range cs {
+			if !c.From.OnOrBefore(asOf) {
+				continue
+			}
+			tl.Items = append(tl.Items, TimelineItem{Kind: "deployment", Label: Theatre(c.Theatre), Href: "/operations#" + c.Operation,
+				From: c.From, To: c.To, Span: true, Provenance: c.Provenance})
+		}
+	} else {
+		ops, err := s.Store.FindOperations(ctx, entente.Filter{Alliance: alliance})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range ops {
+			if !o.From.OnOrBefore(asOf) {
+				continue
+			}
+			tl.Items = append(tl.Items, TimelineItem{Kind: "deployment", Label: o.Code, Href: "/operations#" + o.Code,
+				From: o.From, To: o.To, Span: true, Provenance: o.Provenance})
+		}
+	}
+	meetings, err := s.Store.FindMeetings(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return nil, err
+	}
+	invited := map[string]bool{}
+	if country != "" {
+		ins, err := s.Store.FindInvitations(ctx, entente.Filter{Country: country})
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range ins {
+			invited[in.Meeting] = true
+		}
+	}
+	for _, m := range meetings {
+		if !m.From.OnOrBefore(asOf) || (country != "" && !invited[m.ID]) {
+			continue
+		}
+		tl.Items = append(tl.Items, TimelineItem{Kind: "summit", Label: m.City + " " + m.From.String()[:4], Href: "/meetings#" + m.ID,
+			From: m.From, Provenance: m.Provenance})
+	}
+	slices.SortStableFunc(tl.Items, func(a, b TimelineItem) int {
+		ka, kb := slices.Index(TimelineKinds, a.Kind), slices.Index(TimelineKinds, b.Kind)
+		if ka != kb {
+			return ka - kb
+		}
+		return a.From.Compare(b.From)
+	})
+	return tl, nil
+}
+
+func (s *Service) checkedCountry(ctx context.Context, code string) (*entente.Country, error) {
+	return country(ctx, s.Store, code)
+}

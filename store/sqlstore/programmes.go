@@ -1,0 +1,489 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/entente/entente"
+)
+
+// This file stores programme structure, the cooperation menu, activities
+// and reviews (migration 0002_programmes.sql).
+
+var (
+	objectivesTable = table{"objectives", []string{"programme", "code", "area", "title", "synthetic", "sources", "note", "unconfirmed"}, 2}
+	goalsTable      = table{"goals", []string{"programme", "code", "objective", "title", "carried_from", "synthetic", "sources", "note", "unconfirmed"}, 2}
+	indicatorsTable = table{"indicators", []string{"programme", "goal", "pos", "name", "unit", "baseline", "target", "current_value", "due"}, 3}
+	offersTable     = table{"offers", []string{"code", "title", "area", "kind", "provider", "capacity", "location", "start_date", "end_date", "recurrence", "synthetic", "sources", "note", "unconfirmed"}, 1}
+	activitiesTable = table{"activities", []string{"id", "programme", "goal", "offer", "title", "kind", "proposer", "location", "start_date", "end_date",
+		"capacity", "status", "invited", "registrations", "outcome", "participants", "feedback", "cancel_reason",
+		"proposed", "approved", "invitations_sent", "registration_opened", "held", "reported", "cancelled",
+		"synthetic", "sources", "note", "unconfirmed"}, 1}
+	reviewsTable = table{"reviews", []string{"id", "programme", "review_date", "note_text", "actor", "snapshot", "synthetic", "sources", "note", "unconfirmed"}, 1}
+)
+
+func objectiveRow(o *entente.Objective) []any {
+	return append([]any{o.Programme, o.Code, o.Area, o.Title, o.Synthetic}, provArgs(&o.Provenance)...)
+}
+
+func goalRow(g *entente.Goal) []any {
+	return append([]any{g.Programme, g.Code, g.Objective, g.Title, g.CarriedFrom, g.Synthetic}, provArgs(&g.Provenance)...)
+}
+
+func indicatorRows(g *entente.Goal) [][]any {
+	var rows [][]any
+	for i, in := range g.Indicators {
+		rows = append(rows, []any{g.Programme, g.Code, i, in.Name, in.Unit, in.Baseline, in.Target, in.Current, dateArg(in.Due)})
+	}
+	return rows
+}
+
+func offerRow(o *entente.Offer) []any {
+	return append([]any{o.Code, o.Title, refArg(o.Area), o.Kind, o.Provider, o.Capacity, o.Location,
+		dateArg(o.From), dateArg(o.To), o.Recurrence, o.Synthetic}, provArgs(&o.Provenance)...)
+}
+
+func registrationsArg(rs []entente.Registration) string {
+	if len(rs) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(rs) // plain structs always marshal
+	return string(b)
+}
+
+func activityRow(a *entente.Activity) []any {
+	d := &a.Dates
+	return append([]any{a.ID, a.Programme, refArg(a.Goal), refArg(a.Offer), a.Title, a.Kind, a.Proposer, a.Location,
+		dateArg(a.From), dateArg(a.To), a.Capacity, string(a.Status), listArg(a.Invited), registrationsArg(a.Registrations),
+		a.Outcome, a.Participants, a.Feedback, a.CancelReason,
+		dateArg(d.Proposed), dateArg(d.Approved), dateArg(d.InvitationsSent), dateArg(d.RegistrationOpened),
+		dateArg(d.Held), dateArg(d.Reported), dateArg(d.Cancelled), a.Synthetic}, provArgs(&a.Provenance)...)
+}
+
+func reviewRow(r *entente.Review) ([]any, error) {
+	snap, err := json.Marshal(r.Snapshot)
+	if err != nil {
+		return nil, err
+	}
+	return append([]any{r.ID, r.Programme, dateArg(r.Date), r.Note, r.Actor, string(snap), r.Synthetic}, provArgs(&r.Provenance)...), nil
+}
+
+// addPlan adds the records of ds's programme structure, menu, activities and
+// reviews to b, parents first.
+func addPlan(b *batch, ds *entente.Dataset) error {
+	for i := range ds.Offers {
+		b.add(offersTable, offerRow(&ds.Offers[i]))
+	}
+	for i := range ds.Objectives {
+		b.add(objectivesTable, objectiveRow(&ds.Objectives[i]))
+	}
+	for i := range ds.Goals {
+		g := &ds.Goals[i]
+		b.add(goalsTable, goalRow(g))
+		b.add(indicatorsTable, indicatorRows(g)...)
+	}
+	for i := range ds.Activities {
+		b.add(activitiesTable, activityRow(&ds.Activities[i]))
+	}
+	for i := range ds.Reviews {
+		row, err := reviewRow(&ds.Reviews[i])
+		if err != nil {
+			return err
+		}
+		b.add(reviewsTable, row)
+	}
+	return nil
+}
+
+// AddRecords inserts every record of ds, in batches, parents first; none
+// may exist yet.
+func (t *tx) AddRecords(ctx context.Context, ds *entente.Dataset) error {
+	if ds == nil {
+		return nothing("records")
+	}
+	const op = "add activities"
+	rest := *ds
+	rest.Activities = nil
+	if err := t.insertDataset(ctx, &rest); err != nil {
+		return err
+	}
+	if t.d.Name == "SQLite" && len(ds.Activities) > 0 {
+		// A bigger page cache for this connection (64 MB; the default is
+		// 2 MB) keeps the activity indexes in memory as they grow, instead
+		// of reading their pages back from the file at every batch.
+		if _, err := t.q.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+			return t.d.wrap(op, err)
+		}
+	}
+	rows := make([][]any, len(ds.Activities))
+	for i := range ds.Activities {
+		rows[i] = activityRow(&ds.Activities[i])
+	}
+	return t.insertRowsPer(ctx, op, activitiesTable, rows, activityBatchRows)
+}
+
+// activityBatchRows is how many activities one INSERT carries on the bulk
+// path. It is kept small on purpose: the SQLite driver looks up each
+// parameter's name by a linear scan when binding, so a statement's binding
+// cost grows with the square of its parameters; 200 rows of 29 columns took
+// 100 times longer per row than 16.
+var activityBatchRows = 64
+
+// insertRowsPer inserts rows into tb, per rows a statement, through one
+// prepared statement for the full batches.
+func (t *tx) insertRowsPer(ctx context.Context, op string, tb table, rows [][]any, per int) error {
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, per*len(tb.cols))
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		args = args[:0]
+		for _, row := range rows[:n] {
+			args = append(args, row...)
+		}
+		var err error
+		if n == per {
+			if full == nil {
+				if full, err = t.q.PrepareContext(ctx, t.bulkSQL(tb.insert(per, false))); err != nil {
+					return t.d.wrap(op, err)
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = t.q.ExecContext(ctx, t.bulkSQL(tb.insert(n, false)), args...)
+		}
+		if err != nil {
+			return t.d.wrap(op, err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+var numbered = regexp.MustCompile(`\$[0-9]+`)
+
+// bulkSQL adapts an INSERT for the bulk path. On SQLite it turns the $N
+// placeholders into anonymous ones (?): the driver looks up the name of
+// every numbered parameter at every bind, by a linear scan of all of them,
+// which made binding a many-row INSERT cost the square of its parameters;
+// anonymous parameters have no name to look up. The values bind in the
+// same order, as every $N in an INSERT appears once and in sequence.
+func (t *tx) bulkSQL(query string) string {
+	if t.d.Name != "SQLite" {
+		return query
+	}
+	return numbered.ReplaceAllString(query, "?")
+}
+
+// PutObjective inserts or replaces o.
+func (t *tx) PutObjective(ctx context.Context, o *entente.Objective) error {
+	if o == nil {
+		return nothing("objective")
+	}
+	return t.put(ctx, "put objective "+o.Key(), objectivesTable, objectiveRow(o))
+}
+
+// PutGoal inserts or replaces g with its indicators.
+func (t *tx) PutGoal(ctx context.Context, g *entente.Goal) error {
+	if g == nil {
+		return nothing("goal")
+	}
+	return t.put(ctx, "put goal "+g.Key(), goalsTable, goalRow(g),
+		children{indicatorsTable, "programme = $1 AND goal = $2", []any{g.Programme, g.Code}, indicatorRows(g)})
+}
+
+// PutOffer inserts or replaces o.
+func (t *tx) PutOffer(ctx context.Context, o *entente.Offer) error {
+	if o == nil {
+		return nothing("offer")
+	}
+	return t.put(ctx, "put offer "+o.Code, offersTable, offerRow(o))
+}
+
+// PutActivity inserts or replaces a.
+func (t *tx) PutActivity(ctx context.Context, a *entente.Activity) error {
+	if a == nil {
+		return nothing("activity")
+	}
+	return t.put(ctx, "put activity "+a.ID, activitiesTable, activityRow(a))
+}
+
+// PutReview inserts or replaces r.
+func (t *tx) PutReview(ctx context.Context, r *entente.Review) error {
+	if r == nil {
+		return nothing("review")
+	}
+	row, err := reviewRow(r)
+	if err != nil {
+		return t.d.wrap("put review "+r.ID, err)
+	}
+	return t.put(ctx, "put review "+r.ID, reviewsTable, row)
+}
+
+// FindObjectives returns a programme's objectives (all when "").
+func (r reader) FindObjectives(ctx context.Context, programme string) ([]entente.Objective, error) {
+	var w where
+	w.eq("t.programme", programme)
+	out := []entente.Objective{}
+	query := "SELECT t.programme, t.code, t.area, t.title, t.synthetic, " + prov("t") + " FROM objectives t" + w.String()
+	err := r.each(ctx, "find objectives", query, w.args, func(rows *sql.Rows) error {
+		var o entente.Objective
+		if err := rows.Scan(append([]any{&o.Programme, &o.Code, &o.Area, &o.Title, &o.Synthetic}, provDest(&o.Provenance)...)...); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Objectives: out})
+	return out, nil
+}
+
+// FindGoals returns a programme's goals with their indicators (all when "").
+func (r reader) FindGoals(ctx context.Context, programme string) ([]entente.Goal, error) {
+	var w where
+	w.eq("t.programme", programme)
+	out := []entente.Goal{}
+	idx := map[string]int{}
+	query := "SELECT t.programme, t.code, t.objective, t.title, t.carried_from, t.synthetic, " + prov("t") + " FROM goals t" + w.String()
+	err := r.each(ctx, "find goals", query, w.args, func(rows *sql.Rows) error {
+		var g entente.Goal
+		if err := rows.Scan(append([]any{&g.Programme, &g.Code, &g.Objective, &g.Title, &g.CarriedFrom, &g.Synthetic}, provDest(&g.Provenance)...)...); err != nil {
+			return err
+		}
+		g.Indicators = []entente.Indicator{}
+		idx[key(g.Programme, g.Code)] = len(out)
+		out = append(out, g)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var iw where
+	iw.eq("c.programme", programme)
+	query = "SELECT c.programme, c.goal, c.name, c.unit, c.baseline, c.target, c.current_value, c.due FROM indicators c" + iw.String() + " ORDER BY c.pos"
+	err = r.each(ctx, "find indicators", query, iw.args, func(rows *sql.Rows) error {
+		var prog, goal string
+		var in entente.Indicator
+		if err := rows.Scan(&prog, &goal, &in.Name, &in.Unit, &in.Baseline, &in.Target, &in.Current, dateCol{&in.Due}); err != nil {
+			return err
+		}
+		if i, ok := idx[key(prog, goal)]; ok {
+			out[i].Indicators = append(out[i].Indicators, in)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Goals: out})
+	return out, nil
+}
+
+// FindOffers returns the menu, or the offer with code.
+func (r reader) FindOffers(ctx context.Context, code string) ([]entente.Offer, error) {
+	var w where
+	w.eq("t.code", code)
+	out := []entente.Offer{}
+	query := "SELECT t.code, t.title, t.area, t.kind, t.provider, t.capacity, t.location, t.start_date, t.end_date, t.recurrence, t.synthetic, " +
+		prov("t") + " FROM offers t" + w.String()
+	err := r.each(ctx, "find offers", query, w.args, func(rows *sql.Rows) error {
+		var o entente.Offer
+		dest := []any{&o.Code, &o.Title, textCol{&o.Area}, &o.Kind, &o.Provider, &o.Capacity, &o.Location,
+			dateCol{&o.From}, dateCol{&o.To}, &o.Recurrence, &o.Synthetic}
+		if err := rows.Scan(append(dest, provDest(&o.Provenance)...)...); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Offers: out})
+	return out, nil
+}
+
+// registrationsCol reads the JSON array of registrations; never nil.
+type registrationsCol struct{ p *[]entente.Registration }
+
+func (c registrationsCol) Scan(src any) error {
+	s, _, err := text(src)
+	if err != nil {
+		return err
+	}
+	out := []entente.Registration{}
+	if s != "" {
+		if err := json.Unmarshal([]byte(s), &out); err != nil {
+			return fmt.Errorf("stored registrations %q: %w", s, err)
+		}
+	}
+	*c.p = out
+	return nil
+}
+
+const activityCols = "t.id, t.programme, t.goal, t.offer, t.title, t.kind, t.proposer, t.location, t.start_date, t.end_date, " +
+	"t.capacity, t.status, t.invited, t.registrations, t.outcome, t.participants, t.feedback, t.cancel_reason, " +
+	"t.proposed, t.approved, t.invitations_sent, t.registration_opened, t.held, t.reported, t.cancelled, t.synthetic, "
+
+func activityDest(a *entente.Activity) []any {
+	d := &a.Dates
+	return append([]any{&a.ID, &a.Programme, textCol{&a.Goal}, textCol{&a.Offer}, &a.Title, &a.Kind, &a.Proposer, &a.Location,
+		dateCol{&a.From}, dateCol{&a.To}, &a.Capacity, &a.Status, listCol{&a.Invited}, registrationsCol{&a.Registrations},
+		&a.Outcome, &a.Participants, &a.Feedback, &a.CancelReason,
+		dateCol{&d.Proposed}, dateCol{&d.Approved}, dateCol{&d.InvitationsSent}, dateCol{&d.RegistrationOpened},
+		dateCol{&d.Held}, dateCol{&d.Reported}, dateCol{&d.Cancelled}, &a.Synthetic}, provDest(&a.Provenance)...)
+}
+
+// FindActivities returns the activities matching f, by id.
+func (r reader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([]entente.Activity, error) {
+	var w where
+	w.eq("t.id", f.ID)
+	w.eq("t.programme", f.Programme)
+	w.eq("t.goal", f.Goal)
+	w.eq("t.status", string(f.Status))
+	w.eq("t.offer", f.Offer)
+	out := []entente.Activity{}
+	query := "SELECT " + activityCols + prov("t") + " FROM activities t" + w.String()
+	if f.Limit > 0 || f.Offset > 0 {
+		// Paging needs a stable order; ids are compared byte by byte
+		// (COLLATE "C" is not portable, so ids should be ASCII).
+		query += " ORDER BY t.id"
+		if f.Limit > 0 {
+			query += fmt.Sprintf(" LIMIT %d", f.Limit)
+		}
+		if f.Offset > 0 {
+			query += fmt.Sprintf(" OFFSET %d", f.Offset)
+		}
+	}
+	err := r.each(ctx, "find activities", query, w.args, func(rows *sql.Rows) error {
+		var a entente.Activity
+		if err := rows.Scan(activityDest(&a)...); err != nil {
+			return err
+		}
+		out = append(out, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Activities: out})
+	return out, nil
+}
+
+// FindActivity returns one activity by id, or ENOTFOUND.
+func (r reader) FindActivity(ctx context.Context, id string) (*entente.Activity, error) {
+	if id != "" {
+		as, err := r.FindActivities(ctx, entente.ActivityFilter{ID: id})
+		if err != nil {
+			return nil, err
+		}
+		if len(as) > 0 {
+			return &as[0], nil
+		}
+	}
+	return nil, entente.Errorf(entente.ENOTFOUND, "unknown activity %q", id)
+}
+
+// CountActivities counts a programme's activities (all when "").
+func (r reader) CountActivities(ctx context.Context, programme string) (int, error) {
+	var w where
+	w.eq("t.programme", programme)
+	var n int
+	err := r.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM activities t"+w.String(), w.args...).Scan(&n)
+	return n, r.d.wrap("count activities", err)
+}
+
+// FindReviews returns a programme's reviews (all when "").
+func (r reader) FindReviews(ctx context.Context, programme string) ([]entente.Review, error) {
+	var w where
+	w.eq("t.programme", programme)
+	return r.reviews(ctx, w)
+}
+
+// FindReview returns one review by id, or ENOTFOUND.
+func (r reader) FindReview(ctx context.Context, id string) (*entente.Review, error) {
+	if id != "" {
+		var w where
+		w.eq("t.id", id)
+		rs, err := r.reviews(ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		if len(rs) > 0 {
+			return &rs[0], nil
+		}
+	}
+	return nil, entente.Errorf(entente.ENOTFOUND, "unknown review %q", id)
+}
+
+func (r reader) reviews(ctx context.Context, w where) ([]entente.Review, error) {
+	out := []entente.Review{}
+	query := "SELECT t.id, t.programme, t.review_date, t.note_text, t.actor, t.snapshot, t.synthetic, " + prov("t") + " FROM reviews t" + w.String()
+	err := r.each(ctx, "find reviews", query, w.args, func(rows *sql.Rows) error {
+		var rv entente.Review
+		var snap string
+		dest := []any{&rv.ID, &rv.Programme, dateCol{&rv.Date}, &rv.Note, &rv.Actor, textCol{&snap}, &rv.Synthetic}
+		if err := rows.Scan(append(dest, provDest(&rv.Provenance)...)...); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(snap), &rv.Snapshot); err != nil {
+			return fmt.Errorf("stored snapshot of review %s: %w", rv.ID, err)
+		}
+		out = append(out, rv)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	canonical(entente.Dataset{Reviews: out})
+	return out, nil
+}
+
+// planDataset reads the programme structure, menu, activities and reviews
+// into ds, for Export.
+func (r reader) planDataset(ctx context.Context, ds *entente.Dataset) error {
+	var err error
+	if ds.Objectives, err = r.FindObjectives(ctx, ""); err != nil {
+		return err
+	}
+	if ds.Goals, err = r.FindGoals(ctx, ""); err != nil {
+		return err
+	}
+	if ds.Offers, err = r.FindOffers(ctx, ""); err != nil {
+		return err
+	}
+	if ds.Activities, err = r.FindActivities(ctx, entente.ActivityFilter{}); err != nil {
+		return err
+	}
+	if ds.Reviews, err = r.FindReviews(ctx, ""); err != nil {
+		return err
+	}
+	// Empty lists are left nil, so an export of a store without them is
+	// the same document as before they existed.
+	if len(ds.Objectives) == 0 {
+		ds.Objectives = nil
+	}
+	if len(ds.Goals) == 0 {
+		ds.Goals = nil
+	}
+	if len(ds.Offers) == 0 {
+		ds.Offers = nil
+	}
+	if len(ds.Activities) == 0 {
+		ds.Activities = nil
+	}
+	if len(ds.Reviews) == 0 {
+		ds.Reviews = nil
+	}
+	return nil
+}

@@ -1,0 +1,198 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"strings"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/service"
+)
+
+// The charts are SVG drawn on the server: no script, no inline style (the
+// stylesheet colours them through classes). Each has a <title> and a <desc>
+// and is labelled by them; the page shows the same data as a table.
+
+func esc(s string) string { return html.EscapeString(s) }
+
+// yearFrac places a date on a continuous year axis (its first day).
+func yearFrac(d entente.Date) float64 {
+	f := d.First()
+	t := f.Time()
+	return float64(f.Year) + float64(t.YearDay()-1)/365.25
+}
+
+func svgOpen(b *strings.Builder, id string, w, h int, title, desc string) {
+	fmt.Fprintf(b, `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d">`, w, h, id, id)
+	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(desc))
+}
+
+// membershipChart draws the member count over time as a step line.
+func membershipChart(id string, pts []service.Point, asOf entente.Date) template.HTML {
+	if len(pts) == 0 {
+		return ""
+	}
+	const w, h, left, right, top, bottom = 720, 300, 44, 16, 14, 34
+	x0, x1 := float64(pts[0].Date.Year), float64(asOf.Year)+1
+	maxN := 0
+	for _, p := range pts {
+		maxN = max(maxN, p.Count)
+	}
+	ymax := float64((maxN/5 + 1) * 5)
+	px := func(x float64) float64 { return left + (x-x0)/(x1-x0)*(w-left-right) }
+	py := func(n float64) float64 { return top + (1-n/ymax)*(h-top-bottom) }
+	first, last := pts[0], pts[len(pts)-1]
+	desc := fmt.Sprintf("A step chart of the number of members from %s (%d) to %s (%d), one step for each accession.",
+		human(first.Date), first.Count, human(asOf), last.Count)
+	var b strings.Builder
+	svgOpen(&b, id, w, h, "Members over time", desc)
+	for n := 0.0; n <= ymax; n += 5 {
+		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, left, w-right, py(n), py(n))
+		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%d</text>`, left-6, py(n)+4, int(n))
+	}
+	for y := int(x0+9) / 10 * 10; float64(y) < x1; y += 10 {
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="middle">%d</text>`, px(float64(y)), h-12, y)
+	}
+	var path strings.Builder
+	for i, p := range pts {
+		x := px(yearFrac(p.Date))
+		if i == 0 {
+			fmt.Fprintf(&path, "M%.1f %.1f", x, py(float64(p.Count)))
+		} else {
+			fmt.Fprintf(&path, " H%.1f V%.1f", x, py(float64(p.Count)))
+		}
+	}
+	fmt.Fprintf(&path, " H%.1f", px(yearFrac(asOf)))
+	fmt.Fprintf(&b, `<path class="line" d="%s"/>`, path.String())
+	for _, p := range pts {
+		fmt.Fprintf(&b, `<circle class="dot" cx="%.1f" cy="%.1f" r="3.5"/>`, px(yearFrac(p.Date)), py(float64(p.Count)))
+	}
+	fmt.Fprintf(&b, `<text class="label" x="%.1f" y="%.1f" text-anchor="end">%d</text>`, px(yearFrac(asOf)), py(float64(last.Count))-8, last.Count)
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// barChart draws tallies as horizontal bars.
+func barChart(id, title, desc string, rows []service.Tally) template.HTML {
+	if len(rows) == 0 {
+		return ""
+	}
+	const w, label, row, top = 720, 240, 26, 8
+	h := top*2 + row*len(rows)
+	var maxN int64 = 1
+	for _, r := range rows {
+		maxN = max(maxN, r.Count)
+	}
+	var b strings.Builder
+	svgOpen(&b, id, w, h, title, desc)
+	for i, r := range rows {
+		y := top + i*row
+		bw := math.Max(1, float64(r.Count)/float64(maxN)*float64(w-label-60))
+		name := r.Name
+		if rs := []rune(name); len(rs) > 34 {
+			name = string(rs[:33]) + "…"
+		}
+		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%d" text-anchor="end">%s</text>`, label-8, y+17, esc(name))
+		fmt.Fprintf(&b, `<rect class="bar" x="%d" y="%d" width="%.1f" height="%d"/>`, label, y+4, bw, row-8)
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d">%d</text>`, float64(label)+bw+6, y+17, r.Count)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// timelineRow is one row of the timeline chart: a span or a point, or
+// several points of one kind on one day, drawn together.
+type timelineRow struct {
+	Kind   string
+	Label  string
+	Href   string
+	From   entente.Date
+	To     entente.Date
+	Span   bool
+	Period string
+}
+
+// timelineRows merges points of one kind on one day (the seven states that
+// joined on 29 March 2004 are one row).
+func timelineRows(items []service.TimelineItem) []timelineRow {
+	var out []timelineRow
+	for _, it := range items {
+		if n := len(out); n > 0 && !it.Span && !out[n-1].Span && out[n-1].Kind == it.Kind && out[n-1].From == it.From && it.Kind == "membership" {
+			prev := &out[n-1]
+			prev.Label = strings.TrimSuffix(prev.Label, " joins")
+			prev.Label = strings.TrimSuffix(prev.Label, " join") + ", " + strings.TrimSuffix(it.Label, " joins") + " join"
+			prev.Href = ""
+			continue
+		}
+		r := timelineRow{Kind: it.Kind, Label: it.Label, Href: it.Href, From: it.From, To: it.To, Span: it.Span}
+		if it.Span {
+			r.Period = humanPeriod(entente.Period{From: it.From, To: it.To})
+		} else {
+			r.Period = human(it.From)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+var kindNames = map[string]string{"membership": "Accession", "programme": "Programme", "deployment": "Deployment", "summit": "Meeting"}
+
+// timelineChart draws the rows on one time axis.
+func timelineChart(id, title string, rows []timelineRow, asOf entente.Date) template.HTML {
+	if len(rows) == 0 {
+		return ""
+	}
+	const w, left, right, row, top, bottom = 960, 230, 16, 20, 10, 34
+	x0, x1 := math.Inf(1), float64(asOf.Year)+1
+	for _, r := range rows {
+		x0 = math.Min(x0, float64(r.From.Year))
+	}
+	x0 = math.Floor(x0/5) * 5
+	h := top + bottom + row*len(rows)
+	px := func(x float64) float64 { return left + (x-x0)/(x1-x0)*(w-left-right) }
+	counts := map[string]int{}
+	for _, r := range rows {
+		counts[r.Kind]++
+	}
+	var parts []string
+	for _, k := range service.TimelineKinds {
+		if counts[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s rows", counts[k], strings.ToLower(kindNames[k])))
+		}
+	}
+	desc := fmt.Sprintf("Events from %d to %s on one time axis: %s. The table below lists them.", int(x0), human(asOf), strings.Join(parts, ", "))
+	var b strings.Builder
+	svgOpen(&b, id, w, h, title, desc)
+	step := 5
+	if x1-x0 > 40 {
+		step = 10
+	}
+	for y := int(x0); float64(y) <= x1; y += step {
+		fmt.Fprintf(&b, `<line class="grid" x1="%.1f" x2="%.1f" y1="%d" y2="%d"/>`, px(float64(y)), px(float64(y)), top, h-bottom+4)
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="middle">%d</text>`, px(float64(y)), h-12, y)
+	}
+	for i, r := range rows {
+		y := top + i*row
+		a := px(yearFrac(r.From))
+		cls := "k-" + r.Kind
+		if r.Span {
+			to := asOf
+			if !r.To.IsZero() {
+				to = r.To.Last()
+			}
+			end := math.Max(a+3, px(yearFrac(to)+1.0/365))
+			fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%d" width="%.1f" height="%d" rx="2"/>`, cls, a, y+4, end-a, row-8)
+		} else {
+			fmt.Fprintf(&b, `<circle class="%s" cx="%.1f" cy="%d" r="5"/>`, cls, a, y+row/2)
+		}
+		label := []rune(r.Label)
+		if len(label) > 34 {
+			label = append(label[:33], '…')
+		}
+		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%d" text-anchor="end">%s</text>`, left-10, y+row/2+4, esc(string(label)))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

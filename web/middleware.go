@@ -1,0 +1,103 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// csp allows nothing but our own origin: no inline script, no inline style,
+// no framing, forms posting only to us.
+const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "interest-cohort=(), browsing-topics=()")
+}
+
+// middleware wraps the mux: security headers on everything; for pages, the
+// visitor's consent decides the banner and whether the visit is counted;
+// GET responses are cached until the store changes.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		securityHeaders(w.Header())
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// Forms post only from our own pages: a cross-site POST (a
+			// forged consent, say) is refused.
+			cop.Handler(next).ServeHTTP(w, r)
+			return
+		}
+		path := r.URL.Path
+		if strings.HasPrefix(path, "/static/") {
+			s.assets.ServeHTTP(w, r)
+			return
+		}
+		if path == "/healthz" || path == "/readyz" || path == "/stats" {
+			w.Header().Set("Cache-Control", "no-store")
+			next.ServeHTTP(w, r)
+			return
+		}
+		page := !strings.HasPrefix(path, "/api/")
+		c := consentOf(r)
+		counted := page && c == consentYes && r.Method == http.MethodGet
+		key := r.Method + " " + r.URL.RequestURI()
+		if page {
+			key = string(c) + " " + key
+		}
+		if wantsJSON(r) {
+			key += " json"
+		}
+		if s.cache != nil {
+			if e := s.cache.get(key); e != nil {
+				if counted {
+					s.count(r) // a page served from the cache is a visit too
+				}
+				e.serve(w, r)
+				return
+			}
+		}
+		rec := &recorder{header: http.Header{}}
+		var gen uint64
+		if s.cache != nil {
+			gen = s.cache.gen.Load()
+		}
+		ctx := withConsent(r.Context(), c)
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		h := rec.header.Clone()
+		if h.Get("Cache-Control") == "" {
+			h.Set("Cache-Control", "no-cache")
+		}
+		h.Add("Vary", "Cookie, Sec-GPC, DNT")
+		e := newEntry(rec.status, h, rec.buf.Bytes())
+		e.gen = gen
+		if s.cache != nil && rec.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
+			s.cache.put(key, e)
+		}
+		if counted && rec.status == http.StatusOK {
+			s.count(r)
+		}
+		e.serve(w, r)
+	})
+}
+
+// count records a consented page view: the path, the day and the host of
+// an external referrer. Nothing that identifies the visitor is stored.
+func (s *Server) count(r *http.Request) {
+	ref := ""
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host != "" && u.Host != r.Host {
+		ref = strings.ToLower(u.Hostname())
+	}
+	if err := s.svc.CountVisit(r.Context(), r.URL.Path, ref); err != nil {
+		s.log.Warn("count visit", "err", err)
+	}
+}

@@ -1,0 +1,228 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/service"
+)
+
+// alliance is the alliance the pages show. Nothing below depends on it
+// being NATO; a second alliance would get a selector.
+const alliance = "NATO"
+
+// page is what every page template gets: its title and the as-of day
+// asked for (zero for today), plus the page's own data.
+type page struct {
+	Title string
+	AsOf  entente.Date
+	Today entente.Date
+	Data  any
+	Chart template.HTML
+	Extra any
+}
+
+// view runs get for the as-of day and renders the template with its result.
+func (s *Server) view(w http.ResponseWriter, r *http.Request, tmpl, title string, get func(d entente.Date) (page, error)) {
+	d, err := asOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := get(d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Title == "" {
+		p.Title = title
+	}
+	p.AsOf, p.Today = d, s.svc.Today()
+	s.render(w, r, http.StatusOK, tmpl, p)
+}
+
+func (s *Server) day(d entente.Date) entente.Date {
+	if d.IsZero() {
+		return s.svc.Today()
+	}
+	return d
+}
+
+type homeData struct {
+	Alliance *service.AllianceView
+	Series   []service.Point
+	Waves    int
+	Partners int
+	Groups   []service.GroupView
+}
+
+func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "home.html", "NATO at a glance", func(d entente.Date) (page, error) {
+		ctx := r.Context()
+		a, err := s.svc.Alliance(ctx, alliance, d)
+		if err != nil {
+			return page{}, err
+		}
+		series, err := s.svc.MembershipSeries(ctx, alliance, d)
+		if err != nil {
+			return page{}, err
+		}
+		ps, err := s.svc.Partners(ctx, alliance, d)
+		if err != nil {
+			return page{}, err
+		}
+		_, gs, err := s.svc.BrowsePartnerships(ctx, alliance, d)
+		if err != nil {
+			return page{}, err
+		}
+		data := homeData{Alliance: a, Series: series, Waves: len(series), Partners: len(ps), Groups: gs}
+		return page{Data: data, Chart: membershipChart("members-chart", series, s.day(d))}, nil
+	})
+}
+
+func (s *Server) pageMembers(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "members.html", "Members by accession", func(d entente.Date) (page, error) {
+		waves, err := s.svc.BrowseWaves(r.Context(), alliance, d)
+		return page{Data: waves}, err
+	})
+}
+
+func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "country.html", "", func(d entente.Date) (page, error) {
+		v, err := s.svc.Country(r.Context(), upper(r, "iso3"), d)
+		if err != nil {
+			return page{}, err
+		}
+		return page{Title: v.Name, Data: v}, nil
+	})
+}
+
+type partnersData struct {
+	Frameworks []service.FrameworkView
+	Groups     []service.GroupView
+	Partners   []service.Partner
+}
+
+func (s *Server) pagePartners(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "partners.html", "Partners and partner groups", func(d entente.Date) (page, error) {
+		fws, gs, err := s.svc.BrowsePartnerships(r.Context(), alliance, d)
+		if err != nil {
+			return page{}, err
+		}
+		ps, err := s.svc.Partners(r.Context(), alliance, d)
+		return page{Data: partnersData{fws, gs, ps}}, err
+	})
+}
+
+func (s *Server) pageProgrammes(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "list-programmes.html", "Partnership programmes", func(d entente.Date) (page, error) {
+		ps, err := s.svc.BrowseProgrammes(r.Context(), alliance, d)
+		return page{Data: ps}, err
+	})
+}
+
+type operationsData struct {
+	Operations []service.OperationView
+	Theatres   []service.Contributor
+}
+
+func (s *Server) pageOperations(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "operations.html", "Operations and contributors", func(d entente.Date) (page, error) {
+		ops, loose, err := s.svc.BrowseOperations(r.Context(), alliance, d)
+		return page{Data: operationsData{ops, loose}}, err
+	})
+}
+
+func (s *Server) pageMeetings(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "meetings.html", "Meetings and invitations", func(d entente.Date) (page, error) {
+		ms, err := s.svc.BrowseMeetings(r.Context(), alliance, d)
+		return page{Data: ms}, err
+	})
+}
+
+type defenceData struct {
+	Events   []service.DefenceEventView
+	Articles []entente.Article
+}
+
+func (s *Server) pageDefence(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "defence.html", "Collective defence: Articles 4 and 5", func(d entente.Date) (page, error) {
+		evs, err := s.svc.BrowseDefenceEvents(r.Context(), alliance, d)
+		if err != nil {
+			return page{}, err
+		}
+		a, err := s.svc.Alliance(r.Context(), alliance, d)
+		if err != nil {
+			return page{}, err
+		}
+		var arts []entente.Article
+		for _, art := range a.Articles {
+			if art.Number == "4" || art.Number == "5" || art.Number == "6" {
+				arts = append(arts, art)
+			}
+		}
+		return page{Data: defenceData{evs, arts}}, nil
+	})
+}
+
+func (s *Server) pageSources(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "sources.html", "Sources", func(d entente.Date) (page, error) {
+		src, err := s.svc.BrowseSources(r.Context())
+		return page{Data: src}, err
+	})
+}
+
+type timelineData struct {
+	Timeline  *service.Timeline
+	Rows      []timelineRow
+	Countries []entente.Country
+	Kinds     map[string]string
+}
+
+func (s *Server) pageTimeline(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "timeline.html", "Timeline", func(d entente.Date) (page, error) {
+		code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("country")))
+		tl, err := s.svc.Timeline(r.Context(), alliance, code, d)
+		if err != nil {
+			return page{}, err
+		}
+		cs, err := s.svc.BrowseCountries(r.Context())
+		if err != nil {
+			return page{}, err
+		}
+		rows := timelineRows(tl.Items)
+		title := "Timeline"
+		if tl.Name != "" {
+			title = "Timeline: " + tl.Name
+		}
+		return page{Title: title, Data: timelineData{tl, rows, cs, kindNames},
+			Chart: timelineChart("timeline-chart", title, rows, s.day(d))}, nil
+	})
+}
+
+func (s *Server) pagePrivacy(w http.ResponseWriter, r *http.Request) {
+	s.view(w, r, "privacy.html", "Privacy", func(d entente.Date) (page, error) {
+		return page{Data: string(consentFrom(r.Context()))}, nil
+	})
+}
+
+type statsData struct {
+	Stats     *service.Stats
+	Referrers template.HTML
+}
+
+func (s *Server) pageStats(w http.ResponseWriter, r *http.Request) {
+	ctx := withConsent(r.Context(), consentOf(r))
+	r = r.WithContext(ctx)
+	s.view(w, r, "stats.html", "Visit statistics", func(d entente.Date) (page, error) {
+		st, err := s.svc.Stats(r.Context(), entente.Date{})
+		if err != nil {
+			return page{}, err
+		}
+		pages := barChart("pages-chart", "Visits per page", "Consented visits counted for each page, most visited first.", st.Pages)
+		refs := barChart("referrers-chart", "Where visitors come from", "Consented visits by the host of the site that linked here, most first.", st.Referrers)
+		return page{Data: statsData{st, refs}, Chart: pages}, nil
+	})
+}

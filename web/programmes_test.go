@@ -1,0 +1,167 @@
+package web_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/dataset"
+)
+
+// progExport is the whole store as JSON, to check a refused step wrote
+// nothing.
+func progExport(t *testing.T, st *stack) string {
+	t.Helper()
+	ds, err := st.svc.Export(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := dataset.WriteJSON(&b, ds); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := st.svc.Store.FindAuditEvents(t.Context(), entente.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.WriteString(strings.Repeat("e", len(evs)))
+	return b.String()
+}
+
+// progDo sends a request with a JSON (or other) body and returns the status
+// and body.
+func progDo(t *testing.T, st *stack, method, path, ctype, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, st.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestActivityWorkflowAPI walks one activity of New Zealand's ITPP from
+// proposed to reported through the JSON API, trying a refused step at each
+// stage and checking that it left the store as it was.
+func TestActivityWorkflowAPI(t *testing.T) {
+	st := newStack(t)
+	const id = "NZL-ITPP-2024-A001"
+	steps := []struct {
+		name, path, body string
+		status           int
+		want             string // fragment of the body
+	}{
+		{"ProposeUnderSuperseded", "/api/v1/activities", `{"programme":"NZL-IPCP-2012","title":"Old","date":"2025-01-10"}`, 422, "activity: propose refused"},
+		{"Propose", "/api/v1/activities", `{"programme":"NZL-ITPP-2024","title":"Cyber defence staff talks","kind":"staff-talks","capacity":5,"date":"2025-01-10"}`, 201, `"status": "proposed"`},
+		{"HoldBeforeApproval", "/api/v1/activities/" + id + "/hold", `{"date":"2025-01-11"}`, 422, "activity: hold refused"},
+		{"InviteBeforeApproval", "/api/v1/activities/" + id + "/invite", `{"date":"2025-01-11","countries":["NZL"]}`, 422, "activity: invite refused"},
+		{"Approve", "/api/v1/activities/" + id + "/approve", `{"date":"2025-01-12","actor":"officer"}`, 200, `"status": "approved"`},
+		{"ApproveTwice", "/api/v1/activities/" + id + "/approve", `{"date":"2025-01-12"}`, 422, "activity: approve refused"},
+		{"InviteNonPartner", "/api/v1/activities/" + id + "/invite", `{"date":"2025-01-13","countries":["CHN"]}`, 422, "only members and partners of NATO may be invited"},
+		{"InviteBadBody", "/api/v1/activities/" + id + "/invite", `{"date":"2025-01-13","country_list":["NZL"]}`, 400, "unknown field"},
+		{"Invite", "/api/v1/activities/" + id + "/invite", `{"date":"2025-01-13","countries":["NZL","AUS","BEL"]}`, 200, `"status": "invitations-sent"`},
+		{"RegisterNotInvited", "/api/v1/activities/" + id + "/register", `{"date":"2025-01-14","country":"JPN"}`, 422, "JPN was not invited"},
+		{"Register", "/api/v1/activities/" + id + "/register", `{"date":"2025-01-14","country":"NZL","participants":3}`, 200, `"status": "registration-open"`},
+		{"RegisterOverCapacity", "/api/v1/activities/" + id + "/register", `{"date":"2025-01-15","country":"AUS","participants":3}`, 422, "registration stops at capacity: 3 of 5"},
+		{"RegisterToCapacity", "/api/v1/activities/" + id + "/register", `{"date":"2025-01-15","country":"AUS","participants":2}`, 200, `"participants": 2`},
+		{"ReportBeforeHeld", "/api/v1/activities/" + id + "/report", `{"date":"2025-02-01","outcome":"x"}`, 422, "activity: report refused"},
+		{"HoldBackdated", "/api/v1/activities/" + id + "/hold", `{"date":"2025-01-01"}`, 422, "before the opening of registration"},
+		{"Hold", "/api/v1/activities/" + id + "/hold", `{"date":"2025-02-01"}`, 200, `"status": "held"`},
+		{"CancelHeld", "/api/v1/activities/" + id + "/cancel", `{"date":"2025-02-02","reason":"too late"}`, 422, "only before it is held"},
+		{"ReportWithoutOutcome", "/api/v1/activities/" + id + "/report", `{"date":"2025-02-03"}`, 400, "needs an outcome"},
+		{"Report", "/api/v1/activities/" + id + "/report", `{"date":"2025-02-03","outcome":"Agreed a cyber exercise plan","participants":5,"feedback":"useful"}`, 200, `"status": "reported"`},
+		{"ReportTwice", "/api/v1/activities/" + id + "/report", `{"date":"2025-02-04","outcome":"again"}`, 422, "activity: report refused"},
+		{"UnknownStep", "/api/v1/activities/" + id + "/launch", `{}`, 404, "no activity step"},
+		{"UnknownActivity", "/api/v1/activities/nope/approve", `{}`, 404, "unknown activity"},
+	}
+	for _, s := range steps {
+		before := progExport(t, st)
+		status, body := progDo(t, st, "POST", s.path, "application/json", s.body)
+		if status != s.status || !strings.Contains(body, s.want) {
+			t.Fatalf("%s: status %d, want %d with %q:\n%s", s.name, status, s.status, s.want, body)
+		}
+		after := progExport(t, st)
+		if status >= 400 && after != before {
+			t.Fatalf("%s: the refused step changed the store", s.name)
+		}
+		if status < 400 && after == before {
+			t.Fatalf("%s: the step changed nothing", s.name)
+		}
+	}
+	status, body := progDo(t, st, "GET", "/api/v1/activities/"+id, "", "")
+	var a entente.Activity
+	if err := json.Unmarshal([]byte(body), &a); status != 200 || err != nil {
+		t.Fatalf("GET activity: %d %v", status, err)
+	}
+	if a.Status != entente.ActivityReported || a.Registered() != 5 || a.Participants != 5 || strings.Join(a.Invited, ",") != "NZL,AUS,BEL" {
+		t.Errorf("activity after the walk: %+v", a)
+	}
+	evs, _ := st.svc.Store.FindAuditEvents(t.Context(), entente.Filter{Limit: 1})
+	if len(evs) != 1 || evs[0].Action != "activity.report" || evs[0].Key != id {
+		t.Errorf("newest audit event %+v, want the report", evs)
+	}
+	for _, page := range []struct{ path, want string }{
+		{"/activities/" + id, "Agreed a cyber exercise plan"},
+		{"/programmes/NZL-ITPP-2024", "<svg"},
+		{"/programmes/NZL-ITPP-2024", "Cyber defence staff talks"},
+		{"/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", "<del>Disaster relief</del>"},
+		{"/api/v1/programmes/NZL-ITPP-2024/progress.svg", "<desc"},
+		{"/api/v1/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", `"op": "removed"`},
+		{"/api/v1/programmes?partner=NZL", `"status_on": "superseded"`},
+		{"/menu", "The menu is empty"},
+	} {
+		status, body := progDo(t, st, "GET", page.path, "", "")
+		if status != 200 || !strings.Contains(body, page.want) {
+			t.Errorf("GET %s: %d, want 200 with %q", page.path, status, page.want)
+		}
+	}
+}
+
+// TestMenuAPI imports a menu as CSV through the API: a file with a bad line
+// imports nothing and names the line and column; a good one imports all.
+func TestMenuAPI(t *testing.T) {
+	st := newStack(t)
+	bad := "code,title,kind,provider,capacity,area\nPCM-1,Cyber course,course,NATO School,20,cyber-defence\nPCM-2,Party,party,NATO HQ,x,nowhere\n"
+	before := progExport(t, st)
+	status, body := progDo(t, st, "POST", "/api/v1/menu?name=menu.csv", "text/csv", bad)
+	if status != 400 || !strings.Contains(body, `menu.csv:3: kind: \"party\" is not a kind`) || !strings.Contains(body, "menu.csv:3: capacity:") {
+		t.Fatalf("bad menu: %d\n%s", status, body)
+	}
+	if progExport(t, st) != before {
+		t.Fatal("a refused import changed the store")
+	}
+	unknownArea := "code,title,kind,provider,area\nPCM-1,Cyber course,course,NATO School,nowhere\n"
+	status, body = progDo(t, st, "POST", "/api/v1/menu?name=menu.csv", "text/csv", unknownArea)
+	if status != 400 || !strings.Contains(body, `menu.csv:2: area: unknown area`) {
+		t.Fatalf("unknown area: %d\n%s", status, body)
+	}
+	good := "code,title,kind,provider,capacity,area,recurrence\nPCM-1,Cyber course,course,NATO School,20,cyber-defence,annual\nPCM-2,Partners' day,event,NATO HQ,,,\n"
+	status, body = progDo(t, st, "POST", "/api/v1/menu?name=menu.csv", "text/csv", good)
+	if status != 200 || !strings.Contains(body, `"imported": 2`) {
+		t.Fatalf("good menu: %d\n%s", status, body)
+	}
+	status, body = progDo(t, st, "GET", "/api/v1/menu?format=csv", "", "")
+	if status != 200 || !strings.Contains(body, "PCM-1,Cyber course,cyber-defence,course,NATO School,20,,,,annual,,") {
+		t.Fatalf("menu CSV: %d\n%s", status, body)
+	}
+	// An activity from the menu takes the offer's title and capacity.
+	status, body = progDo(t, st, "POST", "/api/v1/activities", "application/json", `{"programme":"NZL-ITPP-2024","offer":"PCM-1","date":"2025-03-01"}`)
+	if status != 201 || !strings.Contains(body, `"title": "Cyber course"`) || !strings.Contains(body, `"capacity": 20`) {
+		t.Fatalf("activity from the menu: %d\n%s", status, body)
+	}
+	status, body = progDo(t, st, "GET", "/menu", "", "")
+	if status != 200 || !strings.Contains(body, "Partners&#39; day") {
+		t.Errorf("menu page: %d", status)
+	}
+}
