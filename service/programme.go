@@ -494,3 +494,32 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 	}
 	return &g, nil
 }
+
+// AddArea adds a cooperation area to the vocabulary objectives and offers
+// draw on; the vocabulary is data, so a new area needs no code.
+func (s *Service) AddArea(ctx context.Context, actor, code, name string) (*entente.Area, error) {
+	if !entente.ValidCode(code) || strings.TrimSpace(name) == "" {
+		return nil, entente.Errorf(entente.EINVALID, "an area needs a code (letters, digits, '-'), e.g. maritime-security, and a name")
+	}
+	a := entente.Area{Code: code, Name: name, Provenance: entente.Provenance{Sources: []string{WorkflowSource.ID}}}
+	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		areas, err := tx.FindAreas(ctx)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(areas, func(x entente.Area) bool { return x.Code == code }) {
+			return entente.Errorf(entente.ECONFLICT, "area %s exists already", code)
+		}
+		if err := tx.PutSource(ctx, &WorkflowSource); err != nil {
+			return err
+		}
+		if err := tx.AddRecords(ctx, &entente.Dataset{Areas: []entente.Area{a}}); err != nil {
+			return err
+		}
+		return tx.AddAuditEvent(ctx, s.audit(actor, "area.add", "area", code, nil, a))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}

@@ -349,3 +349,51 @@ func (s *Server) pageMenu(w http.ResponseWriter, r *http.Request) {
 		return page{Data: offers}, err
 	})
 }
+
+// programmeOpenAPIPaths describes the programme, activity and menu API in
+// OpenAPI 3.1 terms, for apiOpenAPI to merge into its "paths".
+func programmeOpenAPIPaths() map[string]any {
+	str := map[string]any{"type": "string"}
+	path := func(name, desc string) map[string]any {
+		return map[string]any{"name": name, "in": "path", "required": true, "description": desc, "schema": str}
+	}
+	query := func(name, desc string) map[string]any {
+		return map[string]any{"name": name, "in": "query", "required": false, "description": desc, "schema": str}
+	}
+	problem := map[string]any{"description": "problem details (RFC 9457); a refused workflow step is 422 and names the rule",
+		"content": map[string]any{"application/problem+json": map[string]any{}}}
+	ok := func(status, ctype string) map[string]any {
+		return map[string]any{status: map[string]any{"description": "OK", "content": map[string]any{ctype: map[string]any{}}},
+			"400": problem, "404": problem, "409": problem, "422": problem}
+	}
+	get := func(summary string, params ...any) map[string]any {
+		return map[string]any{"summary": summary, "parameters": params, "responses": ok("200", "application/json")}
+	}
+	post := func(summary, status string, params ...any) map[string]any {
+		return map[string]any{"summary": summary, "parameters": params,
+			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{}}}, "responses": ok(status, "application/json")}
+	}
+	id, prog := path("id", "activity id, e.g. NZL-ITPP-2024-A001"), path("id", "programme id, e.g. NZL-ITPP-2024")
+	asOf := query("as_of", "answer as of this day; today when absent")
+	return map[string]any{
+		"/api/v1/programmes": map[string]any{
+			"get":  get("A partner's programmes, oldest first, with status, structure and progress", query("partner", "ISO3 code of the partner"), asOf),
+			"post": post("Agree a programme, superseding the partner's programme in force; carry_over copies open goals", "201"),
+		},
+		"/api/v1/programmes/{id}":              map[string]any{"get": get("One programme with its objectives, goals, reviews and progress", prog, asOf)},
+		"/api/v1/programmes/{id}/progress":     map[string]any{"get": get("Progress roll-up, overdue and due-for-review lists", prog, asOf)},
+		"/api/v1/programmes/{id}/progress.svg": map[string]any{"get": map[string]any{"summary": "Progress as an SVG bar chart", "parameters": []any{prog, asOf}, "responses": ok("200", "image/svg+xml")}},
+		"/api/v1/programmes/{id}/diff/{other}": map[string]any{"get": get("Added, removed and changed objectives, goals and indicators between two programmes or review snapshots", prog, path("other", "programme or review id"))},
+		"/api/v1/programmes/{id}/activities":   map[string]any{"get": get("A programme's activities (at most 1000)", prog, query("status", "only this status"))},
+		"/api/v1/programmes/{id}/reviews":      map[string]any{"post": post("Record a review: a dated snapshot with a note", "201", prog)},
+		"/api/v1/programmes/{id}/objectives":   map[string]any{"post": post("Add or change a strategic objective", "200", prog)},
+		"/api/v1/programmes/{id}/goals":        map[string]any{"post": post("Add or change a partnership goal and its indicators", "200", prog)},
+		"/api/v1/activities":                   map[string]any{"post": post("Propose an activity, bespoke or from a menu offer", "201")},
+		"/api/v1/activities/{id}":              map[string]any{"get": get("One activity", id)},
+		"/api/v1/activities/{id}/{step}":       map[string]any{"post": post("A workflow step: approve, invite, register, hold, report or cancel", "200", id, path("step", "the step"))},
+		"/api/v1/menu": map[string]any{
+			"get":  get("The cooperation menu (format=csv for CSV)", query("format", "json or csv")),
+			"post": post("Import offers from CSV (Content-Type text/csv) or JSON, all or nothing", "200", query("name", "file name for error messages")),
+		},
+	}
+}

@@ -4,11 +4,16 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/dataset"
+	"github.com/entente/entente/internal/pgtest"
+	"github.com/entente/entente/service"
+	"github.com/entente/entente/store/postgres"
+	"github.com/entente/entente/web"
 )
 
 // progExport is the whole store as JSON, to check a refused step wrote
@@ -55,7 +60,32 @@ func progDo(t *testing.T, st *stack, method, path, ctype, body string) (int, str
 // proposed to reported through the JSON API, trying a refused step at each
 // stage and checking that it left the store as it was.
 func TestActivityWorkflowAPI(t *testing.T) {
-	st := newStack(t)
+	t.Run("SQLite", func(t *testing.T) { testActivityWorkflowAPI(t, newStack(t)) })
+	t.Run("PostgreSQL", func(t *testing.T) { testActivityWorkflowAPI(t, progStackPG(t)) })
+}
+
+// progStackPG is newStack over a PostgreSQL schema of its own.
+func progStackPG(t *testing.T) *stack {
+	t.Helper()
+	st, err := postgres.Open(t.Context(), pgtest.Schema(t, pgtest.URL(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := service.New(st)
+	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(svc, web.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &stack{srv, svc}
+}
+
+func testActivityWorkflowAPI(t *testing.T, st *stack) {
 	const id = "NZL-ITPP-2024-A001"
 	steps := []struct {
 		name, path, body string

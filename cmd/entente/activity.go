@@ -13,7 +13,7 @@ import (
 
 // activityOpts are the activity commands' own flags.
 var activityOpts struct {
-	offer, goal, kind, from, to, location, proposer, id, title     string
+	offer, goal, kind, from, to, location, proposer, id, title       string
 	countries, country, outcome, feedback, reason, status, programme string
 	capacity, participants                                           int
 }

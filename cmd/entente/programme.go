@@ -17,9 +17,9 @@ import (
 // defaults.
 var planOpts struct {
 	note, partner, alliance, ptype, title, to, areas, svg string
-	carryOver                                              bool
-	objective                                              string
-	indicators                                             multiFlag
+	carryOver                                             bool
+	objective                                             string
+	indicators                                            multiFlag
 }
 
 // multiFlag is a flag that may be given more than once.
@@ -31,7 +31,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 func init() {
 	for _, f := range []string{"note", "partner", "alliance", "type", "title", "to", "areas", "svg", "objective", "indicator",
 		"offer", "goal", "kind", "capacity", "from", "location", "proposer", "id", "countries", "country", "participants",
-		"outcome", "feedback", "reason", "status", "partners", "activities", "seed", "batch"} {
+		"outcome", "feedback", "reason", "status", "partners", "activities", "seed", "batch", "name"} {
 		valueFlags[f] = true
 	}
 	commands = append(commands, &command{
@@ -127,7 +127,36 @@ Examples:
 			fs.Var(&planOpts.indicators, "indicator", "an indicator NAME;UNIT;BASELINE;TARGET;CURRENT;DUE (repeatable)")
 		},
 		run: runProgrammeGoal,
+	}, &command{
+		name:    "programme area",
+		summary: "add a cooperation area to the vocabulary objectives and menu offers use",
+		usage:   "CODE --name NAME",
+		help: `
+Examples:
+  entente programme area maritime-security --name "Maritime security" --db scratch.db`,
+		flags: func(fs *flag.FlagSet, o *options) {
+			fs.StringVar(&planOpts.title, "name", "", "the area's name")
+		},
+		run: runProgrammeArea,
 	})
+}
+
+func runProgrammeArea(ctx context.Context, e *env, args []string) error {
+	if len(args) != 1 {
+		return usagef("want one area code, got %d arguments", len(args))
+	}
+	if err := e.open(ctx, true); err != nil {
+		return err
+	}
+	a, err := e.svc.AddArea(ctx, e.opts.actor, args[0], planOpts.title)
+	if err != nil {
+		return err
+	}
+	if e.opts.json {
+		return writeJSON(e.stdout, a)
+	}
+	fmt.Fprintf(e.stdout, "area %s (%s) added\n", a.Code, a.Name)
+	return nil
 }
 
 // resetPlanOpts clears flags bound outside the options struct, which

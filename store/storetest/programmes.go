@@ -45,7 +45,7 @@ func PlanFixture() *entente.Dataset {
 			Proposer: "NZL", Location: "Oberammergau", Period: entente.Period{From: d("2025-03-03"), To: d("2025-03-07")}, Capacity: 12,
 			Status: entente.ActivityReported, Invited: []string{"NZL", "SWE"},
 			Registrations: []entente.Registration{{Country: "NZL", Participants: 4, Date: d("2025-02-01")}, {Country: "SWE", Participants: 2}},
-			Outcome: "Completed", Participants: 6, Feedback: "Useful",
+			Outcome:       "Completed", Participants: 6, Feedback: "Useful",
 			Dates: entente.ActivityDates{Proposed: d("2025-01-02"), Approved: d("2025-01-03"), InvitationsSent: d("2025-01-04"),
 				RegistrationOpened: d("2025-01-05"), Held: d("2025-03-07"), Reported: d("2025-03-20")}, Provenance: none},
 		{ID: "NZL-2024-ITPP-A002", Programme: "NZL-2024-ITPP", Title: "Staff talks", Kind: "staff-talks", Status: entente.ActivityCancelled,
