@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/entente/entente"
 	"github.com/entente/entente/internal/browsertest"
 	"github.com/entente/entente/service"
 	"github.com/entente/entente/store/sqlite"
@@ -210,10 +211,23 @@ func TestBrowser(t *testing.T) {
 
 	// axe-core on every page type: no WCAG 2.2 A/AA violation.
 	t.Run("Axe", func(t *testing.T) {
+		// A synthetic alliance beside the real records, so the programme
+		// and activity pages are checked with goals, indicators, progress
+		// charts and activities on them.
+		if _, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 2, Activities: 30, Seed: 1, Force: true}); err != nil {
+			t.Fatal(err)
+		}
+		acts, err := svc.Activities(t.Context(), entente.ActivityFilter{})
+		if err != nil || len(acts) == 0 {
+			t.Fatalf("synthetic activities: %d, %v", len(acts), err)
+		}
 		ctx := b.NewContext(t)
-		for _, p := range []string{"/", "/members", "/countries/NZL", "/countries/BEL", "/partners", "/partners/NZL", "/partners/EGY",
+		synthetic := []string{"/programmes/" + acts[0].Programme, "/activities/" + acts[0].ID}
+		pages := append([]string{"/", "/members", "/countries/NZL", "/countries/BEL", "/partners", "/partners/NZL", "/partners/EGY",
 			"/programmes", "/operations", "/meetings", "/collective-defence", "/sources", "/timeline", "/timeline?country=NZL",
-			"/privacy", "/stats", "/no-such-page"} {
+			"/privacy", "/stats", "/no-such-page", "/programmes/NZL-ITPP-2024", "/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", "/menu"},
+			synthetic...)
+		for _, p := range pages {
 			vs, err := browsertest.Axe(ctx, base+p)
 			if err != nil {
 				t.Fatalf("%s: %v", p, err)

@@ -29,5 +29,9 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 			"/api/v1/timeline":                          op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}),
 		},
 	}
+	paths := doc["paths"].(map[string]any)
+	for p, item := range programmeOpenAPIPaths() {
+		paths[p] = item
+	}
 	s.writeJSON(w, http.StatusOK, doc)
 }

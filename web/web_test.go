@@ -234,7 +234,7 @@ func TestPages(t *testing.T) {
 	if res.StatusCode != 404 || res.Header.Get("Content-Type") != "application/problem+json" {
 		t.Errorf("API 404: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
-	if res, body := get(t, nil, s.srv.URL+"/api/v1/openapi.json"); res.StatusCode != 200 || !strings.Contains(body, `"openapi": "3.1.0"`) {
+	if res, body := get(t, nil, s.srv.URL+"/api/v1/openapi.json"); res.StatusCode != 200 || !strings.Contains(body, `"openapi": "3.1.0"`) || !strings.Contains(body, `"/api/v1/activities/{id}`) {
 		t.Errorf("openapi: %d", res.StatusCode)
 	}
 }

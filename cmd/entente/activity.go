@@ -11,8 +11,9 @@ import (
 	"github.com/entente/entente/service"
 )
 
-// activityOpts are the activity commands' own flags.
-var activityOpts struct {
+// activityOptions are the activity commands' own flags, kept in options so
+// that every run starts from fresh values.
+type activityOptions struct {
 	offer, goal, kind, from, to, location, proposer, id, title       string
 	countries, country, outcome, feedback, reason, status, programme string
 	capacity, participants                                           int
@@ -37,16 +38,16 @@ Examples:
   entente activity report   NZL-ITPP-2024-A001 --outcome "held as planned" --participants 4 --db scratch.db`,
 		flags: func(fs *flag.FlagSet, o *options) {
 			fs.StringVar(&o.date, "date", "", "the day of the proposal (default today)")
-			fs.StringVar(&activityOpts.id, "id", "", "the activity's id (default PROGRAMME-A001, -A002, ...)")
-			fs.StringVar(&activityOpts.offer, "offer", "", "the cooperation menu offer it comes from")
-			fs.StringVar(&activityOpts.title, "title", "", "what it is (default: the offer's title)")
-			fs.StringVar(&activityOpts.goal, "goal", "", "the programme goal it serves")
-			fs.StringVar(&activityOpts.kind, "kind", "", "course, exercise, seminar, training, exchange, staff-talks or event")
-			fs.IntVar(&activityOpts.capacity, "capacity", 0, "participants it takes (0: no limit; default: the offer's)")
-			fs.StringVar(&activityOpts.from, "from", "", "first day")
-			fs.StringVar(&activityOpts.to, "to", "", "last day")
-			fs.StringVar(&activityOpts.location, "location", "", "where")
-			fs.StringVar(&activityOpts.proposer, "proposer", "", "who proposes it (ISO3 or organisation)")
+			fs.StringVar(&o.activity.id, "id", "", "the activity's id (default PROGRAMME-A001, -A002, ...)")
+			fs.StringVar(&o.activity.offer, "offer", "", "the cooperation menu offer it comes from")
+			fs.StringVar(&o.activity.title, "title", "", "what it is (default: the offer's title)")
+			fs.StringVar(&o.activity.goal, "goal", "", "the programme goal it serves")
+			fs.StringVar(&o.activity.kind, "kind", "", "course, exercise, seminar, training, exchange, staff-talks or event")
+			fs.IntVar(&o.activity.capacity, "capacity", 0, "participants it takes (0: no limit; default: the offer's)")
+			fs.StringVar(&o.activity.from, "from", "", "first day")
+			fs.StringVar(&o.activity.to, "to", "", "last day")
+			fs.StringVar(&o.activity.location, "location", "", "where")
+			fs.StringVar(&o.activity.proposer, "proposer", "", "who proposes it (ISO3 or organisation)")
 		},
 		run: runActivityPropose,
 	})
@@ -68,16 +69,16 @@ Examples:
 				fs.StringVar(&o.date, "date", "", "the day of the step (default today)")
 				switch st {
 				case entente.StepInvite:
-					fs.StringVar(&activityOpts.countries, "countries", "", "countries to invite, comma-separated ISO3 codes")
+					fs.StringVar(&o.activity.countries, "countries", "", "countries to invite, comma-separated ISO3 codes")
 				case entente.StepRegister:
-					fs.StringVar(&activityOpts.country, "country", "", "the registering country (ISO3)")
-					fs.IntVar(&activityOpts.participants, "participants", 1, "how many participants it registers")
+					fs.StringVar(&o.activity.country, "country", "", "the registering country (ISO3)")
+					fs.IntVar(&o.activity.participants, "participants", 1, "how many participants it registers")
 				case entente.StepReport:
-					fs.StringVar(&activityOpts.outcome, "outcome", "", "what came of it")
-					fs.IntVar(&activityOpts.participants, "participants", 0, "how many took part")
-					fs.StringVar(&activityOpts.feedback, "feedback", "", "participants' feedback")
+					fs.StringVar(&o.activity.outcome, "outcome", "", "what came of it")
+					fs.IntVar(&o.activity.participants, "participants", 0, "how many took part")
+					fs.StringVar(&o.activity.feedback, "feedback", "", "participants' feedback")
 				case entente.StepCancel:
-					fs.StringVar(&activityOpts.reason, "reason", "", "why it was cancelled")
+					fs.StringVar(&o.activity.reason, "reason", "", "why it was cancelled")
 				}
 			},
 			run: func(ctx context.Context, e *env, args []string) error { return runActivityStep(ctx, e, st, args) },
@@ -93,7 +94,7 @@ Examples:
 		summary: "a programme's activities",
 		usage:   "PROGRAMME [--status STATUS] [--json]",
 		flags: func(fs *flag.FlagSet, o *options) {
-			fs.StringVar(&activityOpts.status, "status", "", "only activities with this status")
+			fs.StringVar(&o.activity.status, "status", "", "only activities with this status")
 		},
 		run: runActivityList,
 	})
@@ -107,21 +108,21 @@ func runActivityPropose(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	from, err := entente.ParseDate(activityOpts.from)
+	from, err := entente.ParseDate(e.opts.activity.from)
 	if err != nil {
 		return entente.Errorf(entente.EINVALID, "--from: %v", err)
 	}
-	to, err := entente.ParseDate(activityOpts.to)
+	to, err := entente.ParseDate(e.opts.activity.to)
 	if err != nil {
 		return entente.Errorf(entente.EINVALID, "--to: %v", err)
 	}
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	a, err := e.svc.ProposeActivity(ctx, service.ProposeRequest{Actor: e.opts.actor, ID: activityOpts.id, Programme: args[0],
-		Goal: activityOpts.goal, Offer: activityOpts.offer, Title: activityOpts.title, Kind: activityOpts.kind,
-		Proposer: strings.ToUpper(activityOpts.proposer), Location: activityOpts.location, From: from, To: to,
-		Capacity: activityOpts.capacity, Date: d})
+	a, err := e.svc.ProposeActivity(ctx, service.ProposeRequest{Actor: e.opts.actor, ID: e.opts.activity.id, Programme: args[0],
+		Goal: e.opts.activity.goal, Offer: e.opts.activity.offer, Title: e.opts.activity.title, Kind: e.opts.activity.kind,
+		Proposer: strings.ToUpper(e.opts.activity.proposer), Location: e.opts.activity.location, From: from, To: to,
+		Capacity: e.opts.activity.capacity, Date: d})
 	if err != nil {
 		return err
 	}
@@ -140,7 +141,7 @@ func runActivityStep(ctx context.Context, e *env, step entente.ActivityStep, arg
 	if len(args) < 1 {
 		return usagef("want an activity id")
 	}
-	countries := activityOpts.countries
+	countries := e.opts.activity.countries
 	if step == entente.StepInvite && len(args) > 1 {
 		countries = strings.Join(append([]string{countries}, args[1:]...), ",")
 	} else if len(args) != 1 {
@@ -153,8 +154,8 @@ func runActivityStep(ctx context.Context, e *env, step entente.ActivityStep, arg
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	req := service.ActivityRequest{Actor: e.opts.actor, ID: args[0], Date: d, Country: activityOpts.country,
-		Participants: activityOpts.participants, Outcome: activityOpts.outcome, Feedback: activityOpts.feedback, Reason: activityOpts.reason}
+	req := service.ActivityRequest{Actor: e.opts.actor, ID: args[0], Date: d, Country: e.opts.activity.country,
+		Participants: e.opts.activity.participants, Outcome: e.opts.activity.outcome, Feedback: e.opts.activity.feedback, Reason: e.opts.activity.reason}
 	if countries != "" {
 		req.Countries = []string{countries}
 	}
@@ -237,7 +238,7 @@ func runActivityList(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	as, err := e.svc.Activities(ctx, entente.ActivityFilter{Programme: args[0], Status: entente.ActivityStatus(activityOpts.status)})
+	as, err := e.svc.Activities(ctx, entente.ActivityFilter{Programme: args[0], Status: entente.ActivityStatus(e.opts.activity.status)})
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,9 @@ import (
 	"github.com/entente/entente/service"
 )
 
-var generateOpts struct {
+// generateOptions are the generate command's own flags, kept in options so
+// that every run starts from fresh values.
+type generateOptions struct {
 	partners, activities, batch int
 	seed                        uint64
 }
@@ -39,10 +41,10 @@ Examples:
   entente generate --db demo.db --partners 40 --activities 5000 --seed 1
   entente generate --db bench.db --partners 500 --activities 1000000 --seed 7`,
 		flags: func(fs *flag.FlagSet, o *options) {
-			fs.IntVar(&generateOpts.partners, "partners", 40, "how many partners")
-			fs.IntVar(&generateOpts.activities, "activities", 1000, "how many activities")
-			fs.Uint64Var(&generateOpts.seed, "seed", 1, "random seed: the same seed gives the same data")
-			fs.IntVar(&generateOpts.batch, "batch", 10000, "activities per transaction")
+			fs.IntVar(&o.generate.partners, "partners", 40, "how many partners")
+			fs.IntVar(&o.generate.activities, "activities", 1000, "how many activities")
+			fs.Uint64Var(&o.generate.seed, "seed", 1, "random seed: the same seed gives the same data")
+			fs.IntVar(&o.generate.batch, "batch", 10000, "activities per transaction")
 			fs.BoolVar(&o.force, "force", false, "write even into a database that holds real records")
 		},
 		run: runGenerate,
@@ -84,8 +86,8 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	req := service.GenerateRequest{Actor: e.opts.actor, Partners: generateOpts.partners, Activities: generateOpts.activities,
-		Seed: generateOpts.seed, Batch: generateOpts.batch, Force: e.opts.force}
+	req := service.GenerateRequest{Actor: e.opts.actor, Partners: e.opts.generate.partners, Activities: e.opts.generate.activities,
+		Seed: e.opts.generate.seed, Batch: e.opts.generate.batch, Force: e.opts.force}
 	if isTerminal(e.stderr) {
 		req.Progress = progressBar(e.stderr, start)
 	}

@@ -57,6 +57,10 @@ type options struct {
 	format string
 	force  bool
 	limit  int
+
+	activity activityOptions
+	plan     planOptions
+	generate generateOptions
 }
 
 // env is what a running command has: its options, output and, once opened,

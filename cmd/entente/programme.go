@@ -12,10 +12,9 @@ import (
 	"github.com/entente/entente/service"
 )
 
-// planOpts are the flags of the programme, activity, menu and generate
-// commands, beyond the shared options. Each parse resets them to their
-// defaults.
-var planOpts struct {
+// planOptions are the programme commands' own flags, kept in options so that
+// every run starts from fresh values.
+type planOptions struct {
 	note, partner, alliance, ptype, title, to, areas, svg string
 	carryOver                                             bool
 	objective                                             string
@@ -61,7 +60,7 @@ Examples:
   entente programme progress NZL-ITPP-2024
   entente programme progress NZL-ITPP-2024 --svg progress.svg`,
 		flags: func(fs *flag.FlagSet, o *options) {
-			fs.StringVar(&planOpts.svg, "svg", "", "also write the chart to FILE as SVG")
+			fs.StringVar(&o.plan.svg, "svg", "", "also write the chart to FILE as SVG")
 		},
 		run: runProgrammeProgress,
 	}, &command{
@@ -86,7 +85,7 @@ Examples:
   entente programme review NZL-ITPP-2024 --note "annual review" --db scratch.db`,
 		flags: func(fs *flag.FlagSet, o *options) {
 			fs.StringVar(&o.date, "date", "", "the day of the review (default today)")
-			fs.StringVar(&planOpts.note, "note", "", "what the review found")
+			fs.StringVar(&o.plan.note, "note", "", "what the review found")
 		},
 		run: runProgrammeReview,
 	}, &command{
@@ -104,13 +103,13 @@ Examples:
       --areas cyber-defence,climate-security --carry-over --db scratch.db`,
 		flags: func(fs *flag.FlagSet, o *options) {
 			fs.StringVar(&o.date, "date", "", "the day it was agreed (default today)")
-			fs.StringVar(&planOpts.partner, "partner", "", "the partner (ISO3)")
-			fs.StringVar(&planOpts.alliance, "alliance", "NATO", "the alliance")
-			fs.StringVar(&planOpts.ptype, "type", "", "programme type: ITPP, IPCP, IPAP, ...")
-			fs.StringVar(&planOpts.title, "title", "", "the programme's title")
-			fs.StringVar(&planOpts.to, "to", "", "the last day of its period, if fixed")
-			fs.StringVar(&planOpts.areas, "areas", "", "cooperation areas, comma-separated: one objective each")
-			fs.BoolVar(&planOpts.carryOver, "carry-over", false, "carry the superseded programme's open goals over")
+			fs.StringVar(&o.plan.partner, "partner", "", "the partner (ISO3)")
+			fs.StringVar(&o.plan.alliance, "alliance", "NATO", "the alliance")
+			fs.StringVar(&o.plan.ptype, "type", "", "programme type: ITPP, IPCP, IPAP, ...")
+			fs.StringVar(&o.plan.title, "title", "", "the programme's title")
+			fs.StringVar(&o.plan.to, "to", "", "the last day of its period, if fixed")
+			fs.StringVar(&o.plan.areas, "areas", "", "cooperation areas, comma-separated: one objective each")
+			fs.BoolVar(&o.plan.carryOver, "carry-over", false, "carry the superseded programme's open goals over")
 		},
 		run: runProgrammeAgree,
 	}, &command{
@@ -122,9 +121,9 @@ Examples:
   entente programme goal NZL-ITPP-2028 G1 --objective cyber-defence \
       --title "Exercise together" --indicator "joint exercises;exercises;0;4;1;2029-06" --db scratch.db`,
 		flags: func(fs *flag.FlagSet, o *options) {
-			fs.StringVar(&planOpts.objective, "objective", "", "the objective's code")
-			fs.StringVar(&planOpts.title, "title", "", "the goal")
-			fs.Var(&planOpts.indicators, "indicator", "an indicator NAME;UNIT;BASELINE;TARGET;CURRENT;DUE (repeatable)")
+			fs.StringVar(&o.plan.objective, "objective", "", "the objective's code")
+			fs.StringVar(&o.plan.title, "title", "", "the goal")
+			fs.Var(&o.plan.indicators, "indicator", "an indicator NAME;UNIT;BASELINE;TARGET;CURRENT;DUE (repeatable)")
 		},
 		run: runProgrammeGoal,
 	}, &command{
@@ -135,7 +134,7 @@ Examples:
 Examples:
   entente programme area maritime-security --name "Maritime security" --db scratch.db`,
 		flags: func(fs *flag.FlagSet, o *options) {
-			fs.StringVar(&planOpts.title, "name", "", "the area's name")
+			fs.StringVar(&o.plan.title, "name", "", "the area's name")
 		},
 		run: runProgrammeArea,
 	})
@@ -148,7 +147,7 @@ func runProgrammeArea(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	a, err := e.svc.AddArea(ctx, e.opts.actor, args[0], planOpts.title)
+	a, err := e.svc.AddArea(ctx, e.opts.actor, args[0], e.opts.plan.title)
 	if err != nil {
 		return err
 	}
@@ -158,10 +157,6 @@ func runProgrammeArea(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "area %s (%s) added\n", a.Code, a.Name)
 	return nil
 }
-
-// resetPlanOpts clears flags bound outside the options struct, which
-// flag.Var does not reset.
-func resetPlanOpts() { planOpts.indicators = nil }
 
 func runProgrammeShow(ctx context.Context, e *env, args []string) error {
 	ref, err := oneArg(args, "partner code (ISO3) or programme id")
@@ -245,8 +240,8 @@ func runProgrammeProgress(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if planOpts.svg != "" {
-		if err := os.WriteFile(planOpts.svg, []byte(service.ProgressSVG(v.Progress)), 0o644); err != nil {
+	if e.opts.plan.svg != "" {
+		if err := os.WriteFile(e.opts.plan.svg, []byte(service.ProgressSVG(v.Progress)), 0o644); err != nil {
 			return entente.Errorf(entente.EINVALID, "--svg: %v", err)
 		}
 	}
@@ -323,7 +318,7 @@ func runProgrammeReview(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	r, err := e.svc.ReviewProgramme(ctx, service.ReviewRequest{Actor: e.opts.actor, Programme: args[0], Date: d, Note: planOpts.note})
+	r, err := e.svc.ReviewProgramme(ctx, service.ReviewRequest{Actor: e.opts.actor, Programme: args[0], Date: d, Note: e.opts.plan.note})
 	if err != nil {
 		return err
 	}
@@ -343,12 +338,12 @@ func runProgrammeAgree(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	to, err := entente.ParseDate(planOpts.to)
+	to, err := entente.ParseDate(e.opts.plan.to)
 	if err != nil {
 		return entente.Errorf(entente.EINVALID, "--to: %v", err)
 	}
 	var areas []string
-	for _, a := range strings.Split(planOpts.areas, ",") {
+	for _, a := range strings.Split(e.opts.plan.areas, ",") {
 		if a = strings.TrimSpace(a); a != "" {
 			areas = append(areas, a)
 		}
@@ -356,9 +351,9 @@ func runProgrammeAgree(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	res, err := e.svc.AgreeProgramme(ctx, service.AgreeRequest{Actor: e.opts.actor, ID: args[0], Alliance: strings.ToUpper(planOpts.alliance),
-		Partner: strings.ToUpper(planOpts.partner), Type: planOpts.ptype, Title: planOpts.title, Agreed: d, To: to, Areas: areas,
-		CarryOver: planOpts.carryOver})
+	res, err := e.svc.AgreeProgramme(ctx, service.AgreeRequest{Actor: e.opts.actor, ID: args[0], Alliance: strings.ToUpper(e.opts.plan.alliance),
+		Partner: strings.ToUpper(e.opts.plan.partner), Type: e.opts.plan.ptype, Title: e.opts.plan.title, Agreed: d, To: to, Areas: areas,
+		CarryOver: e.opts.plan.carryOver})
 	if err != nil {
 		return err
 	}
@@ -398,12 +393,11 @@ func parseIndicator(s string) (entente.Indicator, error) {
 }
 
 func runProgrammeGoal(ctx context.Context, e *env, args []string) error {
-	defer resetPlanOpts()
 	if len(args) != 2 {
 		return usagef("want PROGRAMME and goal CODE, got %d arguments", len(args))
 	}
 	var ins []entente.Indicator
-	for _, s := range planOpts.indicators {
+	for _, s := range e.opts.plan.indicators {
 		in, err := parseIndicator(s)
 		if err != nil {
 			return err
@@ -414,7 +408,7 @@ func runProgrammeGoal(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	g, err := e.svc.PutGoal(ctx, service.GoalRequest{Actor: e.opts.actor, Programme: args[0], Code: args[1],
-		Objective: planOpts.objective, Title: planOpts.title, Indicators: ins})
+		Objective: e.opts.plan.objective, Title: e.opts.plan.title, Indicators: ins})
 	if err != nil {
 		return err
 	}
