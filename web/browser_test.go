@@ -12,7 +12,6 @@ import (
 	"github.com/entente/entente"
 	"github.com/entente/entente/internal/browsertest"
 	"github.com/entente/entente/service"
-	"github.com/entente/entente/store/sqlite"
 	"github.com/entente/entente/web"
 )
 
@@ -21,15 +20,7 @@ import (
 // serve` does, and returns its base URL and service.
 func liveServer(t *testing.T) (string, *service.Service) {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "entente.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc := service.New(st)
-	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
-		t.Fatal(err)
-	}
+	svc := openService(t, filepath.Join(t.TempDir(), "entente.db"))
 	srv, err := web.New(svc, web.Config{})
 	if err != nil {
 		t.Fatal(err)

@@ -8,8 +8,6 @@ import (
 
 	"github.com/entente/entente/internal/pgtest"
 	"github.com/entente/entente/service"
-	"github.com/entente/entente/store/postgres"
-	"github.com/entente/entente/web"
 )
 
 // TestTwoInstancesPostgres runs two servers on one PostgreSQL database, as
@@ -18,22 +16,8 @@ import (
 func TestTwoInstancesPostgres(t *testing.T) {
 	u := pgtest.Schema(t, pgtest.URL(t))
 	instance := func() (*service.Service, *httptest.Server) {
-		st, err := postgres.Open(t.Context(), u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		svc := service.New(st)
-		if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
-			t.Fatal(err)
-		}
-		h, err := web.New(svc, web.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(h)
-		t.Cleanup(srv.Close)
-		return svc, srv
+		st := stackOn(t, u)
+		return st.svc, st.srv
 	}
 	a, _ := instance()
 	bsvc, b := instance()

@@ -3,38 +3,17 @@ package web_test
 import (
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/entente/entente/service"
-	"github.com/entente/entente/store/sqlite"
-	"github.com/entente/entente/web"
 )
 
 // newServer starts the real server over a fresh SQLite file holding the
 // default dataset.
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "entente.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc := service.New(st)
-	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
-		t.Fatal(err)
-	}
-	h, err := web.New(svc, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
+	return newStack(t).srv
 }
 
 func TestAPI(t *testing.T) {

@@ -4,16 +4,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/dataset"
 	"github.com/entente/entente/internal/pgtest"
-	"github.com/entente/entente/service"
-	"github.com/entente/entente/store/postgres"
-	"github.com/entente/entente/web"
 )
 
 // progExport is the whole store as JSON, to check a refused step wrote
@@ -67,22 +63,7 @@ func TestActivityWorkflowAPI(t *testing.T) {
 // progStackPG is newStack over a PostgreSQL schema of its own.
 func progStackPG(t *testing.T) *stack {
 	t.Helper()
-	st, err := postgres.Open(t.Context(), pgtest.Schema(t, pgtest.URL(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc := service.New(st)
-	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
-		t.Fatal(err)
-	}
-	h, err := web.New(svc, web.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &stack{srv, svc}
+	return stackOn(t, pgtest.New(t))
 }
 
 func testActivityWorkflowAPI(t *testing.T, st *stack) {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"html"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/entente/entente/service"
-	"github.com/entente/entente/store/sqlite"
+	"github.com/entente/entente/store"
 	"github.com/entente/entente/web"
 )
 
@@ -28,7 +29,14 @@ type stack struct {
 
 func newStack(t *testing.T) *stack {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "entente.db"))
+	return stackOn(t, filepath.Join(t.TempDir(), "entente.db"))
+}
+
+// openService opens the store at dsn (an SQLite path or a PostgreSQL URL),
+// closed when t ends, and loads the default dataset into it.
+func openService(t *testing.T, dsn string) *service.Service {
+	t.Helper()
+	st, err := store.Open(t.Context(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +45,14 @@ func newStack(t *testing.T) *stack {
 	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(svc, web.Config{})
+	return svc
+}
+
+// stackOn serves the store at dsn through the real handler.
+func stackOn(t *testing.T, dsn string) *stack {
+	t.Helper()
+	svc := openService(t, dsn)
+	h, err := web.New(svc, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
