@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -56,30 +56,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := dataset.WriteJSON(&buf, ds); err != nil {
+	if err := e.emit(func(w io.Writer) error { return dataset.WriteJSON(w, ds) }); err != nil {
 		return err
 	}
 	if e.opts.out == "" {
-		_, err := e.stdout.Write(buf.Bytes())
-		return err
-	}
-	// Write beside the target and rename, so a failed export never leaves
-	// half a file.
-	tmp, err := os.CreateTemp(filepath.Dir(e.opts.out), ".entente-export-*")
-	if err != nil {
-		return entente.Errorf(entente.EINVALID, "--out: %v", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), e.opts.out); err != nil {
-		return err
+		return nil
 	}
 	fmt.Fprintf(e.stderr, "exported %d countries, %d memberships, %d programmes, %d sources to %s\n",
 		len(ds.Countries), len(ds.Memberships), len(ds.Programmes), len(ds.Sources), e.opts.out)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -122,24 +123,13 @@ func runMenuExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
+	write := service.WriteMenuCSV
 	switch strings.ToLower(e.opts.format) {
 	case "csv", "":
-		err = service.WriteMenuCSV(&buf, offers)
 	case "json":
-		err = service.WriteMenuJSON(&buf, offers)
+		write = service.WriteMenuJSON
 	default:
 		return entente.Errorf(entente.EINVALID, "--format %q: want csv or json", e.opts.format)
 	}
-	if err != nil {
-		return err
-	}
-	if e.opts.out == "" {
-		_, err = e.stdout.Write(buf.Bytes())
-		return err
-	}
-	if err := os.WriteFile(e.opts.out, buf.Bytes(), 0o644); err != nil {
-		return entente.Errorf(entente.EINVALID, "--out: %v", err)
-	}
-	return nil
+	return e.emit(func(w io.Writer) error { return write(w, offers) })
 }

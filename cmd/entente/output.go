@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -83,4 +86,34 @@ func (f *footnotes) print(w io.Writer, sources []entente.Source) {
 		}
 		fmt.Fprintf(w, "  [%d] %s. %s\n", i+1, s.Title, where)
 	}
+}
+
+// emit writes what fill produces to standard output, or to --out. A file is
+// written beside its target and renamed into place, so a failure never
+// leaves half a file.
+func (e *env) emit(fill func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := fill(&buf); err != nil {
+		return err
+	}
+	if e.opts.out == "" {
+		_, err := e.stdout.Write(buf.Bytes())
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(e.opts.out), ".entente-*")
+	if err != nil {
+		return entente.Errorf(entente.EINVALID, "--out: %v", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return entente.Errorf(entente.EINVALID, "--out: %v", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return entente.Errorf(entente.EINVALID, "--out: %v", err)
+	}
+	if err := os.Rename(tmp.Name(), e.opts.out); err != nil {
+		return entente.Errorf(entente.EINVALID, "--out: %v", err)
+	}
+	return nil
 }

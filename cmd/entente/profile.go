@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"io"
-	"os"
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/web"
@@ -62,17 +61,10 @@ func runProfile(ctx context.Context, e *env, args []string) error {
 	if p.Member != nil {
 		return entente.Errorf(entente.EINVALID, "%s is a member of %s, not a partner: see entente country %s", code, p.Alliance.Code, code)
 	}
-	var w io.Writer = e.stdout
-	if e.opts.out != "" {
-		f, err := os.Create(e.opts.out)
-		if err != nil {
-			return entente.Errorf(entente.EINVALID, "--out: %v", err)
+	return e.emit(func(w io.Writer) error {
+		if e.opts.json {
+			return writeJSON(w, p)
 		}
-		defer f.Close()
-		w = f
-	}
-	if e.opts.json {
-		return writeJSON(w, p)
-	}
-	return write(w, p)
+		return write(w, p)
+	})
 }
