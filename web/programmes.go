@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -19,16 +20,26 @@ import (
 func (s *Server) programmeRoutes() {
 	m := s.mux
 	m.HandleFunc("GET /api/v1/programmes", s.apiProgrammes)
-	m.HandleFunc("POST /api/v1/programmes", s.apiAgree)
+	m.HandleFunc("POST /api/v1/programmes", write(s, http.StatusCreated, s.svc.AgreeProgramme, func(r *http.Request, q *service.AgreeRequest) {
+		q.Actor = actor(q.Actor)
+	}))
 	m.HandleFunc("GET /api/v1/programmes/{id}", s.apiProgramme)
 	m.HandleFunc("GET /api/v1/programmes/{id}/progress", s.apiProgress)
 	m.HandleFunc("GET /api/v1/programmes/{id}/progress.svg", s.apiProgressSVG)
 	m.HandleFunc("GET /api/v1/programmes/{id}/diff/{other}", s.apiDiff)
 	m.HandleFunc("GET /api/v1/programmes/{id}/activities", s.apiProgrammeActivities)
-	m.HandleFunc("POST /api/v1/programmes/{id}/reviews", s.apiReview)
-	m.HandleFunc("POST /api/v1/programmes/{id}/objectives", s.apiObjective)
-	m.HandleFunc("POST /api/v1/programmes/{id}/goals", s.apiGoal)
-	m.HandleFunc("POST /api/v1/activities", s.apiPropose)
+	m.HandleFunc("POST /api/v1/programmes/{id}/reviews", write(s, http.StatusCreated, s.svc.ReviewProgramme, func(r *http.Request, q *service.ReviewRequest) {
+		q.Actor, q.Programme = actor(q.Actor), r.PathValue("id")
+	}))
+	m.HandleFunc("POST /api/v1/programmes/{id}/objectives", write(s, http.StatusOK, s.svc.PutObjective, func(r *http.Request, q *service.ObjectiveRequest) {
+		q.Actor, q.Programme = actor(q.Actor), r.PathValue("id")
+	}))
+	m.HandleFunc("POST /api/v1/programmes/{id}/goals", write(s, http.StatusOK, s.svc.PutGoal, func(r *http.Request, q *service.GoalRequest) {
+		q.Actor, q.Programme = actor(q.Actor), r.PathValue("id")
+	}))
+	m.HandleFunc("POST /api/v1/activities", write(s, http.StatusCreated, s.svc.ProposeActivity, func(r *http.Request, q *service.ProposeRequest) {
+		q.Actor = actor(q.Actor)
+	}))
 	m.HandleFunc("GET /api/v1/activities/{id}", s.apiActivity)
 	m.HandleFunc("POST /api/v1/activities/{id}/{step}", s.apiActivityStep)
 	m.HandleFunc("GET /api/v1/menu", s.apiMenu)
@@ -37,6 +48,30 @@ func (s *Server) programmeRoutes() {
 	m.HandleFunc("GET /programmes/{id}/diff/{other}", s.pageDiff)
 	m.HandleFunc("GET /activities/{id}", s.pageActivity)
 	m.HandleFunc("GET /menu", s.pageMenu)
+}
+
+// write makes a handler for a JSON write: it decodes the body into a
+// request, lets prepare fill in what the path and server decide (the actor,
+// the record's id), runs the use case and answers with what it wrote, or
+// with problem details naming the rule that refused it.
+func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (Res, error), prepare func(*http.Request, *Req)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req Req
+		if err := decode(r, &req); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		prepare(r, &req)
+		v, err := run(r.Context(), req)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if a, ok := any(v).(*entente.Activity); ok && status == http.StatusCreated {
+			w.Header().Set("Location", "/api/v1/activities/"+a.ID)
+		}
+		s.writeJSON(w, status, v)
+	}
 }
 
 // decode reads a JSON request body into v, refusing unknown fields.
@@ -136,82 +171,6 @@ func (s *Server) apiProgrammeActivities(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.writeJSON(w, http.StatusOK, v)
-}
-
-func (s *Server) apiAgree(w http.ResponseWriter, r *http.Request) {
-	var req service.AgreeRequest
-	if err := decode(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	req.Actor = actor(req.Actor)
-	v, err := s.svc.AgreeProgramme(r.Context(), req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusCreated, v)
-}
-
-func (s *Server) apiReview(w http.ResponseWriter, r *http.Request) {
-	var req service.ReviewRequest
-	if err := decode(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	req.Actor, req.Programme = actor(req.Actor), r.PathValue("id")
-	v, err := s.svc.ReviewProgramme(r.Context(), req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusCreated, v)
-}
-
-func (s *Server) apiObjective(w http.ResponseWriter, r *http.Request) {
-	var req service.ObjectiveRequest
-	if err := decode(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	req.Actor, req.Programme = actor(req.Actor), r.PathValue("id")
-	v, err := s.svc.PutObjective(r.Context(), req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
-}
-
-func (s *Server) apiGoal(w http.ResponseWriter, r *http.Request) {
-	var req service.GoalRequest
-	if err := decode(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	req.Actor, req.Programme = actor(req.Actor), r.PathValue("id")
-	v, err := s.svc.PutGoal(r.Context(), req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
-}
-
-func (s *Server) apiPropose(w http.ResponseWriter, r *http.Request) {
-	var req service.ProposeRequest
-	if err := decode(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	req.Actor = actor(req.Actor)
-	v, err := s.svc.ProposeActivity(r.Context(), req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/v1/activities/"+v.ID)
-	s.writeJSON(w, http.StatusCreated, v)
 }
 
 func (s *Server) apiActivity(w http.ResponseWriter, r *http.Request) {
