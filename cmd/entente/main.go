@@ -104,10 +104,16 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
-			if c := lookup(args[1]); c != nil {
+			c := lookup(strings.Join(args[1:min(3, len(args))], " "))
+			if c == nil {
+				c = lookup(args[1])
+			}
+			if c != nil {
 				printHelp(stdout, c)
 				return exitOK
 			}
+			fmt.Fprintf(stderr, "entente: no command %q\n", strings.Join(args[1:], " "))
+			return exitUsage
 		}
 		printOverview(stdout)
 		if len(args) == 0 {

@@ -165,6 +165,13 @@ func TestHelp(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "entente members NATO --as-of 1990-01-01") || !strings.Contains(out, "-db") {
 		t.Errorf("members --help: exit %d\n%s", code, out)
 	}
+	out, _, code = run(t, "help", "accession", "deposit")
+	if code != 0 || !strings.Contains(out, "usage: entente accession deposit") {
+		t.Errorf("help accession deposit: exit %d\n%s", code, out)
+	}
+	if _, _, code := run(t, "help", "frobnicate"); code != 2 {
+		t.Errorf("help for an unknown command: exit %d, want 2", code)
+	}
 	if _, _, code := run(t); code != 2 {
 		t.Errorf("no arguments: exit %d, want 2", code)
 	}
