@@ -47,7 +47,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		page := !strings.HasPrefix(path, "/api/")
 		c := consentOf(r)
 		counted := page && c == consentYes && r.Method == http.MethodGet
-		key := r.Method + " " + r.URL.RequestURI()
+		// Pages answer as of today unless asked otherwise, so the day is
+		// part of the key: yesterday's pages are not served tomorrow.
+		key := s.svc.Today().String() + " " + r.Method + " " + r.URL.RequestURI()
 		if page {
 			key = string(c) + " " + key
 		}

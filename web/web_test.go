@@ -13,7 +13,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/entente/entente/service"
 	"github.com/entente/entente/store"
@@ -429,5 +431,27 @@ func TestDevMode(t *testing.T) {
 	hres.Body.Close()
 	if hres.StatusCode != 200 || hres.Header.Get("ETag") == "" {
 		t.Errorf("HEAD /members: %d %v", hres.StatusCode, hres.Header)
+	}
+}
+
+// TestCacheKeepsToTheDay checks that a page cached today, which answers as
+// of today, is not served tomorrow.
+func TestCacheKeepsToTheDay(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Date(2026, 11, 26, 23, 59, 0, 0, time.UTC).Unix())
+	svc := openService(t, filepath.Join(t.TempDir(), "entente.db"))
+	svc.Now = func() time.Time { return time.Unix(now.Load(), 0).UTC() }
+	h, err := web.New(svc, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	if _, body := get(t, nil, srv.URL+"/"); !strings.Contains(body, "26 November 2026") {
+		t.Fatalf("home page today does not name today:\n%.400s", body)
+	}
+	now.Add(120)
+	if _, body := get(t, nil, srv.URL+"/"); !strings.Contains(body, "27 November 2026") {
+		t.Errorf("home page after midnight still names yesterday:\n%.400s", body)
 	}
 }
