@@ -38,6 +38,17 @@ type StepRequest struct {
 var WorkflowSource = entente.Source{ID: "entente-audit-log", Title: "Recorded through entente's workflow; see the audit log for who, when and what",
 	Document: "this store's audit log"}
 
+// citeWorkflow makes sure the store holds WorkflowSource and returns the
+// sources a record made through a workflow cites. Such a record is its own
+// evidence, and its audit events say who made it and when; citing them keeps
+// every record sourced, so exports import again.
+func citeWorkflow(ctx context.Context, tx entente.Tx) ([]string, error) {
+	if err := tx.PutSource(ctx, &WorkflowSource); err != nil {
+		return nil, err
+	}
+	return []string{WorkflowSource.ID}, nil
+}
+
 // Accession runs one workflow step. The rule decides in the same transaction
 // that writes the change and its audit event; a refused step writes nothing.
 func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*entente.Membership, error) {
@@ -99,12 +110,9 @@ func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*e
 			return err
 		}
 		if len(out.Sources) == 0 {
-			// A step recorded here is its own evidence: cite the audit log,
-			// so the record keeps a source like every other fact.
-			if err := tx.PutSource(ctx, &WorkflowSource); err != nil {
+			if out.Sources, err = citeWorkflow(ctx, tx); err != nil {
 				return err
 			}
-			out.Sources = []string{WorkflowSource.ID}
 		}
 		if err := tx.PutMembership(ctx, &out); err != nil {
 			return err

@@ -79,6 +79,9 @@ func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*ent
 		if out, err = entente.ProposeActivity(p, a, offer, d); err != nil {
 			return err
 		}
+		if out.Sources, err = citeWorkflow(ctx, tx); err != nil {
+			return err
+		}
 		if err := tx.PutActivity(ctx, &out); err != nil {
 			return err
 		}

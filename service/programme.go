@@ -422,7 +422,7 @@ func (s *Service) PutObjective(ctx context.Context, req ObjectiveRequest) (*ente
 				before = x
 			}
 		}
-		if err := tx.PutSource(ctx, &WorkflowSource); err != nil {
+		if o.Sources, err = citeWorkflow(ctx, tx); err != nil {
 			return err
 		}
 		if err := tx.PutObjective(ctx, &o); err != nil {
@@ -483,6 +483,9 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 				before = x
 				g.CarriedFrom = x.CarriedFrom
 			}
+		}
+		if g.Sources, err = citeWorkflow(ctx, tx); err != nil {
+			return err
 		}
 		if err := tx.PutGoal(ctx, &g); err != nil {
 			return err

@@ -39,7 +39,7 @@ func (s *Server) programmeRoutes() {
 	}))
 	m.HandleFunc("POST /api/v1/activities", write(s, http.StatusCreated, s.svc.ProposeActivity, func(r *http.Request, q *service.ProposeRequest) {
 		q.Actor = actor(q.Actor)
-	}))
+	}, func(a *entente.Activity) string { return "/api/v1/activities/" + a.ID }))
 	m.HandleFunc("GET /api/v1/activities/{id}", s.apiActivity)
 	m.HandleFunc("POST /api/v1/activities/{id}/{step}", s.apiActivityStep)
 	m.HandleFunc("GET /api/v1/menu", s.apiMenu)
@@ -52,9 +52,10 @@ func (s *Server) programmeRoutes() {
 
 // write makes a handler for a JSON write: it decodes the body into a
 // request, lets prepare fill in what the path and server decide (the actor,
-// the record's id), runs the use case and answers with what it wrote, or
-// with problem details naming the rule that refused it.
-func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (Res, error), prepare func(*http.Request, *Req)) http.HandlerFunc {
+// the record's id), runs the use case and answers with what it wrote (and
+// its address, if location is given), or with problem details naming the
+// rule that refused it.
+func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (Res, error), prepare func(*http.Request, *Req), location ...func(Res) string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req Req
 		if err := decode(r, &req); err != nil {
@@ -67,8 +68,8 @@ func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (
 			s.fail(w, r, err)
 			return
 		}
-		if a, ok := any(v).(*entente.Activity); ok && status == http.StatusCreated {
-			w.Header().Set("Location", "/api/v1/activities/"+a.ID)
+		for _, loc := range location {
+			w.Header().Set("Location", loc(v))
 		}
 		s.writeJSON(w, status, v)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/entente/entente"
 	"github.com/entente/entente/dataset"
 	"github.com/entente/entente/internal/pgtest"
+	"github.com/entente/entente/service"
 )
 
 // progExport is the whole store as JSON, to check a refused step wrote
@@ -118,6 +119,17 @@ func testActivityWorkflowAPI(t *testing.T, st *stack) {
 	if a.Status != entente.ActivityReported || a.Registered() != 5 || a.Participants != 5 || strings.Join(a.Invited, ",") != "NZL,AUS,BEL" {
 		t.Errorf("activity after the walk: %+v", a)
 	}
+	if strings.Join(a.Sources, ",") != service.WorkflowSource.ID {
+		t.Errorf("activity sources: %v, want the audit log (%s)", a.Sources, service.WorkflowSource.ID)
+	}
+	// The store, workflow records included, still exports and imports whole.
+	ds, err := st.svc.Export(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if probs := ds.Validate(); len(probs) > 0 {
+		t.Errorf("the export after the walk does not validate: %v", probs)
+	}
 	evs, _ := st.svc.Store.FindAuditEvents(t.Context(), entente.Filter{Limit: 1})
 	if len(evs) != 1 || evs[0].Action != "activity.report" || evs[0].Key != id {
 		t.Errorf("newest audit event %+v, want the report", evs)
@@ -136,6 +148,15 @@ func testActivityWorkflowAPI(t *testing.T, st *stack) {
 		if status != 200 || !strings.Contains(body, page.want) {
 			t.Errorf("GET %s: %d, want 200 with %q", page.path, status, page.want)
 		}
+	}
+	res, err := http.Post(st.srv.URL+"/api/v1/activities", "application/json",
+		strings.NewReader(`{"programme":"NZL-ITPP-2024","title":"Second","date":"2025-03-01"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if loc := res.Header.Get("Location"); res.StatusCode != 201 || loc != "/api/v1/activities/NZL-ITPP-2024-A002" {
+		t.Errorf("propose: status %d, Location %q; want 201 and the new activity's address", res.StatusCode, loc)
 	}
 }
 
