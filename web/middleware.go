@@ -39,7 +39,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			s.assets.ServeHTTP(w, r)
 			return
 		}
-		if path == "/healthz" || path == "/readyz" || path == "/stats" {
+		if path == "/healthz" || path == "/readyz" || path == "/stats" || path == "/metrics" {
 			w.Header().Set("Cache-Control", "no-store")
 			next.ServeHTTP(w, r)
 			return
@@ -58,12 +58,16 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		if s.cache != nil {
 			if e := s.cache.get(key); e != nil {
+				s.metrics.cacheHit.Add(1)
 				if counted {
 					s.count(r) // a page served from the cache is a visit too
 				}
 				e.serve(w, r)
 				return
 			}
+		}
+		if s.cache != nil {
+			s.metrics.cacheMiss.Add(1)
 		}
 		rec := &recorder{header: http.Header{}}
 		var gen uint64

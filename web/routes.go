@@ -9,6 +9,7 @@ import (
 
 func (s *Server) routes() {
 	m := s.mux
+	m.HandleFunc("GET /metrics", s.serveMetrics)
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

@@ -37,6 +37,8 @@ type Server struct {
 	mux    *http.ServeMux
 	ready  func(context.Context) error
 	cache  *pageCache
+	// metrics are served at /metrics.
+	metrics *metrics
 	// handler is mux wrapped in the middleware (headers, consent,
 	// counting, cache).
 	handler http.Handler
@@ -56,7 +58,7 @@ type Config struct {
 
 // New returns a Server for svc.
 func New(svc *service.Service, cfg Config) (*Server, error) {
-	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, mux: http.NewServeMux(), ready: svc.Store.Ping}
+	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, mux: http.NewServeMux(), ready: svc.Store.Ping, metrics: newMetrics()}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
@@ -99,6 +101,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	s.handler.ServeHTTP(rw, r)
+	s.metrics.observe(rw.status, time.Since(start))
 	s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "duration", time.Since(start))
 }
 

@@ -455,3 +455,27 @@ func TestCacheKeepsToTheDay(t *testing.T) {
 		t.Errorf("home page after midnight still names yesterday:\n%.400s", body)
 	}
 }
+
+// TestMetrics checks /metrics counts requests and cache hits and says the
+// store is up, in Prometheus's text format.
+func TestMetrics(t *testing.T) {
+	s := newStack(t)
+	get(t, nil, s.srv.URL+"/members")
+	get(t, nil, s.srv.URL+"/members")
+	get(t, nil, s.srv.URL+"/no-such-page")
+	res, body := get(t, nil, s.srv.URL+"/metrics")
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	for _, want := range []string{
+		`entente_http_requests_total{code="2xx"} 2`,
+		`entente_http_requests_total{code="4xx"} 1`,
+		"entente_page_cache_hits_total 1",
+		"entente_store_up 1",
+		"# TYPE entente_http_request_seconds_total counter",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, body)
+		}
+	}
+}
