@@ -2,9 +2,12 @@ package web
 
 import (
 	"context"
+
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/entente/entente"
 )
 
 // Consent is real here: until visitors choose, nothing but the strictly
@@ -80,7 +83,7 @@ func localPath(p string) string {
 func (s *Server) postConsent(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
+		s.fail(w, r, entente.Errorf(entente.EINVALID, "the consent form could not be read: %v", err))
 		return
 	}
 	var v string
@@ -90,7 +93,7 @@ func (s *Server) postConsent(w http.ResponseWriter, r *http.Request) {
 	case "reject":
 		v = "no"
 	default:
-		http.Error(w, `choice must be "accept" or "reject"`, http.StatusBadRequest)
+		s.fail(w, r, entente.Errorf(entente.EINVALID, `the consent form's choice must be "accept" or "reject"`))
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: ConsentCookie, Value: v, Path: "/", MaxAge: int(consentMaxAge.Seconds()),

@@ -401,6 +401,18 @@ func TestConsent(t *testing.T) {
 	if res.Header.Get("Location") != "/" {
 		t.Errorf("back=//evil.example/ redirected to %q", res.Header.Get("Location"))
 	}
+	// A choice that is neither gets the error page, and no cookie.
+	req, _ = http.NewRequest("POST", s.srv.URL+"/consent", strings.NewReader("choice=maybe"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 400 || !strings.Contains(string(b), `must be &#34;accept&#34; or &#34;reject&#34;`) || len(res.Cookies()) != 0 {
+		t.Errorf("choice=maybe: %d, cookies %v\n%.300s", res.StatusCode, res.Cookies(), b)
+	}
 }
 
 // TestDevMode: --dev reads templates and static files from disk.
