@@ -45,7 +45,7 @@ func ParseDate(s string) (Date, error) {
 	if s == "" {
 		return Date{}, nil
 	}
-	bad := fmt.Errorf("%q is not a date (want YYYY, YYYY-MM or YYYY-MM-DD)", s)
+	bad := &DateError{Value: s}
 	var d Date
 	switch len(s) {
 	case 4, 7, 10:
@@ -78,6 +78,13 @@ func ParseDate(s string) (Date, error) {
 		d.Day = day
 	}
 	return d, nil
+}
+
+// DateError is the error for a malformed date; Value is what was given.
+type DateError struct{ Value string }
+
+func (e *DateError) Error() string {
+	return fmt.Sprintf("%q is not a date (want YYYY, YYYY-MM or YYYY-MM-DD)", e.Value)
 }
 
 // MustParseDate is ParseDate for literals in code and tests; it panics on a

@@ -67,6 +67,12 @@ func ReadJSON(name string, r io.Reader) (*entente.Dataset, error) {
 				if errors.As(err, &te) {
 					return fail(start+te.Offset, "%s: %s: want %s, got %s", kind, te.Field, te.Type, te.Value)
 				}
+				var de *entente.DateError
+				if errors.As(err, &de) {
+					if field, off, ok := findValue(raw, de.Value); ok {
+						return fail(start+off, "%s: %s: %v", kind, field, de)
+					}
+				}
 				return fail(start, "%s: %s", kind, jsonMessage(err))
 			}
 			p.positions[ref] = pos{file: name, line: lineAt(start)}
@@ -141,5 +147,57 @@ func collectors(ds *entente.Dataset) map[string]func(json.RawMessage) (entente.R
 		"menu":           collect(&ds.Offers, func(v *entente.Offer) entente.Ref { return r("offer", v.Code) }),
 		"activities":     collect(&ds.Activities, func(v *entente.Activity) entente.Ref { return r("activity", v.ID) }),
 		"reviews":        collect(&ds.Reviews, func(v *entente.Review) entente.Ref { return r("review", v.ID) }),
+	}
+}
+
+// findValue walks a JSON value's tokens to find the string value v, and
+// returns the path of the field holding it ("consents.date") and its offset
+// in raw, so an error about v can name the field and its line.
+func findValue(raw json.RawMessage, v string) (string, int64, bool) {
+	type frame struct {
+		obj     bool   // an object, not an array
+		key     string // the object's current key
+		wantKey bool   // the next string is a key
+	}
+	var stack []frame
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	for {
+		off := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return "", 0, false
+		}
+		top := len(stack) - 1
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				stack = append(stack, frame{obj: t == '{', wantKey: t == '{'})
+			default:
+				stack = stack[:top]
+				if top > 0 && stack[top-1].obj {
+					stack[top-1].wantKey = true
+				}
+			}
+			continue
+		case string:
+			if top >= 0 && stack[top].wantKey {
+				stack[top].key, stack[top].wantKey = t, false
+				continue
+			}
+			if t == v {
+				var keys []string
+				for _, f := range stack {
+					if f.obj {
+						keys = append(keys, f.key)
+					}
+				}
+				off += int64(len(raw[off:]) - len(bytes.TrimLeft(raw[off:], ",: \t\r\n")))
+				return strings.Join(keys, "."), off, true
+			}
+		}
+		if top >= 0 && stack[top].obj {
+			stack[top].wantKey = true
+		}
 	}
 }
