@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
@@ -158,7 +159,11 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 		v.Contributions = append(v.Contributions, CountryContribution{Contribution: ct, OperationName: ops[ct.Operation]})
 		cited = append(cited, ct.Sources...)
 	}
-	slices.SortStableFunc(v.Contributions, func(a, b CountryContribution) int { return a.From.Compare(b.From) })
+	// By start; on the same start, a contribution to a named operation
+	// before one the source gives only a theatre for.
+	slices.SortStableFunc(v.Contributions, func(a, b CountryContribution) int {
+		return cmp.Or(a.From.Compare(b.From), cmp.Compare(boolRank(a.Operation == ""), boolRank(b.Operation == "")))
+	})
 
 	ins, err := s.Store.FindInvitations(ctx, f)
 	if err != nil {
@@ -202,4 +207,11 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 		return nil, err
 	}
 	return v, nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
