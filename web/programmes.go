@@ -94,50 +94,27 @@ func actor(a string) string {
 }
 
 func (s *Server) apiProgrammes(w http.ResponseWriter, r *http.Request) {
-	d, err := asOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	partner := strings.ToUpper(r.URL.Query().Get("partner"))
-	if partner == "" {
-		s.fail(w, r, entente.Errorf(entente.EINVALID, "name the partner: /api/v1/programmes?partner=NZL"))
-		return
-	}
-	v, err := s.svc.ProgrammesOf(r.Context(), partner, d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
+	s.api(w, r, func(d entente.Date) (any, error) {
+		partner := strings.ToUpper(r.URL.Query().Get("partner"))
+		if partner == "" {
+			return nil, entente.Errorf(entente.EINVALID, "name the partner: /api/v1/programmes?partner=NZL")
+		}
+		return s.svc.ProgrammesOf(r.Context(), partner, d)
+	})
 }
 
 func (s *Server) apiProgramme(w http.ResponseWriter, r *http.Request) {
-	d, err := asOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v, err := s.svc.Programme(r.Context(), r.PathValue("id"), d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
+	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Programme(r.Context(), r.PathValue("id"), d) })
 }
 
 func (s *Server) apiProgress(w http.ResponseWriter, r *http.Request) {
-	d, err := asOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v, err := s.svc.Programme(r.Context(), r.PathValue("id"), d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v.Progress)
+	s.api(w, r, func(d entente.Date) (any, error) {
+		v, err := s.svc.Programme(r.Context(), r.PathValue("id"), d)
+		if err != nil {
+			return nil, err
+		}
+		return v.Progress, nil
+	})
 }
 
 func (s *Server) apiProgressSVG(w http.ResponseWriter, r *http.Request) {
@@ -156,31 +133,20 @@ func (s *Server) apiProgressSVG(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
-	v, err := s.svc.DiffProgrammes(r.Context(), r.PathValue("id"), r.PathValue("other"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
+	s.api(w, r, func(entente.Date) (any, error) {
+		return s.svc.DiffProgrammes(r.Context(), r.PathValue("id"), r.PathValue("other"))
+	})
 }
 
 func (s *Server) apiProgrammeActivities(w http.ResponseWriter, r *http.Request) {
-	v, err := s.svc.Activities(r.Context(), entente.ActivityFilter{Programme: r.PathValue("id"),
-		Status: entente.ActivityStatus(r.URL.Query().Get("status")), Limit: 1000})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
+	s.api(w, r, func(entente.Date) (any, error) {
+		return s.svc.Activities(r.Context(), entente.ActivityFilter{Programme: r.PathValue("id"),
+			Status: entente.ActivityStatus(r.URL.Query().Get("status")), Limit: 1000})
+	})
 }
 
 func (s *Server) apiActivity(w http.ResponseWriter, r *http.Request) {
-	v, err := s.svc.Activity(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
+	s.api(w, r, func(entente.Date) (any, error) { return s.svc.Activity(r.Context(), r.PathValue("id")) })
 }
 
 func (s *Server) apiActivityStep(w http.ResponseWriter, r *http.Request) {

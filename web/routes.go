@@ -43,18 +43,11 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /privacy", s.pagePrivacy)
 	m.HandleFunc("GET /stats", s.pageStats)
 	m.HandleFunc("POST /consent", s.postConsent)
+	m.HandleFunc("GET /programmes", s.pageProgrammes)
 	s.programmeRoutes()
-	// The programme list is ours unless the programme pages registered one.
-	s.handleIfFree("GET /programmes", s.pageProgrammes)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, entente.Errorf(entente.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
-}
-
-// handleIfFree registers h unless the pattern is taken already.
-func (s *Server) handleIfFree(pattern string, h http.HandlerFunc) {
-	defer func() { recover() }()
-	s.mux.HandleFunc(pattern, h)
 }
 
 // asOf reads ?as_of=.
@@ -68,7 +61,8 @@ func asOf(r *http.Request) (entente.Date, error) {
 
 func upper(r *http.Request, name string) string { return strings.ToUpper(r.PathValue(name)) }
 
-// api answers a JSON endpoint whose result depends on the as-of day.
+// api answers a JSON read. get receives the as-of day (?as_of=, today when
+// absent); reads that do not depend on it ignore it.
 func (s *Server) api(w http.ResponseWriter, r *http.Request, get func(entente.Date) (any, error)) {
 	d, err := asOf(r)
 	if err != nil {
