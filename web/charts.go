@@ -112,6 +112,9 @@ type timelineRow struct {
 	To     entente.Date
 	Span   bool
 	Period string
+	// Unconfirmed rows are drawn dashed and faint: a source could not
+	// confirm their dates or their operation.
+	Unconfirmed bool
 }
 
 // timelineRows merges points of one kind on one day (the seven states that
@@ -126,11 +129,15 @@ func timelineRows(items []service.TimelineItem) []timelineRow {
 			prev.Href = ""
 			continue
 		}
-		r := timelineRow{Kind: it.Kind, Label: it.Label, Href: it.Href, From: it.From, To: it.To, Span: it.Span}
+		r := timelineRow{Kind: it.Kind, Label: it.Label, Href: it.Href, From: it.From, To: it.To, Span: it.Span,
+			Unconfirmed: it.Unconfirmed != ""}
 		if it.Span {
 			r.Period = humanPeriod(entente.Period{From: it.From, To: it.To})
 		} else {
 			r.Period = human(it.From)
+		}
+		if r.Unconfirmed {
+			r.Period += " (unconfirmed)"
 		}
 		out = append(out, r)
 	}
@@ -177,6 +184,9 @@ func timelineChart(id, title string, rows []timelineRow, asOf entente.Date) temp
 		y := top + i*row
 		a := px(yearFrac(r.From))
 		cls := "k-" + r.Kind
+		if r.Unconfirmed {
+			cls += " unconfirmed"
+		}
 		if r.Span {
 			to := asOf
 			if !r.To.IsZero() {

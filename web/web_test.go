@@ -491,3 +491,16 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestTimelineMarksUnconfirmed checks that a deployment whose dates and
+// operation a source could not confirm is drawn faint and dashed, and says
+// so in the table, rather than passing for a confirmed span.
+func TestTimelineMarksUnconfirmed(t *testing.T) {
+	s := newStack(t)
+	_, body := get(t, nil, s.srv.URL+"/timeline?country=NZL")
+	for _, want := range []string{`class="k-deployment unconfirmed"`, "from 1996 (unconfirmed)", "<td>1996</td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("timeline lacks %q", want)
+		}
+	}
+}
