@@ -14,9 +14,9 @@ import (
 // activityOptions are the activity commands' own flags, kept in options so
 // that every run starts from fresh values.
 type activityOptions struct {
-	offer, goal, kind, from, to, location, proposer, id, title       string
-	countries, country, outcome, feedback, reason, status, programme string
-	capacity, participants                                           int
+	offer, goal, kind, from, to, location, proposer, id, title string
+	countries, country, outcome, feedback, reason, status      string
+	capacity, participants                                     int
 }
 
 func init() {

@@ -149,6 +149,9 @@ func TestCountry(t *testing.T) {
 	}
 
 	out, _, code = run(t, "country", "NZL", db)
+	if code != 0 {
+		t.Errorf("country NZL: exit %d", code)
+	}
 	for _, want := range []string{"New Zealand (NZL)", "IPCP", "superseded by NZL-ITPP-2024", "Bamyan", "Sources", "[1]"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text output lacks %q:\n%s", want, out)

@@ -268,7 +268,7 @@ func TestProgrammeArea(t *testing.T) {
 	if _, stderr, code := run(t, "programme", "area", "maritime-security", "--name", "Again", db); code != 1 || !strings.Contains(stderr, "exists already") {
 		t.Errorf("second add: exit %d: %s", code, stderr)
 	}
-	out, stderr, code = run(t, "programme", "agree", "NZL-ITPP-2028", "--partner", "NZL", "--type", "ITPP", "--title", "Next",
+	_, stderr, code = run(t, "programme", "agree", "NZL-ITPP-2028", "--partner", "NZL", "--type", "ITPP", "--title", "Next",
 		"--date", "2028-01-15", "--areas", "maritime-security", db)
 	if code != 0 {
 		t.Fatalf("agree with the new area: %s", stderr)

@@ -142,10 +142,6 @@ func jsonArg(l []string) string {
 	return string(b)
 }
 
-// provCols are the provenance columns every record has, in provDest and
-// provArgs order.
-const provCols = "t.sources, t.note, t.unconfirmed"
-
 func provDest(p *entente.Provenance) []any {
 	return []any{listCol{&p.Sources}, textCol{&p.Note}, textCol{&p.Unconfirmed}}
 }
