@@ -28,6 +28,7 @@ func (s *Server) funcs() template.FuncMap {
 		"when":   when,
 		"place":  place,
 		"places": places,
+		"plural": plural,
 	}
 	for k, v := range extraFuncs {
 		if _, taken := fm[k]; !taken {
@@ -135,4 +136,32 @@ func places(names []string) []string {
 		out[i] = place(n)
 	}
 	return out
+}
+
+// plural counts n things in English: "1 activity", "2 activities", "0
+// offers". The plural form is the singular with an "s" unless given.
+// n may be any integer type, as templates pass what the data holds.
+func plural(n any, singular string, pluralForm ...string) string {
+	var k int64
+	switch v := n.(type) {
+	case int:
+		k = int64(v)
+	case int64:
+		k = v
+	case int32:
+		k = int64(v)
+	case uint64:
+		k = int64(v)
+	case uint:
+		k = int64(v)
+	default:
+		return fmt.Sprint(n) + " " + singular
+	}
+	if k == 1 || k == -1 {
+		return fmt.Sprintf("%d %s", k, singular)
+	}
+	if len(pluralForm) > 0 {
+		return fmt.Sprintf("%d %s", k, pluralForm[0])
+	}
+	return fmt.Sprintf("%d %ss", k, singular)
 }

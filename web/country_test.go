@@ -1,0 +1,102 @@
+package web_test
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/internal/pgtest"
+	"github.com/entente/entente/service"
+)
+
+// engines runs fn once on a fresh SQLite file and once on a fresh
+// PostgreSQL schema, each holding the default dataset and served by the
+// real handler.
+func engines(t *testing.T, fn func(t *testing.T, st *stack)) {
+	t.Helper()
+	t.Run("SQLite", func(t *testing.T) { fn(t, stackOn(t, filepath.Join(t.TempDir(), "entente.db"))) })
+	t.Run("PostgreSQL", func(t *testing.T) { fn(t, stackOn(t, pgtest.New(t))) })
+}
+
+// TestCountryRegionLine checks that a country page names the country's
+// region and cites the country's own sources by their ids, linked to the
+// sources page, and never prints the list of source records (defect 5 of
+// issue 7: the line showed a Go slice of structs linked to /sources#%7b...).
+func TestCountryRegionLine(t *testing.T) {
+	engines(t, func(t *testing.T, st *stack) {
+		for _, code := range []string{"NZL", "BEL", "UKR"} {
+			c, err := st.svc.Store.FindCountry(t.Context(), code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, body := get(t, nil, st.srv.URL+"/countries/"+code)
+			lede := between(body, `<p class="lede">`, `</p>`)
+			if !strings.Contains(pageText(lede), "Region: "+c.Region) {
+				t.Errorf("%s: region line %q lacks %q", code, pageText(lede), "Region: "+c.Region)
+			}
+			if strings.Contains(body, "%7b") || strings.Contains(body, "&{") || strings.Contains(lede, "{") {
+				t.Errorf("%s: the page prints a Go value: %q", code, lede)
+			}
+			if len(c.Sources) == 0 {
+				t.Fatalf("%s: the dataset cites no source for the country", code)
+			}
+			for _, id := range c.Sources {
+				if !strings.Contains(lede, `href="/sources#`+id+`"`) {
+					t.Errorf("%s: region line does not cite source %s: %q", code, id, lede)
+				}
+			}
+		}
+	})
+}
+
+// between returns the text of s after the first open and before the next
+// close, or "" if either is missing.
+func between(s, open, close string) string {
+	_, after, ok := strings.Cut(s, open)
+	if !ok {
+		return ""
+	}
+	in, _, ok := strings.Cut(after, close)
+	if !ok {
+		return ""
+	}
+	return in
+}
+
+// onePlural finds a count of one followed by a plural noun ("1 activities").
+var onePlural = regexp.MustCompile(`(?:^|[^0-9.,])1 (activities|members|partners|steps|waves|offers|sources|participants|countries|programmes|rows)\b`)
+
+// TestNoOnePlural reads pages whose counts can be one (New Zealand's ITPP
+// has one activity) and checks that none says "1 activities" (issue 7,
+// defect 10).
+func TestNoOnePlural(t *testing.T) {
+	st := newStack(t)
+	day, err := entente.ParseDate("2025-01-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.svc.ProposeActivity(t.Context(), service.ProposeRequest{Actor: "test", Programme: "NZL-ITPP-2024",
+		Title: "Cyber defence staff talks", Kind: "staff-talks", Date: day}); err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"/programmes/NZL-ITPP-2024", "/", "/members", "/members?as_of=1949-08-24", "/menu", "/sources", "/partners", "/timeline?country=NZL"}
+	saw := false
+	for _, p := range pages {
+		res, body := get(t, nil, st.srv.URL+p)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: status %d", p, res.StatusCode)
+		}
+		text := pageText(body)
+		if m := onePlural.FindString(text); m != "" {
+			t.Errorf("%s says %q", p, m)
+		}
+		if p == "/programmes/NZL-ITPP-2024" {
+			saw = strings.Contains(text, "1 activity")
+		}
+	}
+	if !saw {
+		t.Error(`/programmes/NZL-ITPP-2024 does not say "1 activity"`)
+	}
+}
