@@ -212,13 +212,15 @@ func TestBrowser(t *testing.T) {
 		if err != nil || len(acts) == 0 {
 			t.Fatalf("synthetic activities: %d, %v", len(acts), err)
 		}
-		ctx := b.NewContext(t)
 		synthetic := []string{"/programmes/" + acts[0].Programme, "/activities/" + acts[0].ID}
 		pages := append([]string{"/", "/members", "/countries/NZL", "/countries/BEL", "/partners", "/partners/NZL", "/partners/EGY",
 			"/programmes", "/operations", "/meetings", "/collective-defence", "/sources", "/timeline", "/timeline?country=NZL",
 			"/privacy", "/stats", "/no-such-page", "/programmes/NZL-ITPP-2024", "/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", "/menu"},
 			synthetic...)
 		for _, p := range pages {
+			// A tab per page: the tab's deadline bounds one page's
+			// check, however many pages there are.
+			ctx := b.NewContext(t)
 			vs, err := browsertest.Axe(ctx, base+p)
 			if err != nil {
 				t.Fatalf("%s: %v", p, err)
