@@ -82,6 +82,12 @@ type Store interface {
 	// Update runs fn in one transaction and commits it if fn returns nil.
 	// A change and its audit event therefore commit together or not at all.
 	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in one read-only transaction: every read made through
+	// the Reader fn is given sees the same snapshot of the store, whatever
+	// is committed meanwhile, so a view built from several finds is
+	// consistent. fn's error comes back unchanged. The Reader is valid only
+	// until fn returns.
+	View(ctx context.Context, fn func(Reader) error) error
 	// Empty reports whether the store holds no records.
 	Empty(ctx context.Context) (bool, error)
 	// Import writes a whole dataset into an empty store in one transaction,

@@ -155,7 +155,7 @@ func (s *Store) Import(ctx context.Context, ds *entente.Dataset, audit *entente.
 // one read-only transaction, so the dataset is a consistent snapshot even
 // while others write.
 func (s *Store) Export(ctx context.Context) (*entente.Dataset, error) {
-	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	sqlTx, err := s.db.BeginTx(ctx, snapshotTx)
 	if err != nil {
 		return nil, s.d.wrap("begin export", err)
 	}

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("AuditEvents", func(t *testing.T) { testAuditEvents(t, open) })
 	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open) })
 	t.Run("Plan", func(t *testing.T) { runPlan(t, open) })
+	t.Run("View", func(t *testing.T) { runView(t, open) })
 }
 
 // imported opens a store holding the fixture.
