@@ -73,6 +73,27 @@ func (d ActivityDates) last() (Date, string) {
 	return best, name
 }
 
+// checkStepDate is the one rule on when a workflow step may be dated: not
+// before any step already taken (registrations included), and an activity
+// is not held before its scheduled start. Both refusals are EREFUSED and
+// name the step's rule.
+func (a *Activity) checkStepDate(rule string, step ActivityStep, d Date) error {
+	prev, name := a.Dates.last()
+	for _, r := range a.Registrations {
+		if !r.Date.IsZero() && (prev.IsZero() || prev.Compare(r.Date) < 0) {
+			prev, name = r.Date, "registration of "+r.Country
+		}
+	}
+	if !prev.IsZero() && d.Before(prev) {
+		return refuse(rule, Reason{Record: activityRef(a), Text: fmt.Sprintf("%s is before the %s (%s)", d, name, prev)})
+	}
+	if step == StepHold && !a.From.IsZero() && d.Before(a.From) {
+		return refuse(rule, Reason{Record: activityRef(a), Text: fmt.Sprintf(
+			"%s is before the activity's scheduled start (%s); an activity is held on or after the day it is scheduled for", d, a.From)})
+	}
+	return nil
+}
+
 // Activity is a supporting activity of a programme (its "means"): bespoke,
 // or drawn from a cooperation menu offer. Goal, when set, is the code of the
 // programme goal it serves.
@@ -262,8 +283,8 @@ func (a Activity) Step(step ActivityStep, in StepInput, who Invitees) (Activity,
 		}
 		return a, refuse(rule, Reason{Record: activityRef(&a), Text: why})
 	}
-	if prev, name := a.Dates.last(); !prev.IsZero() && d.Before(prev) {
-		return a, refuse(rule, Reason{Record: activityRef(&a), Text: fmt.Sprintf("%s is before the %s (%s)", d, name, prev)})
+	if err := a.checkStepDate(rule, step, d); err != nil {
+		return a, err
 	}
 	a.Invited = slices.Clone(a.Invited)
 	a.Registrations = slices.Clone(a.Registrations)

@@ -155,6 +155,9 @@ func TestActivityRefusals(t *testing.T) {
 		{"CancelReported", ActivityReported, StepCancel, StepInput{}, EREFUSED, "only before it is held"},
 		{"CancelCancelled", ActivityCancelled, StepCancel, StepInput{}, EREFUSED, "activity: cancel refused"},
 		{"StepBeforePrevious", ActivityApproved, StepInvite, StepInput{Countries: []string{"NZL"}, Date: MustParseDate("2025-01-01")}, EREFUSED, "before the approval"},
+		{"ReportBeforeHeld", ActivityHeld, StepReport, StepInput{Outcome: "x", Date: MustParseDate("2025-01-04")}, EREFUSED, "before the activity (2025-01-05)"},
+		{"CancelBeforeApproval", ActivityApproved, StepCancel, StepInput{Date: MustParseDate("2025-01-01")}, EREFUSED, "before the approval"},
+		{"RegisterBeforeRegistration", ActivityRegistrationOpen, StepRegister, StepInput{Country: "NZL", Date: MustParseDate("2025-01-03")}, EREFUSED, "before the opening of registration"},
 		{"YearOnlyDate", ActivityProposed, StepApprove, StepInput{Date: MustParseDate("2025")}, EINVALID, "must be a day"},
 		{"UnknownStep", ActivityProposed, ActivityStep("launch"), StepInput{}, EINVALID, "unknown activity step"},
 	}
@@ -217,6 +220,56 @@ func TestProposeActivity(t *testing.T) {
 			}
 			if tt.offer != nil && (got.Title != "Cyber course" || got.Capacity != 20 || got.Offer != "PCM-1" || got.Kind != "course") {
 				t.Errorf("offer defaults not taken: %+v", got)
+			}
+		})
+	}
+}
+
+// TestActivitySchedule: an activity is not held before the day it is
+// scheduled for, nor before the last registration; once its day has come it
+// may be held, and later steps follow the hold.
+func TestActivitySchedule(t *testing.T) {
+	tests := []struct {
+		name string
+		from string // the scheduled start
+		reg  string // a registration dated after the opening, if set
+		step ActivityStep
+		in   StepInput
+		on   string
+		want string // a fragment of the refusal; "" for success
+	}{
+		{"HeldBeforeScheduledDay", "2027-06-01", "", StepHold, StepInput{}, "2027-02-01", "2027-02-01 is before the activity's scheduled start (2027-06-01)"},
+		{"HeldDayBeforeSchedule", "2027-06-01", "", StepHold, StepInput{}, "2027-05-31", "scheduled start (2027-06-01)"},
+		{"HeldOnScheduledDay", "2027-06-01", "", StepHold, StepInput{}, "2027-06-01", ""},
+		{"HeldAfterScheduledDay", "2027-06-01", "", StepHold, StepInput{}, "2027-06-09", ""},
+		{"HeldBeforeScheduledMonth", "2027-06", "", StepHold, StepInput{}, "2027-05-31", "scheduled start (2027-06)"},
+		{"HeldInScheduledMonth", "2027-06", "", StepHold, StepInput{}, "2027-06-01", ""},
+		{"HeldBeforeLastRegistration", "", "2025-01-07", StepHold, StepInput{}, "2025-01-06", "before the registration of NZL (2025-01-07)"},
+		{"CancelBeforeLastRegistration", "", "2025-01-07", StepCancel, StepInput{}, "2025-01-06", "before the registration of NZL (2025-01-07)"},
+		{"CancelBeforeSchedule", "2027-06-01", "", StepCancel, StepInput{}, "2027-02-01", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := at(ActivityRegistrationOpen)
+			if tt.from != "" {
+				a.From = MustParseDate(tt.from)
+			}
+			if tt.reg != "" {
+				a.Registrations = append(a.Registrations, Registration{Country: "NZL", Participants: 1, Date: MustParseDate(tt.reg)})
+			}
+			tt.in.Date = MustParseDate(tt.on)
+			got, err := a.Step(tt.step, tt.in, who)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("%s on %s: %v", tt.step, tt.on, err)
+				}
+				return
+			}
+			if ErrorCode(err) != EREFUSED || !strings.Contains(ErrorMessage(err), tt.want) {
+				t.Fatalf("%s on %s: error %v (code %q), want %s containing %q", tt.step, tt.on, err, ErrorCode(err), EREFUSED, tt.want)
+			}
+			if got.Status != ActivityRegistrationOpen {
+				t.Errorf("a refused step returned status %s", got.Status)
 			}
 		})
 	}

@@ -75,7 +75,7 @@ func testActivityWorkflowAPI(t *testing.T, st *stack) {
 		want             string // fragment of the body
 	}{
 		{"ProposeUnderSuperseded", "/api/v1/activities", `{"programme":"NZL-IPCP-2012","title":"Old","date":"2025-01-10"}`, 422, "activity: propose refused"},
-		{"Propose", "/api/v1/activities", `{"programme":"NZL-ITPP-2024","title":"Cyber defence staff talks","kind":"staff-talks","capacity":5,"date":"2025-01-10"}`, 201, `"status": "proposed"`},
+		{"Propose", "/api/v1/activities", `{"programme":"NZL-ITPP-2024","title":"Cyber defence staff talks","kind":"staff-talks","capacity":5,"from":"2025-02-01","date":"2025-01-10"}`, 201, `"status": "proposed"`},
 		{"HoldBeforeApproval", "/api/v1/activities/" + id + "/hold", `{"date":"2025-01-11"}`, 422, "activity: hold refused"},
 		{"InviteBeforeApproval", "/api/v1/activities/" + id + "/invite", `{"date":"2025-01-11","countries":["NZL"]}`, 422, "activity: invite refused"},
 		{"Approve", "/api/v1/activities/" + id + "/approve", `{"date":"2025-01-12","actor":"officer"}`, 200, `"status": "approved"`},
@@ -88,8 +88,10 @@ func testActivityWorkflowAPI(t *testing.T, st *stack) {
 		{"RegisterOverCapacity", "/api/v1/activities/" + id + "/register", `{"date":"2025-01-15","country":"AUS","participants":3}`, 422, "registration stops at capacity: 3 of 5"},
 		{"RegisterToCapacity", "/api/v1/activities/" + id + "/register", `{"date":"2025-01-15","country":"AUS","participants":2}`, 200, `"participants": 2`},
 		{"ReportBeforeHeld", "/api/v1/activities/" + id + "/report", `{"date":"2025-02-01","outcome":"x"}`, 422, "activity: report refused"},
-		{"HoldBackdated", "/api/v1/activities/" + id + "/hold", `{"date":"2025-01-01"}`, 422, "before the opening of registration"},
+		{"HoldBackdated", "/api/v1/activities/" + id + "/hold", `{"date":"2025-01-01"}`, 422, "before the registration of AUS (2025-01-15)"},
+		{"HoldBeforeSchedule", "/api/v1/activities/" + id + "/hold", `{"date":"2025-01-20"}`, 422, "2025-01-20 is before the activity's scheduled start (2025-02-01)"},
 		{"Hold", "/api/v1/activities/" + id + "/hold", `{"date":"2025-02-01"}`, 200, `"status": "held"`},
+		{"ReportBeforeHeld", "/api/v1/activities/" + id + "/report", `{"date":"2025-01-31","outcome":"x"}`, 422, "before the activity (2025-02-01)"},
 		{"CancelHeld", "/api/v1/activities/" + id + "/cancel", `{"date":"2025-02-02","reason":"too late"}`, 422, "only before it is held"},
 		{"ReportWithoutOutcome", "/api/v1/activities/" + id + "/report", `{"date":"2025-02-03"}`, 400, "needs an outcome"},
 		{"Report", "/api/v1/activities/" + id + "/report", `{"date":"2025-02-03","outcome":"Agreed a cyber exercise plan","participants":5,"feedback":"useful"}`, 200, `"status": "reported"`},

@@ -92,7 +92,7 @@ func testActivityWorkflowCLI(t *testing.T, db string) {
 		code int
 		want string // fragment of stdout (success) or stderr (failure)
 	}{
-		{[]string{"activity", "propose", "NZL-ITPP-2024", "--title", "Cyber defence staff talks", "--kind", "staff-talks", "--capacity", "4", "--date", "2025-01-10"}, 0, id + ": proposed"},
+		{[]string{"activity", "propose", "NZL-ITPP-2024", "--title", "Cyber defence staff talks", "--kind", "staff-talks", "--capacity", "4", "--from", "2025-02-01", "--date", "2025-01-10"}, 0, id + ": proposed"},
 		{[]string{"activity", "invite", id, "--countries", "NZL", "--date", "2025-01-11"}, 1, "activity: invite refused"},
 		{[]string{"activity", "approve", id, "--date", "2025-01-12"}, 0, "approved"},
 		{[]string{"activity", "approve", id, "--date", "2025-01-12"}, 1, "activity: approve refused"},
@@ -103,7 +103,9 @@ func testActivityWorkflowCLI(t *testing.T, db string) {
 		{[]string{"activity", "register", id, "--country", "AUS", "--participants", "2", "--date", "2025-01-15"}, 1, "registration stops at capacity"},
 		{[]string{"activity", "register", id, "--country", "KOR", "--date", "2025-01-15"}, 1, "KOR was not invited"},
 		{[]string{"activity", "hold", id, "--date", "2025"}, 2, "must be a day"},
+		{[]string{"activity", "hold", id, "--date", "2025-01-20"}, 1, "2025-01-20 is before the activity's scheduled start (2025-02-01)"},
 		{[]string{"activity", "hold", id, "--date", "2025-02-01"}, 0, "held"},
+		{[]string{"activity", "report", id, "--date", "2025-01-31", "--outcome", "early"}, 1, "before the activity (2025-02-01)"},
 		{[]string{"activity", "cancel", id, "--date", "2025-02-02"}, 1, "only before it is held"},
 		{[]string{"activity", "report", id, "--date", "2025-02-03"}, 2, "needs an outcome"},
 		{[]string{"activity", "report", id, "--date", "2025-02-03", "--outcome", "Agreed an exercise plan", "--participants", "4", "--feedback", "useful"}, 0, "reported"},
