@@ -2,7 +2,6 @@ package entente
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -52,32 +51,40 @@ func ParseDate(s string) (Date, error) {
 	default:
 		return Date{}, bad
 	}
-	y, err := strconv.Atoi(s[:4])
-	if err != nil || y < 1 {
+	y, ok := digits(s[:4])
+	if !ok || y < 1 {
 		return Date{}, bad
 	}
 	d.Year = y
 	if len(s) >= 7 {
-		if s[4] != '-' {
-			return Date{}, bad
-		}
-		m, err := strconv.Atoi(s[5:7])
-		if err != nil || m < 1 || m > 12 {
+		m, ok := digits(s[5:7])
+		if s[4] != '-' || !ok || m < 1 || m > 12 {
 			return Date{}, bad
 		}
 		d.Month = time.Month(m)
 	}
 	if len(s) == 10 {
-		if s[7] != '-' {
-			return Date{}, bad
-		}
-		day, err := strconv.Atoi(s[8:10])
-		if err != nil || day < 1 || day > daysIn(d.Year, d.Month) {
+		day, ok := digits(s[8:10])
+		if s[7] != '-' || !ok || day < 1 || day > daysIn(d.Year, d.Month) {
 			return Date{}, bad
 		}
 		d.Day = day
 	}
 	return d, nil
+}
+
+// digits reads s as a decimal number made of ASCII digits only: no sign, no
+// space, no underscore (strconv.Atoi would take "+1" and "-1").
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(s) > 0
 }
 
 // DateError is the error for a malformed date; Value is what was given.

@@ -1,6 +1,7 @@
 package entente_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/entente/entente"
@@ -21,6 +22,30 @@ func TestParseDate(t *testing.T) {
 		{"24-07-09", 0, false},
 		{"2024/07/09", 0, false},
 		{"", entente.PrecisionNone, true},
+		// Digits only, with the exact widths: no sign, no space, no
+		// shorter or longer field (issue 7, defect 9).
+		{"+202", 0, false},
+		{"-202", 0, false},
+		{"2024-+1", 0, false},
+		{"2024--1", 0, false},
+		{"2024-01-+1", 0, false},
+		{"2024-01--1", 0, false},
+		{"2024- 1", 0, false},
+		{"2024-01- 1", 0, false},
+		{" 202", 0, false},
+		{"0000", 0, false},
+		{"0001", entente.PrecisionYear, true},
+		{"2024-1", 0, false},
+		{"2024-01-1", 0, false},
+		{"2024-001", 0, false},
+		{"20240-01", 0, false},
+		{"2024-01-001", 0, false},
+		{"2024x01", 0, false},
+		{"2024-01x09", 0, false},
+		{"２０２４", 0, false},
+		{"2024-00", 0, false},
+		{"2024-07-00", 0, false},
+		{"2024-07-32", 0, false},
 	}
 	for _, tt := range tests {
 		got, err := entente.ParseDate(tt.in)
@@ -60,4 +85,33 @@ func TestDateOrder(t *testing.T) {
 	if got := d("2030-12-15").AddMonths(12); got != d("2031-12-15") {
 		t.Errorf("AddMonths: got %s", got)
 	}
+}
+
+// FuzzParseDate checks that whatever ParseDate accepts prints back to the
+// same text and parses again to the same value and precision.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2024", "2024-07", "2024-07-09", "2024-02-29", "0001", "9999-12-31",
+		"+202", "2024-+1", "2024-01-+1", "2024-13", "", "24-07-09", "2024/07/09"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := entente.ParseDate(s)
+		if err != nil {
+			var de *entente.DateError
+			if !errors.As(err, &de) || de.Value != s {
+				t.Fatalf("ParseDate(%q): error %v is not a DateError for the input", s, err)
+			}
+			return
+		}
+		if d.String() != s {
+			t.Fatalf("ParseDate(%q) prints as %q", s, d.String())
+		}
+		again, err := entente.ParseDate(d.String())
+		if err != nil {
+			t.Fatalf("ParseDate(%q) = %v, which does not parse again: %v", s, d, err)
+		}
+		if again != d || again.Precision() != d.Precision() {
+			t.Fatalf("round trip of %q: %v (%s), then %v (%s)", s, d, d.Precision(), again, again.Precision())
+		}
+	})
 }
