@@ -175,7 +175,24 @@ func (s *Service) Activity(ctx context.Context, id string) (*entente.Activity, e
 	return s.Store.FindActivity(ctx, id)
 }
 
-// Activities lists activities matching f.
+// Activities lists activities matching f. A programme that does not exist
+// is ENOTFOUND, not an empty list; an unknown status is EINVALID.
 func (s *Service) Activities(ctx context.Context, f entente.ActivityFilter) ([]entente.Activity, error) {
+	if f.Status != "" && !entente.ValidActivityStatus(f.Status) {
+		return nil, entente.Errorf(entente.EINVALID, "status %q: want one of %s", f.Status, statusNames())
+	}
+	if f.Programme != "" {
+		if _, err := programme(ctx, s.Store, f.Programme); err != nil {
+			return nil, err
+		}
+	}
 	return s.Store.FindActivities(ctx, f)
+}
+
+func statusNames() string {
+	var names []string
+	for _, st := range entente.ActivityStatuses {
+		names = append(names, string(st))
+	}
+	return strings.Join(names, ", ")
 }

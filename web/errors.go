@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -27,6 +28,16 @@ func statusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
+// statusError answers err with an HTTP status that no error code maps to
+// (405 Method Not Allowed); its code and message are err's.
+type statusError struct {
+	status int
+	err    error
+}
+
+func (e *statusError) Error() string { return e.err.Error() }
+func (e *statusError) Unwrap() error { return e.err }
+
 // Problem is an RFC 9457 problem details object.
 type Problem struct {
 	Type     string           `json:"type"`
@@ -48,6 +59,10 @@ func wantsJSON(r *http.Request) bool {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := entente.ErrorCode(err)
 	status := statusOf(code)
+	var se *statusError
+	if errors.As(err, &se) {
+		status = se.status
+	}
 	if code == entente.EINTERNAL {
 		s.log.Error("internal error", "path", r.URL.Path, "err", err)
 	}

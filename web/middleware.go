@@ -26,6 +26,7 @@ func securityHeaders(h http.Header) {
 // GET responses are cached until the store changes.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
+	next = s.checkQuery(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w.Header())
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

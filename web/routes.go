@@ -45,9 +45,45 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /consent", s.postConsent)
 	m.HandleFunc("GET /programmes", s.pageProgrammes)
 	s.programmeRoutes()
-	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, entente.Errorf(entente.ENOTFOUND, "no page at %s", r.URL.Path))
-	})
+	m.HandleFunc(catchAll, s.noRoute)
+}
+
+// catchAll is the pattern of the handler for requests no route takes. It
+// matches every method, so the mux never answers by itself: wrong methods
+// go through the one error renderer too.
+const catchAll = "/"
+
+// methods are the methods a route may be registered for. HEAD is allowed
+// wherever GET is (the mux serves HEAD from GET routes).
+var methods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// noRoute answers a request no route took: 405 with an Allow header when
+// the path exists for other methods, else 404.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowed(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.fail(w, r, &statusError{status: http.StatusMethodNotAllowed, err: entente.Errorf(entente.EINVALID,
+			"%s does not take %s; it takes %s", r.URL.Path, r.Method, strings.Join(allow, ", "))})
+		return
+	}
+	s.fail(w, r, entente.Errorf(entente.ENOTFOUND, "no page at %s", r.URL.Path))
+}
+
+// allowed lists the methods some route other than the catch-all takes for
+// r's path; static files take GET and HEAD.
+func (s *Server) allowed(r *http.Request) []string {
+	if strings.HasPrefix(r.URL.Path, "/static/") {
+		return []string{http.MethodGet, http.MethodHead}
+	}
+	var allow []string
+	for _, m := range methods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != catchAll {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 // asOf reads ?as_of=.

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/entente/entente"
+)
+
+// queryParam is a query parameter an API route reads. Values, if set, is
+// the closed set it may take (the empty value means the default).
+type queryParam struct {
+	Name   string
+	Values []string
+}
+
+// queryParams lists, per API route pattern, the query parameters the route
+// reads. Every GET route also reads as_of. An API request carrying any
+// other parameter, a parameter twice, or a value outside its set is refused
+// with a 400 naming the parameter and what it takes; a typo such as
+// ?stauts=held then does not quietly answer the whole list.
+var queryParams = map[string][]queryParam{
+	"GET /api/v1/timeline":                   {{Name: "country"}},
+	"GET /api/v1/programmes":                 {{Name: "partner"}},
+	"GET /api/v1/programmes/{id}/activities": {{Name: "status"}}, // the service checks the status,
+	"GET /api/v1/menu":                       {{Name: "format", Values: []string{"json", "csv"}}},
+	"POST /api/v1/menu":                      {{Name: "format", Values: []string{"json", "csv"}}, {Name: "name"}},
+}
+
+// checkQuery refuses API requests whose query parameters the route does not
+// read or whose values it does not take. Pages are lenient: links from
+// elsewhere carry parameters of their own.
+func (s *Server) checkQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			if _, pattern := s.mux.Handler(r); pattern != "" && pattern != catchAll {
+				if err := validQuery(pattern, r); err != nil {
+					s.fail(w, r, err)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// validQuery checks r's query against what the route pattern reads.
+func validQuery(pattern string, r *http.Request) error {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return entente.Errorf(entente.EINVALID, "malformed query string: %v", err)
+	}
+	known := queryParams[pattern]
+	if strings.HasPrefix(pattern, http.MethodGet+" ") {
+		known = append([]queryParam{{Name: "as_of"}}, known...)
+	}
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		i := slices.IndexFunc(known, func(p queryParam) bool { return p.Name == name })
+		if i < 0 {
+			return entente.Errorf(entente.EINVALID, "unknown query parameter %q: %s", name, reads(known))
+		}
+		vs := q[name]
+		if len(vs) > 1 {
+			return entente.Errorf(entente.EINVALID, "query parameter %s given %d times: give it once", name, len(vs))
+		}
+		if p := known[i]; p.Values != nil && vs[0] != "" && !slices.Contains(p.Values, vs[0]) {
+			return entente.Errorf(entente.EINVALID, "query parameter %s: %q is not one of %s", name, vs[0], strings.Join(p.Values, ", "))
+		}
+	}
+	return nil
+}
+
+// reads says which parameters a route reads.
+func reads(known []queryParam) string {
+	if len(known) == 0 {
+		return "this request takes no query parameters"
+	}
+	var names []string
+	for _, p := range known {
+		names = append(names, p.Name)
+	}
+	return "this request reads " + strings.Join(names, ", ")
+}
