@@ -1,0 +1,128 @@
+package service_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/service"
+)
+
+// TestAccessionWorkflow takes Finland through every step into TESTA, checks
+// that each refused step writes nothing, and that the new member's
+// partnership ends on the day it accedes.
+func TestAccessionWorkflow(t *testing.T) {
+	onFixture(t, func(t *testing.T, svc *service.Service) {
+		ctx := t.Context()
+		step := func(st service.Step, by, day string) (*entente.Membership, error) {
+			return svc.Accession(ctx, st, service.StepRequest{Actor: "clerk", Alliance: "TESTA", Country: "FIN", By: by, Date: d(day)})
+		}
+		must := func(st service.Step, by, day string) *entente.Membership {
+			t.Helper()
+			m, err := step(st, by, day)
+			if err != nil {
+				t.Fatalf("%s %s on %s: %v", st, by, day, err)
+			}
+			return m
+		}
+		refused := func(st service.Step, by, day, code string) {
+			t.Helper()
+			before := export(t, svc)
+			_, err := step(st, by, day)
+			refusedUnchanged(t, svc, string(st)+" "+by+" on "+day, before, err, code)
+		}
+
+		refused(service.StepConsent, "BEL", "2026-01-06", entente.EREFUSED) // has not applied
+		_, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Actor: "clerk", Alliance: "TESTA", Country: "NZL", Date: d("2026-01-05")})
+		wantCode(t, "NZL applies (not a European state)", err, entente.EREFUSED)
+		_, err = svc.Accession(ctx, service.StepApply, service.StepRequest{Actor: "clerk", Alliance: "TESTA", Country: "FIN", Date: d("1900-01-01")})
+		wantCode(t, "apply before the founding", err, entente.EREFUSED)
+
+		if m := must(service.StepApply, "", "2026-01-05"); m.Applied != d("2026-01-05") || len(m.Sources) == 0 {
+			t.Fatalf("apply wrote %+v, want Applied 2026-01-05 and a source", m)
+		}
+		refused(service.StepApply, "", "2026-01-06", entente.EREFUSED)      // applied already
+		refused(service.StepConsent, "", "2026-01-06", entente.EINVALID)    // by whom?
+		refused(service.StepConsent, "FRA", "2026-01-06", entente.EREFUSED) // FRA left in 1967
+		must(service.StepConsent, "BEL", "2026-01-06")
+		must(service.StepConsent, "CAN", "2026-01-06")
+		refused(service.StepConsent, "CAN", "2026-01-06", entente.EREFUSED) // twice
+		refused(service.StepInvite, "", "2026-01-07", entente.EREFUSED)     // SWE has not consented
+		must(service.StepConsent, "SWE", "2026-01-06")
+		refused(service.StepSign, "", "2026-01-07", entente.EREFUSED) // not invited yet
+		must(service.StepInvite, "", "2026-01-07")
+		refused(service.StepSign, "", "2026-01-06", entente.EREFUSED) // before the invitation
+		must(service.StepSign, "", "2026-01-08")
+		for _, by := range []string{"BEL", "CAN"} {
+			must(service.StepRatify, by, "2026-01-09")
+		}
+		refused(service.StepDeposit, "", "2026-01-10", entente.EREFUSED) // SWE has not ratified
+		must(service.StepRatify, "SWE", "2026-01-09")
+		m := must(service.StepDeposit, "", "2026-01-10")
+		if m.Acceded != d("2026-01-10") || len(m.Consents) != 3 || len(m.Ratifications) != 3 {
+			t.Fatalf("deposit wrote %+v, want Acceded 2026-01-10 with 3 consents and 3 ratifications", m)
+		}
+
+		for day, want := range map[string]bool{"2026-01-09": false, "2026-01-10": true, "2026-06-01": true} {
+			ms, err := svc.Members(ctx, "TESTA", d(day))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slices.Contains(codes(ms, func(m service.Member) string { return m.Code }), "FIN"); got != want {
+				t.Errorf("FIN a member on %s: %v, want %v", day, got, want)
+			}
+		}
+		ps, err := svc.Country(ctx, "FIN", d("2026-06-01"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps.Partnerships) != 0 {
+			t.Errorf("FIN's partnerships after accession: %+v, want none (ended on accession)", ps.Partnerships)
+		}
+		ps, err = svc.Country(ctx, "FIN", d("2026-01-09"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps.Partnerships) != 1 || ps.Partnerships[0].To != d("2026-01-10") {
+			t.Errorf("FIN's partnerships the day before accession: %+v, want PFP ending 2026-01-10", ps.Partnerships)
+		}
+
+		evs, err := svc.Store.FindAuditEvents(ctx, entente.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, e := range evs {
+			if e.Actor == "clerk" {
+				actions = append(actions, e.Action)
+			}
+		}
+		slices.Reverse(actions) // oldest first
+		want := []string{"accession.apply", "accession.consent", "accession.consent", "accession.consent", "accession.invite",
+			"accession.sign", "accession.ratify", "accession.ratify", "accession.ratify", "accession.deposit", "partnership.end"}
+		if !slices.Equal(actions, want) {
+			t.Errorf("audit actions = %v\nwant %v", actions, want)
+		}
+	})
+}
+
+// TestCheckAccession checks the verdicts for a member, a European partner
+// and a state outside the treaty area, and the errors for unknown input.
+func TestCheckAccession(t *testing.T) {
+	onFixture(t, func(t *testing.T, svc *service.Service) {
+		ctx := t.Context()
+		for code, want := range map[string]bool{"FIN": true, "NZL": false, "BEL": false} {
+			v, err := svc.CheckAccession(ctx, "TESTA", code, d("2026-01-01"))
+			if err != nil {
+				t.Fatalf("CheckAccession(%s): %v", code, err)
+			}
+			if v.Eligible != want || len(v.Reasons) == 0 {
+				t.Errorf("CheckAccession(%s) = eligible %v with %d reasons, want %v with reasons", code, v.Eligible, len(v.Reasons), want)
+			}
+		}
+		_, err := svc.CheckAccession(ctx, "TESTA", "nz", entente.Date{})
+		wantCode(t, "CheckAccession(nz)", err, entente.EINVALID)
+		_, err = svc.CheckAccession(ctx, "NOPE", "FIN", entente.Date{})
+		wantCode(t, "CheckAccession(alliance NOPE)", err, entente.ENOTFOUND)
+	})
+}
