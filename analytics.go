@@ -31,3 +31,13 @@ type Notifier interface {
 	// not block.
 	OnChange(fn func())
 }
+
+// ChangePoller is a Notifier whose engine cannot announce other processes'
+// changes (SQLite: several processes share a file, with no channel between
+// them). PollChanges looks, cheaply, whether a change was committed since it
+// last looked, by this process or another, and if so runs the OnChange
+// functions before it returns. A cache polls before it serves a response.
+type ChangePoller interface {
+	Notifier
+	PollChanges(ctx context.Context) error
+}

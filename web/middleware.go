@@ -58,6 +58,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			key += " json"
 		}
 		if s.cache != nil {
+			s.pollChanges(r)
 			if e := s.cache.get(key); e != nil {
 				s.metrics.cacheHit.Add(1)
 				if counted {
@@ -106,5 +107,19 @@ func (s *Server) count(r *http.Request) {
 	}
 	if err := s.svc.CountVisit(r.Context(), r.URL.Path, ref); err != nil {
 		s.log.Warn("count visit", "err", err)
+	}
+}
+
+// pollChanges asks the store whether another process changed it since the
+// last request (SQLite; PostgreSQL tells us by LISTEN/NOTIFY), which drops
+// the cache if so. If the store cannot tell, the cache is dropped too: a
+// page rendered anew is better than one that may be stale.
+func (s *Server) pollChanges(r *http.Request) {
+	if s.poll == nil {
+		return
+	}
+	if err := s.poll(r.Context()); err != nil {
+		s.log.Warn("poll the store for changes", "err", err)
+		s.cache.invalidate()
 	}
 }

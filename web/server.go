@@ -37,6 +37,9 @@ type Server struct {
 	mux    *http.ServeMux
 	ready  func(context.Context) error
 	cache  *pageCache
+	// poll, when the store learns of other processes' changes only by
+	// looking (SQLite), looks before the cache serves a response.
+	poll func(context.Context) error
 	// metrics are served at /metrics.
 	metrics *metrics
 	// handler is mux wrapped in the middleware (headers, consent,
@@ -89,6 +92,9 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 		s.cache = newPageCache()
 		if n, ok := svc.Store.(entente.Notifier); ok {
 			n.OnChange(s.cache.invalidate)
+		}
+		if p, ok := svc.Store.(entente.ChangePoller); ok {
+			s.poll = p.PollChanges
 		}
 	}
 	s.routes()

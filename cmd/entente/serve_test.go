@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -15,13 +18,32 @@ import (
 // ENTENTE_ADDR twin of --addr), reads a page, and shuts it down the way
 // SIGINT does, by cancelling its context.
 func TestServe(t *testing.T) {
+	base, stop := startServe(t, filepath.Join(t.TempDir(), "e.db"))
+	res, err := http.Get(base + "/api/v1/alliances/NATO/members")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ms []any
+	json.NewDecoder(res.Body).Decode(&ms)
+	res.Body.Close()
+	if len(ms) != 32 {
+		t.Errorf("members: got %d, want 32", len(ms))
+	}
+	stop()
+}
+
+// startServe runs `entente serve --db db` in this process on a random port
+// and returns its base URL, and a function that shuts it down as SIGINT
+// does, by cancelling its context, and checks it exits with status 0.
+func startServe(t *testing.T, db string) (string, func()) {
+	t.Helper()
 	t.Setenv("ENTENTE_ADDR", "127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	t.Cleanup(cancel)
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "e.db")}, io.Discard, pw)
+		done <- Main(ctx, []string{"serve", "--db", db}, io.Discard, pw)
 		pw.Close()
 	}()
 	addr := make(chan string, 1)
@@ -43,23 +65,62 @@ func TestServe(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not start listening")
 	}
-	res, err := http.Get(base + "/api/v1/alliances/NATO/members")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ms []any
-	json.NewDecoder(res.Body).Decode(&ms)
-	res.Body.Close()
-	if len(ms) != 32 {
-		t.Errorf("members: got %d, want 32", len(ms))
-	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("exit status after shutdown: %d, want 0", code)
+	stop := func() {
+		t.Helper()
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("exit status after shutdown: %d, want 0", code)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("serve did not shut down")
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not shut down")
+	}
+	return base, stop
+}
+
+// TestMain lets a test run the program as a process of its own: the test
+// binary, started with ENTENTE_TEST_RUN_MAIN=1, runs Main on its arguments.
+func TestMain(m *testing.M) {
+	if os.Getenv("ENTENTE_TEST_RUN_MAIN") == "1" {
+		os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// TestServeSeesOtherProcess runs `entente serve` on an SQLite file and
+// `entente activity propose --db` that file in another process: the
+// server's next answer shows the new activity (issue 7, defect 4: it did
+// not, 45 s later, as the server kept its cached answer).
+func TestServeSeesOtherProcess(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "e.db")
+	base, stop := startServe(t, db)
+	defer stop()
+	const title = "Talks proposed from another process"
+	url := base + "/api/v1/programmes/NZL-ITPP-2024/activities"
+	fetch := func() string {
+		t.Helper()
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	for range 2 { // the second answer comes from the cache
+		if strings.Contains(fetch(), title) {
+			t.Fatal("the activity is there before it was proposed")
+		}
+	}
+	cmd := exec.Command(os.Args[0], "activity", "propose", "NZL-ITPP-2024", "--title", title, "--kind", "staff-talks",
+		"--date", "2025-01-10", "--db", db)
+	cmd.Env = append(os.Environ(), "ENTENTE_TEST_RUN_MAIN=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("activity propose in another process: %v\n%s", err, out)
+	}
+	if !strings.Contains(fetch(), title) {
+		t.Error("serve does not show the activity another process proposed")
 	}
 }

@@ -71,7 +71,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*sqlstore.Store, er
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
 	}
-	s, err := sqlstore.New(ctx, db, dialect(path))
+	d := dialect(path)
+	if path != ":memory:" {
+		d.Unchanged = (&walWatch{path: path + "-wal"}).unchanged
+	}
+	s, err := sqlstore.New(ctx, db, d)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -118,7 +122,12 @@ func dialect(path string) *sqlstore.Dialect {
 		Bool:      "INTEGER",
 		AutoID:    "INTEGER PRIMARY KEY",
 		Timestamp: "TIMESTAMP",
-		Err:       func(err error) *entente.Error { return mapError(path, err) },
+		// SQLite cannot announce a change to the other processes
+		// sharing the file: every write transaction counts itself, and
+		// they read the count (see store/sqlstore, PollChanges).
+		Notify:  "UPDATE change_counter SET n = n + 1 WHERE id = 1",
+		Changes: "SELECT n FROM change_counter WHERE id = 1",
+		Err:     func(err error) *entente.Error { return mapError(path, err) },
 	}
 }
 

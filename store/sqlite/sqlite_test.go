@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -159,4 +160,49 @@ func TestOpenErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPollChanges opens two handles on one file, as two processes would,
+// and checks that PollChanges on one runs its change hooks exactly when the
+// other committed a change to the records since the last poll: not when
+// nothing happened, not for a counted visit, once for a write (issue 7,
+// defect 4).
+func TestPollChanges(t *testing.T) {
+	a, path := openFile(t)
+	b, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var seen atomic.Int64
+	a.OnChange(func() { seen.Add(1) })
+	poll := func(want int64, when string) {
+		t.Helper()
+		if err := a.PollChanges(t.Context()); err != nil {
+			t.Fatalf("%s: PollChanges: %v", when, err)
+		}
+		if n := seen.Load(); n != want {
+			t.Errorf("%s: %d changes seen, want %d", when, n, want)
+		}
+	}
+	poll(0, "nothing written")
+	if err := b.CountVisit(t.Context(), entente.Date{Year: 2026, Month: 1, Day: 2}, "/", ""); err != nil {
+		t.Fatal(err)
+	}
+	poll(0, "after a visit counted through the other handle")
+	if err := b.Import(t.Context(), storetest.Fixture(), nil); err != nil {
+		t.Fatal(err)
+	}
+	poll(1, "after an import through the other handle")
+	poll(1, "polled again")
+	err = b.Update(t.Context(), func(tx entente.Tx) error {
+		return tx.AddAuditEvent(t.Context(), &entente.AuditEvent{Actor: "test", Action: "test", Entity: "test", Key: "1"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll(2, "after a write through the other handle")
+	// A rolled-back transaction changed nothing.
+	_ = b.Update(t.Context(), func(tx entente.Tx) error { return errors.New("no") })
+	poll(2, "after a rolled-back write")
 }

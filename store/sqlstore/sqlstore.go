@@ -38,8 +38,21 @@ type Dialect struct {
 
 	// Notify, if set, is run in every committed write transaction to tell
 	// other processes sharing the database that records changed
-	// (PostgreSQL: NOTIFY, delivered on commit).
+	// (PostgreSQL: NOTIFY, delivered on commit; SQLite: one added to a
+	// counter that the others read, see Changes).
 	Notify string
+
+	// Changes, if set, is a query returning one integer that moves with
+	// every committed write transaction, by any process (SQLite: the
+	// change counter that its Notify bumps). PollChanges reads it, so a
+	// process learns of others' changes when it looks. Without it, the
+	// engine announces changes itself (PostgreSQL: LISTEN/NOTIFY).
+	Changes string
+
+	// Unchanged, if set, is a cheaper test run before the Changes query:
+	// it returns true only when no transaction can have been committed
+	// since the last time it returned false, so the query can be skipped.
+	Unchanged func() bool
 
 	// Err turns a driver error into an *entente.Error with a message a
 	// user can act on, or returns nil when it does not recognise the error,
@@ -54,6 +67,7 @@ type Store struct {
 	db  *sql.DB
 	now func() time.Time
 	changes
+	poll poller
 }
 
 var (
@@ -70,6 +84,9 @@ func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
 		return nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.poll.start(ctx, s); err != nil {
 		return nil, err
 	}
 	return s, nil
