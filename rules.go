@@ -300,8 +300,13 @@ func Withdraw(a *Alliance, m Membership, d Date) (Membership, error) {
 		return m, err
 	}
 	art := a.Rule.WithdrawalArticle
-	if !m.MemberOn(d) || m.StatusOn(d) == StatusNotice {
-		return m, refuse(rule, Reason{Article: art, Record: membershipRef(&m), Text: fmt.Sprintf("%s is not a member of %s without notice on %s", m.Country, a.Code, d)})
+	if m.StatusOn(d) == StatusNotice {
+		return m, refuse(rule, Reason{Article: art, Record: membershipRef(&m), Text: fmt.Sprintf(
+			"%s gave notice of withdrawal from %s on %s; it takes effect %s", m.Country, a.Code, m.Notice, m.Withdrawn)})
+	}
+	if !m.MemberOn(d) {
+		return m, refuse(rule, Reason{Article: art, Text: fmt.Sprintf(
+			"%s is not a member of %s on %s: only a member may give notice of withdrawal", m.Country, a.Code, d)})
 	}
 	if y := a.Rule.WithdrawalAfterYears; y > 0 {
 		earliest := a.InForce.AddYears(y)

@@ -193,9 +193,11 @@ func TestWithdraw(t *testing.T) {
 		t.Errorf("status under notice: got %s", got)
 	}
 	_, err = entente.Withdraw(a, m, d("2030-07-01"))
-	refused(t, err, "not a member of NATO without notice")
+	refused(t, err, "gave notice of withdrawal from NATO on 2030-06-15; it takes effect 2031-06-15")
+	_, err = entente.Withdraw(a, m, d("2031-07-01"))
+	refused(t, err, "not a member of NATO on 2031-07-01: only a member may give notice")
 	_, err = entente.Withdraw(a, entente.Membership{Alliance: "NATO", Country: "UKR"}, d("2030-07-01"))
-	refused(t, err, "not a member")
+	refused(t, err, "UKR is not a member of NATO on 2030-07-01: only a member may give notice")
 	_, err = entente.Withdraw(a, ms[0], d("1940-01-01"))
 	refused(t, err, "before the alliance was founded")
 }

@@ -81,6 +81,10 @@ func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*e
 				cur = &ms[i]
 			}
 		}
+		if step == StepWithdraw && cur == nil {
+			// Withdrawal has its own rule for a state that never joined.
+			cur = &entente.Membership{Alliance: a.Code, Country: c.Code}
+		}
 		if step != StepApply && cur == nil {
 			return entente.Errorf(entente.EREFUSED, "accession: %s refused: %s has not applied to join %s; apply first", step, c.Code, a.Code)
 		}

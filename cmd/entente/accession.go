@@ -13,6 +13,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "accession check",
+		uses:    []string{flagAsOf, flagJSON},
 		summary: "may a state be invited to join? the verdict, with the articles that decide it",
 		usage:   "ALLIANCE ISO3 [--as-of DATE] [--json]",
 		help: `
@@ -36,6 +37,7 @@ Examples:
 		}[st]
 		commands = append(commands, &command{
 			name:    "accession " + string(st),
+			uses:    []string{flagActor, flagJSON},
 			summary: help,
 			usage:   "ALLIANCE ISO3 [--by ISO3] [--date YYYY-MM-DD]",
 			help: `

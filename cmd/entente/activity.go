@@ -22,6 +22,7 @@ type activityOptions struct {
 func init() {
 	commands = append(commands, &command{
 		name:    "activity propose",
+		uses:    []string{flagActor, flagJSON},
 		summary: "propose an activity under a programme: bespoke, or from a cooperation menu offer",
 		usage:   "PROGRAMME [--offer CODE] [--title TEXT] [--goal CODE] [--kind KIND] [--capacity N] [--from DATE] [--to DATE]",
 		help: `
@@ -62,6 +63,7 @@ Examples:
 	for _, st := range entente.ActivitySteps {
 		commands = append(commands, &command{
 			name:    "activity " + string(st),
+			uses:    []string{flagActor, flagJSON},
 			summary: stepHelp[st],
 			usage:   "ID [--date YYYY-MM-DD]" + map[entente.ActivityStep]string{entente.StepInvite: " --countries ISO3,ISO3", entente.StepRegister: " [--country ISO3 --participants N]", entente.StepReport: " --outcome TEXT [--participants N] [--feedback TEXT]", entente.StepCancel: " [--reason TEXT]"}[st],
 			help:    "See 'entente help activity propose' for the whole workflow.",
@@ -86,11 +88,13 @@ Examples:
 	}
 	commands = append(commands, &command{
 		name:    "activity show",
+		uses:    []string{flagJSON},
 		summary: "one activity: its status, invitees, registrations, report and step dates",
 		usage:   "ID [--json]",
 		run:     runActivityShow,
 	}, &command{
 		name:    "activity list",
+		uses:    []string{flagJSON},
 		summary: "a programme's activities",
 		usage:   "PROGRAMME [--status STATUS] [--json]",
 		flags: func(fs *flag.FlagSet, o *options) {

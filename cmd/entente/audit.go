@@ -11,6 +11,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "audit",
+		uses:    []string{flagJSON},
 		summary: "show the audit log: who changed what, when, before and after",
 		usage:   "[--limit N] [--json]",
 		help: `

@@ -11,6 +11,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "country",
+		uses:    []string{flagAsOf, flagJSON},
 		summary: "everything about one country: memberships, partnerships, programmes, deployments, invitations",
 		usage:   "ISO3 [--as-of DATE] [--json]",
 		help: `

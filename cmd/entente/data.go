@@ -31,6 +31,7 @@ Examples:
 		run: runExport,
 	}, &command{
 		name:    "import",
+		uses:    []string{flagActor},
 		summary: "load a JSON document (from export) into an empty store, all or nothing",
 		usage:   "FILE",
 		help: `

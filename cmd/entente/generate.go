@@ -22,6 +22,7 @@ type generateOptions struct {
 func init() {
 	commands = append(commands, &command{
 		name:    "generate",
+		uses:    []string{flagActor, flagJSON},
 		summary: "fill a new database with a synthetic alliance for demos and benchmarks",
 		usage:   "--db PATH|URL --partners N --activities M [--seed S] [--batch B] [--force]",
 		help: `

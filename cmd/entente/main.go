@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -39,8 +40,60 @@ type command struct {
 	summary string
 	usage   string // arguments, after the command name
 	help    string // longer text with examples
-	flags   func(fs *flag.FlagSet, o *options)
-	run     func(ctx context.Context, e *env, args []string) error
+	// uses names the shared flags (sharedFlags) the command reads besides
+	// --db, which all take; help and parsing offer it only those.
+	uses  []string
+	flags func(fs *flag.FlagSet, o *options)
+	run   func(ctx context.Context, e *env, args []string) error
+}
+
+// sharedFlag is a flag several commands read, defined once here.
+type sharedFlag struct {
+	name string
+	// helpDefault is the default as help shows it ($USER, not the user's
+	// name), when it differs from the value.
+	helpDefault string
+	define      func(fs *flag.FlagSet, o *options)
+}
+
+// sharedFlags is the one table of flags several commands read. Every
+// command takes --db; a command lists the others it reads in its uses.
+var sharedFlags = []sharedFlag{
+	{name: "db", define: func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.db, "db", "entente.db", "database: an SQLite file path or a postgres:// URL")
+	}},
+	{name: flagJSON, define: func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.json, flagJSON, false, "print JSON instead of text")
+	}},
+	{name: flagAsOf, define: func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.asOf, flagAsOf, "", "answer as the records stood on this day (YYYY-MM-DD; default today)")
+	}},
+	{name: flagActor, helpDefault: "$USER", define: func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.actor, flagActor, defaultActor(), "who is making the change, for the audit log")
+	}},
+}
+
+// Shared flag names, for commands' uses.
+const (
+	flagJSON  = "json"
+	flagAsOf  = "as-of"
+	flagActor = "actor"
+)
+
+// flagSet returns the flags c takes, bound to o: --db, the shared flags it
+// uses, then its own. Parsing and help both read it, so they cannot differ.
+func flagSet(c *command, o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("entente "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	for _, f := range sharedFlags {
+		if f.name == "db" || slices.Contains(c.uses, f.name) {
+			f.define(fs, o)
+		}
+	}
+	if c.flags != nil {
+		c.flags(fs, o)
+	}
+	return fs
 }
 
 // options are the flags every command shares, plus each command's own.
@@ -102,44 +155,28 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 // Main runs entente with args (without the program name) and returns the
 // exit status. Tests call it directly.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		if len(args) > 1 {
-			c := lookup(strings.Join(args[1:min(3, len(args))], " "))
-			if c == nil {
-				c = lookup(args[1])
-			}
-			if c != nil {
-				printHelp(stdout, c)
-				return exitOK
-			}
-			fmt.Fprintf(stderr, "entente: no command %q\n", strings.Join(args[1:], " "))
-			return exitUsage
-		}
-		printOverview(stdout)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+	if len(args) == 0 || isHelp(args[0]) {
+		return mainHelp(args, stdout, stderr)
 	}
-	lead, args := leadingFlags(args)
+	lead, args, err := leadingFlags(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "entente: %v; run 'entente help' for the list of commands\n", err)
+		return exitUsage
+	}
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "entente: no command; run 'entente help' for the list")
 		return exitUsage
 	}
-	name, rest := args[0], append(args[1:], lead...)
-	// Two-word commands: "accession check", "programme show", ...
-	if c := lookup(name); c == nil && len(rest) > 0 {
-		if c2 := lookup(name + " " + rest[0]); c2 != nil {
-			name, rest = name+" "+rest[0], rest[1:]
-		}
-	}
-	c := lookup(name)
+	c, rest := resolve(args)
 	if c == nil {
-		fmt.Fprintf(stderr, "entente: unknown command %q; run 'entente help' for the list\n", strings.Join(args[:min(2, len(args))], " "))
+		if group := subcommands(args[0]); len(group) > 0 {
+			return groupUsage(args, group, stderr)
+		}
+		fmt.Fprintf(stderr, "entente: unknown command %q; run 'entente help' for the list\n", args[0])
 		return exitUsage
 	}
 	e := &env{stdout: stdout, stderr: stderr}
-	positional, err := parseFlags(c, &e.opts, rest, stderr)
+	positional, err := parseFlags(c, &e.opts, append(lead, rest...))
 	if errors.Is(err, flag.ErrHelp) {
 		printHelp(stdout, c)
 		return exitOK
@@ -155,23 +192,110 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return report(e, c, err)
 }
 
-// valueFlags take a value, as "--flag value" or "--flag=value".
-var valueFlags = map[string]bool{"db": true, "as-of": true, "actor": true, "addr": true, "out": true,
-	"by": true, "date": true, "format": true}
+func isHelp(a string) bool { return a == "help" || a == "-h" || a == "--help" || a == "-help" }
 
-// leadingFlags splits off flags given before the command name
-// ("entente --db x.db members NATO"), so they can be parsed with the
-// command's own.
-func leadingFlags(args []string) (flags, rest []string) {
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+// mainHelp answers "entente", "entente help", "entente help COMMAND" and
+// "entente help GROUP".
+func mainHelp(args []string, stdout, stderr io.Writer) int {
+	if len(args) <= 1 {
+		printOverview(stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	if c, rest := resolve(args[1:]); c != nil && len(rest) == 0 {
+		printHelp(stdout, c)
+		return exitOK
+	}
+	if group := subcommands(args[1]); len(group) > 0 && len(args) == 2 {
+		printGroup(stdout, args[1], group)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "entente: no command %q; run 'entente help' for the list\n", strings.Join(args[1:], " "))
+	return exitUsage
+}
+
+// resolve finds the command args start with, two words ("accession
+// check") or one ("members"), and returns it with the arguments after its
+// name.
+func resolve(args []string) (*command, []string) {
+	if len(args) > 1 {
+		if c := lookup(args[0] + " " + args[1]); c != nil {
+			return c, args[2:]
+		}
+	}
+	if c := lookup(args[0]); c != nil {
+		return c, args[1:]
+	}
+	return nil, nil
+}
+
+// subcommands lists the two-word commands of a group ("accession").
+func subcommands(group string) []*command {
+	var out []*command
+	for _, c := range commands {
+		if strings.HasPrefix(c.name, group+" ") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// groupUsage answers a group named without a subcommand, or with an
+// unknown one: the list of its subcommands, exit status 2.
+func groupUsage(args []string, group []*command, stderr io.Writer) int {
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		fmt.Fprintf(stderr, "entente %s: no subcommand %q\n", args[0], args[1])
+	} else {
+		fmt.Fprintf(stderr, "entente %s: name a subcommand\n", args[0])
+	}
+	printGroup(stderr, args[0], group)
+	return exitUsage
+}
+
+func printGroup(w io.Writer, name string, group []*command) {
+	fmt.Fprintf(w, "usage: entente %s SUBCOMMAND [ARGS] [FLAGS]\n\nsubcommands:\n", name)
+	for _, c := range group {
+		fmt.Fprintf(w, "  %-20s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'entente help %s SUBCOMMAND' for its flags and examples.\n", name)
+}
+
+// leadingFlags splits off flags given before the command name ("entente
+// --db x.db --limit 5 audit"), to be parsed with the command's own. Whether
+// a flag takes a value is read from the flags the commands define, so
+// "--limit 5" keeps its value; a flag no command defines is an error here,
+// since where its value would end cannot be known.
+func leadingFlags(args []string) (flags, rest []string, err error) {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" && args[0] != "--" {
 		a := args[0]
 		flags, args = append(flags, a), args[1:]
-		name := strings.TrimLeft(a, "-")
-		if !strings.Contains(name, "=") && valueFlags[name] && len(args) > 0 {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		takes, known := takesValue(name)
+		if !known {
+			return nil, nil, fmt.Errorf("no command takes the flag %s", a)
+		}
+		if takes && !hasValue {
+			if len(args) == 0 {
+				return nil, nil, fmt.Errorf("flag %s needs a value", a)
+			}
 			flags, args = append(flags, args[0]), args[1:]
 		}
 	}
-	return flags, args
+	return flags, args, nil
+}
+
+// takesValue reports whether some command defines the flag name, and if so
+// whether it takes a value (every flag but a boolean one does).
+func takesValue(name string) (takes, known bool) {
+	for _, c := range commands {
+		if f := flagSet(c, &options{}).Lookup(name); f != nil {
+			b, ok := f.Value.(interface{ IsBoolFlag() bool })
+			return !ok || !b.IsBoolFlag(), true
+		}
+	}
+	return false, false
 }
 
 // report prints err and returns the exit status for it.
@@ -208,19 +332,18 @@ func report(e *env, c *command, err error) int {
 // parseFlags parses flags placed before, between or after the positional
 // arguments (the flag package alone stops at the first argument), then fills
 // every flag not given from its environment twin ENTENTE_<NAME>.
-func parseFlags(c *command, o *options, args []string, stderr io.Writer) ([]string, error) {
-	fs := flag.NewFlagSet("entente "+c.name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.db, "db", "entente.db", "database: an SQLite file path or a postgres:// URL")
-	fs.BoolVar(&o.json, "json", false, "print JSON instead of a table")
-	fs.StringVar(&o.asOf, "as-of", "", "answer as the records stood on this day (YYYY-MM-DD; default today)")
-	fs.StringVar(&o.actor, "actor", defaultActor(), "who is making the change, for the audit log")
-	if c.flags != nil {
-		c.flags(fs, o)
-	}
+func parseFlags(c *command, o *options, args []string) ([]string, error) {
+	// Commands that do not take --actor still record who loaded the
+	// default dataset into an empty store.
+	o.actor = defaultActor()
+	fs := flagSet(c, o)
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+				return nil, fmt.Errorf("%s does not take --%s; 'entente help %s' lists the flags it takes",
+					c.name, strings.TrimLeft(name, "-"), c.name)
+			}
 			return nil, err
 		}
 		args = fs.Args()
@@ -297,13 +420,19 @@ commands:
 		fmt.Fprintf(w, "  %-20s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Every flag may come before or after the arguments and has an environment
-twin: --db is ENTENTE_DB, --as-of is ENTENTE_AS_OF, --addr is ENTENTE_ADDR.
+A flag may come before the command or anywhere after it, and has an
+environment twin: --db is ENTENTE_DB, --as-of is ENTENTE_AS_OF. Each command
+takes only the flags its help lists; these are common:
 
-  --db PATH|URL   an SQLite file (default ./entente.db) or a postgres:// URL;
-                  a store with no data gets the embedded NATO dataset first
-  --json          JSON instead of text tables
-  --as-of DATE    answer as the records stood on that day
+  --db PATH|URL   every command: an SQLite file (default ./entente.db) or a
+                  postgres:// URL; a store with no data gets the embedded
+                  NATO dataset first
+  --json          commands that print records: JSON instead of text
+  --as-of DATE    queries: answer as the records stood on that day
+  --actor NAME    commands that write: who acts, for the audit log
+
+Exit status: 0 done, 1 refused by a rule or the database, 2 bad usage or
+input.
 
 Run 'entente help COMMAND' for a command's examples.
 `)
@@ -315,14 +444,11 @@ func printHelp(w io.Writer, c *command) {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.help))
 	}
 	fmt.Fprint(w, "\nflags (each also read from ENTENTE_<FLAG>):\n")
-	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	var o options
-	fs.String("db", "entente.db", "database: an SQLite file path or a postgres:// URL")
-	fs.Bool("json", false, "print JSON instead of a table")
-	fs.String("as-of", "", "answer as the records stood on this day (YYYY-MM-DD; default today)")
-	fs.String("actor", "$USER", "who is making the change, for the audit log")
-	if c.flags != nil {
-		c.flags(fs, &o)
+	fs := flagSet(c, &options{})
+	for _, f := range sharedFlags {
+		if g := fs.Lookup(f.name); g != nil && f.helpDefault != "" {
+			g.DefValue = f.helpDefault
+		}
 	}
 	fs.SetOutput(w)
 	fs.PrintDefaults()

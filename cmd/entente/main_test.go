@@ -197,7 +197,7 @@ func TestBadInput(t *testing.T) {
 		{"BadAsOf", []string{"members", "NATO", "--as-of", "1990-13-01"}, 2, "--as-of"},
 		{"MissingArg", []string{"members"}, 2, "usage: entente members"},
 		{"UnknownCommand", []string{"frobnicate"}, 2, "unknown command"},
-		{"UnknownFlag", []string{"members", "NATO", "--colour"}, 2, "flag provided but not defined"},
+		{"UnknownFlag", []string{"members", "NATO", "--colour"}, 2, "members does not take --colour"},
 		{"ImportNonEmpty", []string{"import", "testdata/tiny.json"}, 1, "not empty"},
 		{"ImportMissingFile", []string{"import", "testdata/none.json"}, 2, "no such file"},
 		{"StepWithoutApplying", []string{"accession", "invite", "NATO", "UKR"}, 1, "has not applied"},

@@ -9,6 +9,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "members",
+		uses:    []string{flagAsOf, flagJSON},
 		summary: "list an alliance's members on a day",
 		usage:   "ALLIANCE [--as-of DATE] [--json]",
 		help: `
@@ -19,6 +20,7 @@ Examples:
 		run: runMembers,
 	}, &command{
 		name:    "partners",
+		uses:    []string{flagAsOf, flagJSON},
 		summary: "list an alliance's partners and their frameworks on a day",
 		usage:   "ALLIANCE [--as-of DATE] [--json]",
 		help: `

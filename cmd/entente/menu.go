@@ -18,11 +18,13 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "menu list",
+		uses:    []string{flagJSON},
 		summary: "the cooperation menu: the offers partners build activities from",
 		usage:   "[--json]",
 		run:     runMenuList,
 	}, &command{
 		name:    "menu import",
+		uses:    []string{flagActor},
 		summary: "add or replace cooperation menu offers from a CSV or JSON file, all or nothing",
 		usage:   "FILE [--format csv|json]",
 		help: `

@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,9 +91,7 @@ func (f *footnotes) print(w io.Writer, sources []entente.Source) {
 	}
 }
 
-// emit writes what fill produces to standard output, or to --out. A file is
-// written beside its target and renamed into place, so a failure never
-// leaves half a file.
+// emit writes what fill produces to standard output, or to --out.
 func (e *env) emit(fill func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := fill(&buf); err != nil {
@@ -100,20 +101,36 @@ func (e *env) emit(fill func(io.Writer) error) error {
 		_, err := e.stdout.Write(buf.Bytes())
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(e.opts.out), ".entente-*")
-	if err != nil {
-		return entente.Errorf(entente.EINVALID, "--out: %v", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return entente.Errorf(entente.EINVALID, "--out: %v", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return entente.Errorf(entente.EINVALID, "--out: %v", err)
-	}
-	if err := os.Rename(tmp.Name(), e.opts.out); err != nil {
+	if err := writeFile(e.opts.out, buf.Bytes()); err != nil {
 		return entente.Errorf(entente.EINVALID, "--out: %v", err)
 	}
 	return nil
+}
+
+// writeFile writes data to path atomically: to a new file beside it, then
+// renamed into place, so a failure never leaves half a file. Like any other
+// tool's output the file is readable by all: mode 0666 less the umask
+// (0644 under the usual 022), not os.CreateTemp's 0600.
+func writeFile(path string, data []byte) error {
+	var tmp *os.File
+	var err error
+	for range 100 {
+		name := filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.%d.tmp", filepath.Base(path), rand.Uint32()))
+		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

@@ -12,6 +12,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "profile",
+		uses:    []string{flagAsOf, flagJSON},
 		summary: "a partner's public page (\"NATO and New Zealand\") rebuilt from the records, as Markdown or HTML",
 		usage:   "ISO3 [--format md|html] [--out FILE] [--as-of DATE] [--json]",
 		help: `

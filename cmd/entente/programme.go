@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -28,13 +27,9 @@ func (m *multiFlag) String() string     { return strings.Join(*m, "; ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func init() {
-	for _, f := range []string{"note", "partner", "alliance", "type", "title", "to", "areas", "svg", "objective", "indicator",
-		"offer", "goal", "kind", "capacity", "from", "location", "proposer", "id", "countries", "country", "participants",
-		"outcome", "feedback", "reason", "status", "partners", "activities", "seed", "batch", "name"} {
-		valueFlags[f] = true
-	}
 	commands = append(commands, &command{
 		name:    "programme show",
+		uses:    []string{flagAsOf, flagJSON},
 		summary: "a partner's programmes (or one programme): status, objectives, goals and progress",
 		usage:   "ISO3|PROGRAMME [--as-of DATE] [--json]",
 		help: `
@@ -49,6 +44,7 @@ Examples:
 		run: runProgrammeShow,
 	}, &command{
 		name:    "programme progress",
+		uses:    []string{flagAsOf, flagJSON},
 		summary: "roll up a programme's indicators and activities; list what is overdue or due for review",
 		usage:   "PROGRAMME [--as-of DATE] [--svg FILE] [--json]",
 		help: `
@@ -65,6 +61,7 @@ Examples:
 		run: runProgrammeProgress,
 	}, &command{
 		name:    "programme diff",
+		uses:    []string{flagJSON},
 		summary: "what changed between two programmes or two review snapshots",
 		usage:   "FROM TO [--json]",
 		help: `
@@ -78,6 +75,7 @@ Examples:
 		run: runProgrammeDiff,
 	}, &command{
 		name:    "programme review",
+		uses:    []string{flagActor, flagJSON},
 		summary: "record a review: a dated snapshot of a programme with a note",
 		usage:   "PROGRAMME [--date YYYY-MM-DD] [--note TEXT]",
 		help: `
@@ -90,6 +88,7 @@ Examples:
 		run: runProgrammeReview,
 	}, &command{
 		name:    "programme agree",
+		uses:    []string{flagActor, flagJSON},
 		summary: "agree a new programme, superseding the partner's programme in force",
 		usage:   "ID --partner ISO3 --type TYPE --title TITLE [--date DATE] [--areas A,B] [--carry-over]",
 		help: `
@@ -114,6 +113,7 @@ Examples:
 		run: runProgrammeAgree,
 	}, &command{
 		name:    "programme goal",
+		uses:    []string{flagActor, flagJSON},
 		summary: "add or change a partnership goal and its indicators",
 		usage:   "PROGRAMME CODE --objective CODE --title TITLE [--indicator 'NAME;UNIT;BASELINE;TARGET;CURRENT;DUE']...",
 		help: `
@@ -128,6 +128,7 @@ Examples:
 		run: runProgrammeGoal,
 	}, &command{
 		name:    "programme area",
+		uses:    []string{flagActor, flagJSON},
 		summary: "add a cooperation area to the vocabulary objectives and menu offers use",
 		usage:   "CODE --name NAME",
 		help: `
@@ -241,7 +242,7 @@ func runProgrammeProgress(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if e.opts.plan.svg != "" {
-		if err := os.WriteFile(e.opts.plan.svg, []byte(service.ProgressSVG(v.Progress)), 0o644); err != nil {
+		if err := writeFile(e.opts.plan.svg, []byte(service.ProgressSVG(v.Progress))); err != nil {
 			return entente.Errorf(entente.EINVALID, "--svg: %v", err)
 		}
 	}
