@@ -238,8 +238,8 @@ func ProposeActivity(p *Programme, a Activity, offer *Offer, d Date) (Activity, 
 	if a.Capacity < 0 {
 		return a, Errorf(EINVALID, "%s: capacity %d is negative", rule, a.Capacity)
 	}
-	if !a.To.IsZero() && !a.From.IsZero() && a.To.Before(a.From) {
-		return a, Errorf(EINVALID, "%s: the end %s is before the start %s", rule, a.To, a.From)
+	if err := CheckOrder(a.Period); err != nil {
+		return a, Errorf(EINVALID, "%s: %s", rule, ErrorMessage(err))
 	}
 	switch p.Status {
 	case ProgrammeAgreed, ProgrammeActive, ProgrammeUnderReview:

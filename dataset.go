@@ -155,12 +155,17 @@ func (v *validator) allianceRef(ref Ref, field, code string) *Alliance {
 	return a
 }
 
+// period checks p with the domain's rules (CheckOrder, CheckFounded),
+// naming the field at fault.
 func (v *validator) period(ref Ref, a *Alliance, p Period, fromField, toField string) {
-	if !p.To.IsZero() && !p.From.IsZero() && p.To.Before(p.From) {
-		v.addf(ref, toField, "%s is before the start %s", p.To, p.From)
-	}
-	if a != nil && !p.From.IsZero() && p.From.Before(a.Signed) {
-		v.addf(ref, fromField, "%s is before %s was founded (%s)", p.From, a.Code, a.Signed)
+	v.rule(ref, toField, CheckOrder(p))
+	v.rule(ref, fromField, CheckFounded(a, p.From))
+}
+
+// rule records err, if any, as a problem of field.
+func (v *validator) rule(ref Ref, field string, err error) {
+	if err != nil {
+		v.addf(ref, field, "%s", ErrorMessage(err))
 	}
 }
 
@@ -255,9 +260,7 @@ func (ds *Dataset) Validate() []Problem {
 			if st.d.IsZero() {
 				continue
 			}
-			if a != nil && st.d.Before(a.Signed) {
-				v.addf(ref, st.name, "%s is before %s was founded (%s)", st.d, a.Code, a.Signed)
-			}
+			v.rule(ref, st.name, CheckFounded(a, st.d))
 			if !prev.IsZero() && st.d.Before(prev) {
 				v.addf(ref, st.name, "%s is before %s (%s)", st.d, prevName, prev)
 			}
@@ -289,9 +292,7 @@ func (ds *Dataset) Validate() []Problem {
 			v.addf(ref, "framework", "unknown framework %q of %s", p.Framework, p.Alliance)
 		}
 		v.period(ref, a, p.Period, "since", "until")
-		if err := CheckPartnership(&p, members[p.Alliance+" "+p.Country]); err != nil {
-			v.addf(ref, "until", "%s", ErrorMessage(err))
-		}
+		v.rule(ref, "until", CheckPartnership(&p, members[p.Alliance+" "+p.Country]))
 		v.provenance(ref, p.Provenance)
 	}
 	clear(seen)
@@ -331,15 +332,13 @@ func (ds *Dataset) Validate() []Problem {
 		if p.Agreed.IsZero() && p.Status != ProgrammeDraft {
 			v.addf(ref, "agreed", "is required")
 		}
-		if a != nil && p.Agreed.Before(a.Signed) {
-			v.addf(ref, "agreed", "%s is before %s was founded (%s)", p.Agreed, a.Code, a.Signed)
-		}
+		v.rule(ref, "agreed", CheckFounded(a, p.Agreed))
 		v.period(ref, a, p.Period, "from", "to")
 		if !ValidProgrammeStatus(p.Status) {
 			v.addf(ref, "status", "%q is not a programme status (draft, agreed, active, under-review, superseded)", p.Status)
 		}
-		if m := members[p.Alliance+" "+p.Partner]; m != nil && !p.Agreed.IsZero() && m.MemberOn(p.Agreed.Last()) {
-			v.addf(ref, "partner", "%s is a member of %s; a member is not its own alliance's partner", p.Partner, p.Alliance)
+		if !p.Agreed.IsZero() {
+			v.rule(ref, "partner", CheckNotMember(members[p.Alliance+" "+p.Partner], DayPeriod(p.Agreed)))
 		}
 		if p.Status == ProgrammeActive {
 			k := p.Alliance + " " + p.Partner
@@ -454,8 +453,8 @@ func (ds *Dataset) Validate() []Problem {
 		}
 		if e.Date.IsZero() {
 			v.addf(ref, "date", "is required")
-		} else if a != nil && e.Date.Before(a.Signed) {
-			v.addf(ref, "date", "%s is before %s was founded (%s)", e.Date, a.Code, a.Signed)
+		} else {
+			v.rule(ref, "date", CheckFounded(a, e.Date))
 		}
 		if len(e.Requesters) == 0 {
 			v.addf(ref, "requesters", "is required")

@@ -62,8 +62,8 @@ func (o *Offer) Problems() []OfferProblem {
 	if o.Capacity < 0 {
 		add("capacity", "%d is negative", o.Capacity)
 	}
-	if !o.To.IsZero() && !o.From.IsZero() && o.To.Before(o.From) {
-		add("to", "%s is before the start %s", o.To, o.From)
+	if err := CheckOrder(o.Period); err != nil {
+		add("to", "%s", ErrorMessage(err))
 	}
 	return out
 }

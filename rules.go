@@ -133,8 +133,8 @@ func checkStepDate(a *Alliance, rule string, d, prev Date, prevName string) erro
 	if d.IsZero() || d.Precision() != PrecisionDay {
 		return Errorf(EINVALID, "%s: the date must be a day (YYYY-MM-DD), got %q", rule, d)
 	}
-	if d.Before(a.Signed) {
-		return refuse(rule, Reason{Record: "alliance " + a.Code, Text: fmt.Sprintf("%s is before the alliance was founded (%s)", d, a.Signed)})
+	if err := CheckFounded(a, d); err != nil {
+		return err
 	}
 	if !prev.IsZero() && d.Before(prev) {
 		return refuse(rule, Reason{Text: fmt.Sprintf("%s is before the %s (%s)", d, prevName, prev)})
@@ -319,29 +319,59 @@ func Withdraw(a *Alliance, m Membership, d Date) (Membership, error) {
 	return m, nil
 }
 
-// CheckPartnership refuses a partnership of a country with an alliance it is
-// a member of during the partnership's period.
-func CheckPartnership(p *Partnership, m *Membership) error {
-	if m == nil || m.Acceded.IsZero() {
-		return nil
+// The three rules below hold for every record, whoever writes it: the
+// dataset validator, the services and the import call them, and nothing else
+// states them.
+
+// CheckOrder refuses a period whose end is before its start (EINVALID).
+func CheckOrder(p Period) error {
+	if !p.To.IsZero() && !p.From.IsZero() && p.To.Before(p.From) {
+		return Errorf(EINVALID, "the end %s is before the start %s", p.To, p.From)
 	}
-	if p.Period.Overlaps(Period{From: m.Acceded, To: m.Withdrawn}) {
-		return refuse("partnership", Reason{Record: membershipRef(m), Text: fmt.Sprintf(
-			"%s is a member of %s from %s; a member is not its own alliance's partner", p.Country, p.Alliance, m.Acceded)})
+	return nil
+}
+
+// CheckFounded refuses a date before alliance a was founded (EINVALID):
+// nothing of an alliance happens before its treaty is signed. A nil
+// alliance or a zero date passes.
+func CheckFounded(a *Alliance, d Date) error {
+	if a != nil && !d.IsZero() && d.Before(a.Signed) {
+		return Errorf(EINVALID, "%s is before %s was founded (%s)", d, a.Code, a.Signed)
 	}
 	return nil
 }
 
 // CheckPeriod refuses an end before its start and a start before the
-// alliance's founding.
+// alliance's founding (EINVALID).
 func CheckPeriod(a *Alliance, p Period) error {
-	if !p.To.IsZero() && !p.From.IsZero() && p.To.Before(p.From) {
-		return Errorf(EINVALID, "the end %s is before the start %s", p.To, p.From)
+	if err := CheckOrder(p); err != nil {
+		return err
 	}
-	if a != nil && !p.From.IsZero() && p.From.Before(a.Signed) {
-		return Errorf(EINVALID, "%s is before %s was founded (%s)", p.From, a.Code, a.Signed)
+	return CheckFounded(a, p.From)
+}
+
+// CheckNotMember refuses (EREFUSED) a partner record of m's country over
+// period p when the country is a member of m's alliance during p: a member
+// is not its own alliance's partner. A nil membership passes.
+func CheckNotMember(m *Membership, p Period) error {
+	if m == nil || m.Acceded.IsZero() {
+		return nil
+	}
+	if p.Overlaps(Period{From: m.Acceded, To: m.Withdrawn}) {
+		return refuse("partnership", Reason{Record: membershipRef(m), Text: fmt.Sprintf(
+			"%s is a member of %s from %s; a member is not its own alliance's partner", m.Country, m.Alliance, m.Acceded)})
 	}
 	return nil
+}
+
+// CheckPartnership refuses a partnership of a country with an alliance it is
+// a member of during the partnership's period.
+func CheckPartnership(p *Partnership, m *Membership) error { return CheckNotMember(m, p.Period) }
+
+// DayPeriod is the period of the one day d (to its last possible day).
+func DayPeriod(d Date) Period {
+	last := d.Last()
+	return Period{From: last, To: Day(last.Time().AddDate(0, 0, 1))}
 }
 
 // ActiveProgrammeOn returns the programme in force for a partner on day d:
@@ -387,11 +417,11 @@ func AgreeProgramme(a *Alliance, partner *Country, ms []Membership, existing []P
 	if err := CheckPeriod(a, p.Period); err != nil {
 		return nil, err
 	}
-	if p.Agreed.Before(a.Signed) {
-		return nil, Errorf(EINVALID, "agreed %s is before %s was founded (%s)", p.Agreed, a.Code, a.Signed)
+	if err := CheckFounded(a, p.Agreed); err != nil {
+		return nil, err
 	}
-	if m := findMembership(ms, partner.Code); m != nil && m.MemberOn(p.Agreed.Last()) {
-		return nil, refuse(rule, Reason{Record: membershipRef(m), Text: fmt.Sprintf("%s is a member of %s; a member is not its own alliance's partner", partner.Code, a.Code)})
+	if err := CheckNotMember(findMembership(ms, partner.Code), DayPeriod(p.Agreed)); err != nil {
+		return nil, err
 	}
 	var out []Programme
 	for _, old := range existing {

@@ -99,10 +99,14 @@ type FrameworkView struct {
 }
 
 // BrowsePartnerships returns the alliance's frameworks with their partners
-// and its partner groups, on day asOf.
+// and its partner groups that existed on day asOf.
 func (s *Service) BrowsePartnerships(ctx context.Context, alliance string, asOf entente.Date) ([]FrameworkView, []GroupView, error) {
 	asOf = s.day(asOf)
 	ps, err := s.Partners(ctx, alliance, asOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	cal, err := newCalendar(ctx, s.Store, alliance)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,6 +116,9 @@ func (s *Service) BrowsePartnerships(ctx context.Context, alliance string, asOf 
 	}
 	var fv []FrameworkView
 	for _, f := range fws {
+		if !entente.FrameworkOn(&f, cal.alliance, asOf) {
+			continue
+		}
 		v := FrameworkView{Framework: f}
 		for _, p := range ps {
 			if slices.ContainsFunc(p.Frameworks, func(pf PartnerFramework) bool { return pf.Code == f.Code }) {
@@ -130,6 +137,9 @@ func (s *Service) BrowsePartnerships(ctx context.Context, alliance string, asOf 
 	}
 	var gv []GroupView
 	for _, g := range gs {
+		if !cal.groupOn(&g, asOf) {
+			continue
+		}
 		v := GroupView{Group: g}
 		for _, c := range g.Members {
 			v.Names = append(v.Names, countries[c].Name)

@@ -32,9 +32,11 @@ type CountryMembership struct {
 	Status entente.MembershipStatus `json:"status"`
 }
 
-// CountryPartnership is a partnership with its framework's name.
+// CountryPartnership is a partnership with its framework's name and its
+// start: its own, or its framework's marked as a bound (since_bound).
 type CountryPartnership struct {
 	entente.Partnership
+	entente.Start
 	FrameworkName string `json:"framework_name"`
 }
 
@@ -89,21 +91,25 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 	if err != nil {
 		return nil, err
 	}
-	fwNames := map[string]string{}
+	cals := map[string]calendar{}
+	calOf := func(alliance string) (calendar, error) {
+		if c, ok := cals[alliance]; ok {
+			return c, nil
+		}
+		c, err := newCalendar(ctx, s.Store, alliance)
+		cals[alliance] = c
+		return c, err
+	}
 	for _, p := range ps {
-		if !p.Period.Contains(asOf) {
+		cal, err := calOf(p.Alliance)
+		if err != nil {
+			return nil, err
+		}
+		on, start := cal.partnershipOn(&p, asOf)
+		if !on {
 			continue
 		}
-		if _, ok := fwNames[p.Alliance+" "+p.Framework]; !ok {
-			fws, err := s.Store.FindFrameworks(ctx, entente.Filter{Alliance: p.Alliance})
-			if err != nil {
-				return nil, err
-			}
-			for _, fw := range fws {
-				fwNames[fw.Alliance+" "+fw.Code] = fw.Name
-			}
-		}
-		v.Partnerships = append(v.Partnerships, CountryPartnership{Partnership: p, FrameworkName: fwNames[p.Alliance+" "+p.Framework]})
+		v.Partnerships = append(v.Partnerships, CountryPartnership{Partnership: p, Start: start, FrameworkName: cal.frameworkName(p.Framework)})
 		cited = append(cited, p.Sources...)
 	}
 
@@ -112,7 +118,11 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 		return nil, err
 	}
 	for _, g := range gs {
-		if g.Since.IsZero() || g.Since.OnOrBefore(asOf) {
+		cal, err := calOf(g.Alliance)
+		if err != nil {
+			return nil, err
+		}
+		if cal.groupOn(&g, asOf) {
 			v.Groups = append(v.Groups, g.Code)
 			v.GroupDetails = append(v.GroupDetails, g)
 			cited = append(cited, g.Sources...)

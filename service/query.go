@@ -99,31 +99,67 @@ type Partner struct {
 	Programme  string             `json:"programme,omitempty"`
 }
 
-// PartnerFramework is one framework a partner belongs to.
+// PartnerFramework is one framework a partner belongs to. Its start is the
+// partnership's own, or, when the sources give none, the framework's start
+// marked as a bound (since_bound names what bounds it).
 type PartnerFramework struct {
-	Code  string       `json:"code"`
-	Name  string       `json:"name"`
-	Since entente.Date `json:"since,omitzero"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+	entente.Start
 	entente.Provenance
+}
+
+// calendar is an alliance with its frameworks: what the in-force rules
+// (entente.PartnershipOn, GroupOn) need to answer for a day.
+type calendar struct {
+	alliance   *entente.Alliance
+	frameworks map[string]*entente.Framework
+}
+
+func newCalendar(ctx context.Context, r entente.Reader, alliance string) (calendar, error) {
+	a, err := r.FindAlliance(ctx, alliance)
+	if err != nil {
+		return calendar{}, err
+	}
+	fws, err := r.FindFrameworks(ctx, entente.Filter{Alliance: alliance})
+	if err != nil {
+		return calendar{}, err
+	}
+	c := calendar{alliance: a, frameworks: map[string]*entente.Framework{}}
+	for i := range fws {
+		c.frameworks[fws[i].Code] = &fws[i]
+	}
+	return c, nil
+}
+
+// partnershipOn reports whether p was in force on day d, and when it began.
+func (c calendar) partnershipOn(p *entente.Partnership, d entente.Date) (bool, entente.Start) {
+	f := c.frameworks[p.Framework]
+	return entente.PartnershipOn(p, f, c.alliance, d), entente.PartnershipStart(p, f, c.alliance)
+}
+
+// frameworkName is the name of the framework code, or the code if unknown.
+func (c calendar) frameworkName(code string) string {
+	if f := c.frameworks[code]; f != nil {
+		return f.Name
+	}
+	return code
+}
+
+func (c calendar) groupOn(g *entente.Group, d entente.Date) bool {
+	return entente.GroupOn(g, c.alliance, d)
 }
 
 // Partners lists the alliance's partners on day asOf, by name.
 func (s *Service) Partners(ctx context.Context, alliance string, asOf entente.Date) ([]Partner, error) {
 	asOf = s.day(asOf)
-	if _, err := s.Store.FindAlliance(ctx, alliance); err != nil {
+	cal, err := newCalendar(ctx, s.Store, alliance)
+	if err != nil {
 		return nil, err
 	}
 	ps, err := s.Store.FindPartnerships(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
-	}
-	fws, err := s.Store.FindFrameworks(ctx, entente.Filter{Alliance: alliance})
-	if err != nil {
-		return nil, err
-	}
-	fwName := map[string]string{}
-	for _, f := range fws {
-		fwName[f.Code] = f.Name
 	}
 	groups, err := s.Store.FindGroups(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
@@ -140,7 +176,8 @@ func (s *Service) Partners(ctx context.Context, alliance string, asOf entente.Da
 	byCode := map[string]*Partner{}
 	var out []*Partner
 	for _, p := range ps {
-		if !p.Period.Contains(asOf) {
+		on, start := cal.partnershipOn(&p, asOf)
+		if !on {
 			continue
 		}
 		pt := byCode[p.Country]
@@ -150,10 +187,10 @@ func (s *Service) Partners(ctx context.Context, alliance string, asOf entente.Da
 			byCode[p.Country] = pt
 			out = append(out, pt)
 		}
-		pt.Frameworks = append(pt.Frameworks, PartnerFramework{Code: p.Framework, Name: fwName[p.Framework], Since: p.From, Provenance: p.Provenance})
+		pt.Frameworks = append(pt.Frameworks, PartnerFramework{Code: p.Framework, Name: cal.frameworkName(p.Framework), Start: start, Provenance: p.Provenance})
 	}
 	for _, g := range groups {
-		if !g.Since.IsZero() && !g.Since.OnOrBefore(asOf) {
+		if !cal.groupOn(&g, asOf) {
 			continue
 		}
 		for _, c := range g.Members {

@@ -18,6 +18,7 @@ func (s *Server) funcs() template.FuncMap {
 		"asset":  s.assets.URL,
 		"title":  pageTitle,
 		"human":  human,
+		"since":  sinceText,
 		"lower":  strings.ToLower,
 		"year":   func(d entente.Date) int { return d.Year },
 		"add":    func(a, b int) int { return a + b },
@@ -164,4 +165,22 @@ func plural(n any, singular string, pluralForm ...string) string {
 		return fmt.Sprintf("%d %s", k, pluralForm[0])
 	}
 	return fmt.Sprintf("%d %ss", k, singular)
+}
+
+// sinceText says when a record began: "since 12 June 1995", or, when the
+// sources give no start and it is bounded by its framework's or alliance's,
+// "since 2006 at the earliest (the framework's start; the exact date is not
+// recorded)". Empty when nothing is known.
+func sinceText(st entente.Start) string {
+	if st.Since.IsZero() {
+		return ""
+	}
+	if st.Bound == "" {
+		return "since " + human(st.Since)
+	}
+	what := "the framework's start"
+	if st.Bound == entente.BoundAlliance {
+		what = "the alliance's founding"
+	}
+	return "since " + human(st.Since) + " at the earliest (" + what + "; the exact date is not recorded)"
 }

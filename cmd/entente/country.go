@@ -65,7 +65,7 @@ func printCountry(e *env, v *service.CountryView) {
 	}
 	if section("Partnerships", len(v.Partnerships)) {
 		for _, p := range v.Partnerships {
-			fmt.Fprintf(w, "  %s %s (%s)%s %s\n", p.Alliance, p.FrameworkName, p.Framework, since(p.Period.String()), fn.cite(p.Provenance))
+			fmt.Fprintf(w, "  %s %s (%s)%s %s\n", p.Alliance, p.FrameworkName, p.Framework, sinceStart(p.Start, p.To), fn.cite(p.Provenance))
 		}
 	}
 	if section("Partner groups", len(v.GroupDetails)) {
@@ -120,11 +120,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func since(p string) string {
-	if p == "" {
-		return ""
-	}
-	return ", " + p
 }

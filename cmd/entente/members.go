@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/entente/entente"
 )
 
 func init() {
@@ -104,7 +106,7 @@ func runPartners(ctx context.Context, e *env, args []string) error {
 		for _, f := range p.Frameworks {
 			s := f.Code
 			if !f.Since.IsZero() {
-				s += " (" + f.Since.String() + ")"
+				s += " (" + startText(f.Start) + ")"
 			}
 			fws = append(fws, s)
 		}
@@ -115,4 +117,29 @@ func runPartners(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "\n%d partners of %s%s\n", len(ps), alliance, asOfSuffix(e))
 	return nil
+}
+
+// startText is a start for the CLI: "1995-02", or "2006 at the earliest"
+// when the sources give no start and its framework's (or alliance's) bounds it.
+func startText(st entente.Start) string {
+	switch st.Bound {
+	case "":
+		return st.Since.String()
+	case entente.BoundFramework:
+		return st.Since.String() + " at the earliest: the framework's start"
+	}
+	return st.Since.String() + " at the earliest: the alliance's founding"
+}
+
+// sinceStart is ", since START" and ", until END" for a record's period, as
+// much as is known.
+func sinceStart(st entente.Start, to entente.Date) string {
+	s := ""
+	if !st.Since.IsZero() {
+		s += ", since " + startText(st)
+	}
+	if !to.IsZero() {
+		s += ", until " + to.String()
+	}
+	return s
 }

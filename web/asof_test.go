@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/service"
+)
+
+// TestPartnersBeforeTheyExisted: a partnership with no start of its own is
+// not in force before its framework began, a framework before its start, a
+// group before its since; the home count, the partners page, the API, the
+// country page and the profile agree, on both engines. (Before, NATO had 16
+// partners on 1990-01-01 and the IP4 group was listed in 1990.)
+func TestPartnersBeforeTheyExisted(t *testing.T) {
+	t.Run("SQLite", func(t *testing.T) { testPartnersBeforeTheyExisted(t, newStack(t)) })
+	t.Run("PostgreSQL", func(t *testing.T) { testPartnersBeforeTheyExisted(t, progStackPG(t)) })
+}
+
+func testPartnersBeforeTheyExisted(t *testing.T, st *stack) {
+	partners := func(day string) []service.Partner {
+		t.Helper()
+		status, body := progDo(t, st, "GET", "/api/v1/alliances/NATO/partners?as_of="+day, "", "")
+		var ps []service.Partner
+		if err := json.Unmarshal([]byte(body), &ps); status != 200 || err != nil {
+			t.Fatalf("partners on %s: %d %v", day, status, err)
+		}
+		return ps
+	}
+	starts := map[string]string{"PFP": "1994-01-10", "MD": "1994", "ICI": "2004-06-28", "GLOBAL": "2006", "EOP": "2014"}
+	for _, day := range []string{"1990-01-01", "1994-01-09", "1994-01-10", "1996-01-01", "2005-12-31", "2006-01-01", "2015-06-01"} {
+		ps := partners(day)
+		d := entente.MustParseDate(day)
+		for _, p := range ps {
+			for _, f := range p.Frameworks {
+				if !entente.MustParseDate(starts[f.Code]).OnOrBefore(d) {
+					t.Errorf("%s: %s listed under %s, which began %s", day, p.Code, f.Code, starts[f.Code])
+				}
+				if f.Since.IsZero() || !f.Since.OnOrBefore(d) {
+					t.Errorf("%s: %s under %s since %q", day, p.Code, f.Code, f.Since)
+				}
+				if f.Bound != "" && f.Since.String() != starts[f.Code] {
+					t.Errorf("%s: %s under %s bounded at %s, want the framework's start %s", day, p.Code, f.Code, f.Since, starts[f.Code])
+				}
+			}
+		}
+		_, home := progDo(t, st, "GET", "/?as_of="+day, "", "")
+		want := fmt.Sprintf(" %d partner", len(ps))
+		if !strings.Contains(pageText(home), want) {
+			t.Errorf("home on %s does not say %q (the API lists %d)", day, want, len(ps))
+		}
+	}
+	if n := len(partners("1990-01-01")); n != 0 {
+		t.Errorf("1990-01-01: %d partners, want none (no framework had begun)", n)
+	}
+	ps := partners("1994-06-01")
+	if len(ps) == 0 {
+		t.Fatal("1994-06-01: no partners; the Partnership for Peace partners without a recorded start are bounded by 1994-01-10, not dropped")
+	}
+	for _, p := range ps {
+		if p.Frameworks[0].Code != "PFP" || p.Frameworks[0].Bound != entente.BoundFramework {
+			t.Errorf("1994-06-01: %s %+v, want PFP bounded by the framework's start", p.Code, p.Frameworks)
+		}
+	}
+
+	_, page := progDo(t, st, "GET", "/partners?as_of=1990-01-01", "", "")
+	for _, absent := range []string{"Indo-Pacific", "Partnership for Peace", "Partners across the globe"} {
+		if strings.Contains(page, absent) {
+			t.Errorf("/partners on 1990-01-01 shows %q, which did not exist then", absent)
+		}
+	}
+	_, page = progDo(t, st, "GET", "/partners?as_of=2023-01-01", "", "")
+	if !strings.Contains(page, "Indo-Pacific") || !strings.Contains(page, "Partners across the globe") {
+		t.Errorf("/partners on 2023-01-01 lacks the IP4 group or the global partners")
+	}
+
+	var cv service.CountryView
+	_, body := progDo(t, st, "GET", "/api/v1/countries/NZL?as_of=2005-06-01", "", "")
+	if err := json.Unmarshal([]byte(body), &cv); err != nil {
+		t.Fatal(err)
+	}
+	if len(cv.Partnerships) != 0 || len(cv.Groups) != 0 {
+		t.Errorf("NZL on 2005-06-01: partnerships %+v, groups %v; want none (GLOBAL began 2006, IP4 2022)", cv.Partnerships, cv.Groups)
+	}
+	_, body = progDo(t, st, "GET", "/api/v1/countries/NZL?as_of=2007-01-01", "", "")
+	if !strings.Contains(body, `"since": "2006"`) || !strings.Contains(body, `"since_bound": "framework"`) {
+		t.Errorf("NZL on 2007-01-01: the partnership's start is not given as bounded by the framework's:\n%s", body)
+	}
+	for _, path := range []string{"/countries/NZL?as_of=2007-01-01", "/partners/NZL?as_of=2007-01-01"} {
+		_, page := progDo(t, st, "GET", path, "", "")
+		if !strings.Contains(pageText(page), "since 2006 at the earliest (the framework's start; the exact date is not recorded)") {
+			t.Errorf("%s does not show the start as a bound", path)
+		}
+	}
+}
