@@ -64,11 +64,11 @@ func TestInForce(t *testing.T) {
 func TestOneRuleOneAnswer(t *testing.T) {
 	a, cs, ms := fixture()
 	founded := entente.CheckFounded(a, d("1940-01-01"))
-	if entente.ErrorCode(founded) != entente.EINVALID {
+	if entente.ErrorCode(founded) != entente.EREFUSED {
 		t.Fatalf("CheckFounded: %v", founded)
 	}
 	_, err := entente.Apply(a, cs["SWE"], ms, d("1940-01-01"))
-	if entente.ErrorCode(err) != entente.EINVALID || err.Error() != founded.Error() {
+	if entente.ErrorCode(err) != entente.EREFUSED || err.Error() != founded.Error() {
 		t.Errorf("Apply before the founding: %v (%s), want %q", err, entente.ErrorCode(err), founded)
 	}
 	_, err = entente.AgreeProgramme(a, cs["NZL"], ms, nil, entente.Programme{ID: "P", Partner: "NZL", Agreed: d("1940-01-01")})

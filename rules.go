@@ -331,18 +331,19 @@ func CheckOrder(p Period) error {
 	return nil
 }
 
-// CheckFounded refuses a date before alliance a was founded (EINVALID):
+// CheckFounded refuses (EREFUSED) a date before alliance a was founded:
 // nothing of an alliance happens before its treaty is signed. A nil
 // alliance or a zero date passes.
 func CheckFounded(a *Alliance, d Date) error {
 	if a != nil && !d.IsZero() && d.Before(a.Signed) {
-		return Errorf(EINVALID, "%s is before %s was founded (%s)", d, a.Code, a.Signed)
+		why := Reason{Record: "alliance " + a.Code, Text: fmt.Sprintf("%s is before %s was founded (%s)", d, a.Code, a.Signed)}
+		return &Error{Code: EREFUSED, Message: why.Text, Reasons: []Reason{why}}
 	}
 	return nil
 }
 
-// CheckPeriod refuses an end before its start and a start before the
-// alliance's founding (EINVALID).
+// CheckPeriod refuses an end before its start (EINVALID) and a start before
+// the alliance's founding (EREFUSED).
 func CheckPeriod(a *Alliance, p Period) error {
 	if err := CheckOrder(p); err != nil {
 		return err

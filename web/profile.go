@@ -164,7 +164,7 @@ func profileTemplates() (*template.Template, *ttemplate.Template, []byte, error)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	fm := template.FuncMap{"human": human, "list": andList, "lower": strings.ToLower, "level": Level, "period": humanPeriod,
+	fm := template.FuncMap{"human": human, "since": sinceText, "list": andList, "lower": strings.ToLower, "level": Level, "period": humanPeriod,
 		"join": strings.Join, "when": when, "place": place, "places": places, "year": func(d entente.Date) int { return d.Year }}
 	h, err := template.New("").Funcs(fm).ParseFS(embedded, "templates/profile*.html")
 	if err != nil {
