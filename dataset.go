@@ -136,6 +136,43 @@ func (v *validator) provenance(ref Ref, p Provenance) {
 	}
 }
 
+// european checks a country's European reading: a known value with its own
+// sources, and reasons for a debated one.
+func (v *validator) european(ref Ref, r EuropeanReading) {
+	if !ValidEuropean(r.Value) {
+		if r.Value == "" {
+			v.addf(ref, "european", "is required (yes, no or debated)")
+		} else {
+			v.addf(ref, "european", "%q is not yes, no or debated", r.Value)
+		}
+	}
+	if r.Value == EuropeanDebated && strings.TrimSpace(r.Note) == "" {
+		v.addf(ref, "european-note", "is required for a debated reading: give the reasons on each side")
+	}
+	if len(r.Sources) == 0 {
+		v.addf(ref, "european-sources", "is required: the reading needs a source that states its basis")
+	}
+	for _, s := range r.Sources {
+		if !v.sources[s] {
+			v.addf(ref, "european-sources", "unknown source %q", s)
+		}
+	}
+}
+
+// eligibility checks an alliance's eligibility clause: a known criterion,
+// and the regions a region criterion needs.
+func (v *validator) eligibility(ref Ref, r Rule) {
+	switch r.Eligibility {
+	case "", EligibleByRegion:
+		if len(r.EligibleRegions) == 0 {
+			v.addf(ref, "eligible-regions", "is required when eligibility is by region")
+		}
+	case EligibleByEuropean:
+	default:
+		v.addf(ref, "eligibility", "%q is not %s or %s", r.Eligibility, EligibleByRegion, EligibleByEuropean)
+	}
+}
+
 func (v *validator) countryRef(ref Ref, field, code string) {
 	if code == "" {
 		return
@@ -203,6 +240,7 @@ func (ds *Dataset) Validate() []Problem {
 		v.required(ref, "name", c.Name)
 		v.required(ref, "region", c.Region)
 		v.provenance(ref, c.Provenance)
+		v.european(ref, c.European)
 	}
 	clear(seen)
 	for i, a := range ds.Alliances {
@@ -218,9 +256,7 @@ func (ds *Dataset) Validate() []Problem {
 			v.addf(ref, "in-force", "%s is before the treaty was signed (%s)", a.InForce, a.Signed)
 		}
 		v.countryRef(ref, "depositary", a.Depositary)
-		if len(a.Rule.EligibleRegions) == 0 {
-			v.addf(ref, "eligible-regions", "is required")
-		}
+		v.eligibility(ref, a.Rule)
 		v.provenance(ref, a.Provenance)
 		arts := map[string]bool{}
 		for _, art := range a.Articles {

@@ -31,12 +31,63 @@ type Source struct {
 	Accessed  Date   `json:"accessed,omitzero"`
 }
 
-// Country is a state, keyed by its ISO 3166-1 alpha-3 code.
+// Country is a country or territory of ISO 3166-1, keyed by its alpha-3
+// code, placed in the UN M49 geographic regions.
 type Country struct {
-	Code     string `json:"code"`
-	Name     string `json:"name"`
-	Region   string `json:"region"`
-	European bool   `json:"european"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+	// Region is the UN M49 region (Africa, Americas, Asia, Europe, Oceania;
+	// "World" for Antarctica, which M49 places in no region), Subregion its
+	// M49 sub-region ("Western Asia") and IntermediateRegion the M49
+	// intermediate region where M49 gives one ("South America").
+	Region             string `json:"region"`
+	Subregion          string `json:"subregion,omitempty"`
+	IntermediateRegion string `json:"intermediate_region,omitempty"`
+	// European is whether the country is a "European state" in the sense
+	// of an accession clause such as the North Atlantic Treaty's Article 10,
+	// with its own sources.
+	European EuropeanReading `json:"european"`
+	Provenance
+}
+
+// InRegion reports whether the country lies in the named M49 region,
+// sub-region or intermediate region.
+func (c *Country) InRegion(name string) bool {
+	return name != "" && (name == c.Region || name == c.Subregion || name == c.IntermediateRegion)
+}
+
+// Place names the country's M49 sub-region and region, e.g.
+// "Western Asia, Asia", or only the region when M49 gives no sub-region.
+func (c *Country) Place() string {
+	switch {
+	case c.Subregion == "":
+		return c.Region
+	case c.IntermediateRegion != "":
+		return c.IntermediateRegion + ", " + c.Region
+	}
+	return c.Subregion + ", " + c.Region
+}
+
+// European is a reading of whether a country is a European state: yes, no,
+// or debated when sources disagree.
+type European string
+
+const (
+	EuropeanYes     European = "yes"
+	EuropeanNo      European = "no"
+	EuropeanDebated European = "debated"
+)
+
+// ValidEuropean reports whether e is yes, no or debated.
+func ValidEuropean(e European) bool {
+	return e == EuropeanYes || e == EuropeanNo || e == EuropeanDebated
+}
+
+// EuropeanReading is a sourced answer to whether a country is a European
+// state. Note states the basis of a yes or no (for most, the M49 region) and
+// the reasons on each side of a debated reading.
+type EuropeanReading struct {
+	Value European `json:"value"`
 	Provenance
 }
 
@@ -60,12 +111,28 @@ type Alliance struct {
 	Provenance
 }
 
+// Eligibility criteria: which attribute of a country an accession clause
+// tests.
+const (
+	// EligibleByRegion admits states in one of the rule's eligible regions.
+	EligibleByRegion = "region"
+	// EligibleByEuropean admits states whose European reading is yes; a
+	// debated reading gets a debated verdict.
+	EligibleByEuropean = "european"
+)
+
 // Rule is an alliance's membership rule.
 type Rule struct {
-	// EligibleRegions lists the regions whose states may be invited.
+	// Eligibility names the criterion of the accession clause:
+	// EligibleByRegion (the default) or EligibleByEuropean.
+	Eligibility string `json:"eligibility,omitempty"`
+	// EligibilityClause is the clause in our words, cited in verdicts
+	// ("only European states may be invited to accede"). Empty, verdicts
+	// name the criterion.
+	EligibilityClause string `json:"eligibility_clause,omitempty"`
+	// EligibleRegions lists the M49 regions, sub-regions or intermediate
+	// regions whose states may be invited, under EligibleByRegion.
 	EligibleRegions []string `json:"eligible_regions"`
-	// EuropeanOnly admits only states marked European, whatever their region.
-	EuropeanOnly bool `json:"european_only"`
 	// Unanimity: an invitation needs the consent of every current member.
 	Unanimity bool `json:"unanimity"`
 	// WithdrawalAfterYears is how long the treaty must have been in force

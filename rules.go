@@ -7,11 +7,12 @@ import (
 )
 
 // Reason is one ground of a verdict. It cites the treaty article or the record
-// that decided it.
+// that decided it, and the sources of the facts it rests on.
 type Reason struct {
-	Article string `json:"article,omitempty"` // treaty article number, e.g. "10"
-	Record  string `json:"record,omitempty"`  // a record, e.g. "membership NATO/NZL"
-	Text    string `json:"text"`
+	Article string   `json:"article,omitempty"` // treaty article number, e.g. "10"
+	Record  string   `json:"record,omitempty"`  // a record, e.g. "membership NATO/NZL"
+	Text    string   `json:"text"`
+	Sources []string `json:"sources,omitempty"` // source ids of the facts the reason states
 }
 
 func (r Reason) String() string {
@@ -24,10 +25,15 @@ func (r Reason) String() string {
 	return r.Text
 }
 
-// Verdict is a rule's answer.
+// Verdict is a rule's answer. Debated marks a verdict the data cannot settle:
+// the rule's criterion is contested for this case (a country whose reading
+// as a European state is debated). A debated verdict is not eligible, since
+// no invitation may rest on it, and its reasons give both sides and their
+// sources.
 type Verdict struct {
 	Rule     string   `json:"rule"`
 	Eligible bool     `json:"eligible"`
+	Debated  bool     `json:"debated,omitempty"`
 	Reasons  []Reason `json:"reasons"`
 }
 
@@ -75,18 +81,67 @@ func (a *Alliance) accessionArticle() string {
 	return ""
 }
 
-// regionEligible reports whether c's region lets it be invited under a's rule.
-func (a *Alliance) regionEligible(c *Country) (bool, Reason) {
-	art := a.accessionArticle()
-	if a.Rule.EuropeanOnly && !c.European {
-		return false, Reason{Article: art, Text: fmt.Sprintf(
-			"the treaty admits European states only; %s (%s) is in %s, not a European state", c.Name, c.Code, c.Region)}
+// eligibility is the outcome of an alliance's eligibility clause for one
+// country.
+type eligibility int
+
+const (
+	notEligible eligibility = iota
+	eligible
+	debated
+)
+
+// clause is the eligibility clause as cited in reasons: the alliance's own
+// words, or the criterion named.
+func (a *Alliance) clause() string {
+	switch {
+	case a.Rule.EligibilityClause != "":
+		return a.Rule.EligibilityClause
+	case a.Rule.Eligibility == EligibleByEuropean:
+		return "only European states may be invited"
+	case len(a.Rule.EligibleRegions) > 0:
+		return "only states in " + strings.Join(a.Rule.EligibleRegions, ", ") + " may be invited"
 	}
-	if len(a.Rule.EligibleRegions) > 0 && !slices.Contains(a.Rule.EligibleRegions, c.Region) {
-		return false, Reason{Article: art, Text: fmt.Sprintf(
-			"only states in %s may be invited; %s (%s) is in %s", strings.Join(a.Rule.EligibleRegions, ", "), c.Name, c.Code, c.Region)}
+	return "any state may be invited"
+}
+
+// regionEligible applies a's eligibility clause to c: by c's European
+// reading under EligibleByEuropean, by c's M49 region otherwise. The reason
+// cites the accession article and the sources of the reading or region.
+func (a *Alliance) regionEligible(c *Country) (eligibility, Reason) {
+	why := Reason{Article: a.accessionArticle()}
+	who := fmt.Sprintf("%s (%s)", c.Name, c.Code)
+	if a.Rule.Eligibility == EligibleByEuropean {
+		r := c.European
+		why.Sources = r.Sources
+		basis := ""
+		if r.Note != "" {
+			basis = ". " + r.Note
+		}
+		switch r.Value {
+		case EuropeanYes:
+			why.Text = fmt.Sprintf("%s; %s reads as a European state%s", a.clause(), who, basis)
+			return eligible, why
+		case EuropeanDebated:
+			why.Text = fmt.Sprintf("%s; whether %s is a European state is debated%s", a.clause(), who, basis)
+			return debated, why
+		}
+		why.Text = fmt.Sprintf("%s; %s does not read as a European state%s", a.clause(), who, basis)
+		return notEligible, why
 	}
-	return true, Reason{Article: art, Text: fmt.Sprintf("%s (%s) is a European state (region %s)", c.Name, c.Code, c.Region)}
+	why.Sources = c.Sources
+	if len(a.Rule.EligibleRegions) == 0 {
+		why.Text = fmt.Sprintf("%s; %s is in %s", a.clause(), who, c.Place())
+		return eligible, why
+	}
+	for _, r := range a.Rule.EligibleRegions {
+		if c.InRegion(r) {
+			why.Text = fmt.Sprintf("%s; %s is in %s (%s)", a.clause(), who, r, c.Place())
+			return eligible, why
+		}
+	}
+	why.Text = fmt.Sprintf("%s; %s is not: it is in %s", a.clause(), who, c.Place())
+	return notEligible, why
 }
 
 // CheckAccession answers whether c may be invited to join a on day d, given
@@ -106,10 +161,15 @@ func CheckAccession(a *Alliance, c *Country, ms []Membership, d Date) Verdict {
 				Text: fmt.Sprintf("an accession of %s is under way (status %s)", c.Code, st)})
 		}
 	}
-	ok, why := a.regionEligible(c)
+	outcome, why := a.regionEligible(c)
 	v.Reasons = append(v.Reasons, why)
-	if !ok {
+	if outcome != eligible {
 		v.Reasons = v.Reasons[len(v.Reasons)-1:]
+		if outcome == debated {
+			v.Debated = true
+			v.Reasons = append(v.Reasons, Reason{Article: why.Article, Text: fmt.Sprintf(
+				"the reading is contested, so this record gives no verdict of eligibility for %s; the members of %s decide whether to invite it", c.Code, a.Code)})
+		}
 		return v
 	}
 	v.Eligible = true

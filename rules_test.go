@@ -1,6 +1,7 @@
 package entente_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,20 +10,28 @@ import (
 
 var d = entente.MustParseDate
 
+// reading is a European reading resting on source s.
+func reading(v entente.European, note string) entente.EuropeanReading {
+	return entente.EuropeanReading{Value: v, Provenance: entente.Provenance{Sources: []string{"s-" + string(v)}, Note: note}}
+}
+
 // fixture: a small alliance founded 1949 with three founders and a later
-// member.
+// member, whose accession clause tests the European reading.
 func fixture() (*entente.Alliance, map[string]*entente.Country, []entente.Membership) {
 	a := &entente.Alliance{Code: "NATO", Signed: d("1949-04-04"), InForce: d("1949-08-24"), Rule: entente.Rule{
-		EligibleRegions: []string{"Europe"}, EuropeanOnly: true, Unanimity: true,
+		Eligibility: entente.EligibleByEuropean, EligibilityClause: "only European states may be invited", Unanimity: true,
 		WithdrawalAfterYears: 20, WithdrawalNoticeMonths: 12, AccessionArticle: "10", WithdrawalArticle: "13"}}
+	europe := reading(entente.EuropeanYes, "UN M49 places it in Europe")
 	cs := map[string]*entente.Country{
-		"BEL": {Code: "BEL", Name: "Belgium", Region: "Europe", European: true},
-		"USA": {Code: "USA", Name: "United States", Region: "North America"},
-		"FRA": {Code: "FRA", Name: "France", Region: "Europe", European: true},
-		"ESP": {Code: "ESP", Name: "Spain", Region: "Europe", European: true},
-		"UKR": {Code: "UKR", Name: "Ukraine", Region: "Europe", European: true},
-		"NZL": {Code: "NZL", Name: "New Zealand", Region: "Asia-Pacific"},
-		"GEO": {Code: "GEO", Name: "Georgia", Region: "Caucasus"},
+		"BEL": {Code: "BEL", Name: "Belgium", Region: "Europe", Subregion: "Western Europe", European: europe},
+		"USA": {Code: "USA", Name: "United States", Region: "Americas", Subregion: "Northern America", European: reading(entente.EuropeanNo, "")},
+		"FRA": {Code: "FRA", Name: "France", Region: "Europe", Subregion: "Western Europe", European: europe},
+		"ESP": {Code: "ESP", Name: "Spain", Region: "Europe", Subregion: "Southern Europe", European: europe},
+		"UKR": {Code: "UKR", Name: "Ukraine", Region: "Europe", Subregion: "Eastern Europe", European: europe},
+		"NZL": {Code: "NZL", Name: "New Zealand", Region: "Oceania", Subregion: "Australia and New Zealand",
+			European: reading(entente.EuropeanNo, "UN M49 places it in Oceania")},
+		"GEO": {Code: "GEO", Name: "Georgia", Region: "Asia", Subregion: "Western Asia",
+			European: reading(entente.EuropeanDebated, "UN M49 places it in Western Asia; the alliance declared in 2008 it will become a member")},
 	}
 	ms := []entente.Membership{
 		{Alliance: "NATO", Country: "BEL", Acceded: d("1949-04-04"), Founding: true},
@@ -40,30 +49,75 @@ func TestCheckAccession(t *testing.T) {
 		country  string
 		on       string
 		eligible bool
+		debated  bool
 		article  string
 		text     string
+		source   string // a source the reason must cite, if any
 	}{
-		{"EuropeanNonMember", "UKR", "2025-01-01", true, "10", "consent of all 4 current members"},
-		{"NotEuropean", "NZL", "2025-01-01", false, "10", "European states only"},
-		{"RegionNotEligible", "GEO", "2025-01-01", false, "10", "not a European state"},
-		{"AlreadyMember", "BEL", "2025-01-01", false, "10", "already a member"},
-		{"NotYetMemberThen", "ESP", "1980-01-01", true, "10", "consent of all 3 current members"},
-		{"MemberAfterAccession", "ESP", "1982-05-30", false, "10", "already a member"},
+		{"EuropeanNonMember", "UKR", "2025-01-01", true, false, "10", "consent of all 4 current members", ""},
+		{"EuropeanYes", "UKR", "2025-01-01", true, false, "10", "only European states may be invited; Ukraine (UKR) reads as a European state. UN M49 places it in Europe", "s-yes"},
+		{"EuropeanNo", "NZL", "2025-01-01", false, false, "10", "New Zealand (NZL) does not read as a European state. UN M49 places it in Oceania", "s-no"},
+		{"EuropeanDebated", "GEO", "2025-01-01", false, true, "10", "whether Georgia (GEO) is a European state is debated. UN M49 places it in Western Asia; the alliance declared in 2008", "s-debated"},
+		{"DebatedSaysNoVerdict", "GEO", "2025-01-01", false, true, "10", "the members of NATO decide", ""},
+		{"AlreadyMember", "BEL", "2025-01-01", false, false, "10", "already a member", ""},
+		{"NotYetMemberThen", "ESP", "1980-01-01", true, false, "10", "consent of all 3 current members", ""},
+		{"MemberAfterAccession", "ESP", "1982-05-30", false, false, "10", "already a member", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := entente.CheckAccession(a, cs[tt.country], ms, d(tt.on))
-			if v.Eligible != tt.eligible {
-				t.Fatalf("eligible: got %v, want %v (%v)", v.Eligible, tt.eligible, v.Reasons)
+			if v.Eligible != tt.eligible || v.Debated != tt.debated {
+				t.Fatalf("eligible, debated: got %v, %v, want %v, %v (%v)", v.Eligible, v.Debated, tt.eligible, tt.debated, v.Reasons)
 			}
 			var found bool
 			for _, r := range v.Reasons {
-				if r.Article == tt.article && strings.Contains(r.Text, tt.text) {
+				if r.Article == tt.article && strings.Contains(r.Text, tt.text) && (tt.source == "" || slices.Contains(r.Sources, tt.source)) {
 					found = true
 				}
 			}
 			if !found {
-				t.Errorf("reasons %v: none cites Art. %s with %q", v.Reasons, tt.article, tt.text)
+				t.Errorf("reasons %v: none cites Art. %s with %q and source %q", v.Reasons, tt.article, tt.text, tt.source)
+			}
+		})
+	}
+}
+
+// TestCheckAccessionByRegion: an alliance whose clause names regions gets
+// its own reasons, never "a European state" (an ANZUS-like pact printed
+// "New Zealand (NZL) is a European state (region Asia-Pacific)").
+func TestCheckAccessionByRegion(t *testing.T) {
+	_, cs, _ := fixture()
+	pact := &entente.Alliance{Code: "PACT", Signed: d("1951-09-01"), Rule: entente.Rule{
+		Eligibility: entente.EligibleByRegion, EligibleRegions: []string{"Oceania", "Northern America"}, AccessionArticle: "9"}}
+	tests := []struct {
+		name     string
+		country  string
+		clause   string
+		eligible bool
+		text     string
+	}{
+		{"InRegion", "NZL", "", true, "only states in Oceania, Northern America may be invited; New Zealand (NZL) is in Oceania (Australia and New Zealand, Oceania)"},
+		{"InSubregion", "USA", "", true, "United States (USA) is in Northern America"},
+		{"OutsideRegions", "UKR", "", false, "Ukraine (UKR) is not: it is in Eastern Europe, Europe"},
+		{"OwnClause", "UKR", "the parties may invite Pacific states", false, "the parties may invite Pacific states; Ukraine (UKR) is not"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pact.Rule.EligibilityClause = tt.clause
+			v := entente.CheckAccession(pact, cs[tt.country], nil, d("2025-01-01"))
+			if v.Eligible != tt.eligible || v.Debated {
+				t.Fatalf("eligible: got %v (debated %v), want %v (%v)", v.Eligible, v.Debated, tt.eligible, v.Reasons)
+			}
+			var texts []string
+			for _, r := range v.Reasons {
+				texts = append(texts, r.Text)
+			}
+			all := strings.Join(texts, "\n")
+			if !strings.Contains(all, tt.text) {
+				t.Errorf("reasons %q do not contain %q", all, tt.text)
+			}
+			if strings.Contains(all, "European") || v.Reasons[0].Article != "9" {
+				t.Errorf("reasons %q: want the pact's own clause under Art. 9, no European reading", all)
 			}
 		})
 	}
@@ -100,7 +154,9 @@ func TestAccessionWorkflow(t *testing.T) {
 	_, err = entente.Apply(a, cs["UKR"], ms, day)
 	refused(t, err, "already applied")
 	_, err = entente.Apply(a, cs["NZL"], ms, day)
-	refused(t, err, "European states only")
+	refused(t, err, "does not read as a European state")
+	_, err = entente.Apply(a, cs["GEO"], ms, day)
+	refused(t, err, "whether Georgia (GEO) is a European state is debated")
 	_, err = entente.Sign(a, m, day)
 	refused(t, err, "must be invited before it can be signed")
 	_, err = entente.Ratify(a, m, ms, "BEL", day)
@@ -278,8 +334,9 @@ func TestValidateRules(t *testing.T) {
 	base := func() *entente.Dataset {
 		src := entente.Provenance{Sources: []string{"s"}}
 		return &entente.Dataset{
-			Sources:   []entente.Source{{ID: "s", Title: "S", URL: "https://example.org"}},
-			Countries: []entente.Country{{Code: "BEL", Name: "Belgium", Region: "Europe", European: true, Provenance: src}, {Code: "NZL", Name: "New Zealand", Region: "Asia-Pacific", Provenance: src}},
+			Sources: []entente.Source{{ID: "s", Title: "S", URL: "https://example.org"}},
+			Countries: []entente.Country{{Code: "BEL", Name: "Belgium", Region: "Europe", European: entente.EuropeanReading{Value: entente.EuropeanYes, Provenance: src}, Provenance: src},
+				{Code: "NZL", Name: "New Zealand", Region: "Oceania", European: entente.EuropeanReading{Value: entente.EuropeanNo, Provenance: src}, Provenance: src}},
 			Alliances: []entente.Alliance{{Code: "NATO", Name: "N", Treaty: "T", Signed: d("1949-04-04"),
 				Rule: entente.Rule{EligibleRegions: []string{"Europe"}}, Provenance: src}},
 			Memberships: []entente.Membership{{Alliance: "NATO", Country: "BEL", Acceded: d("1949-04-04"), Provenance: src}},
@@ -315,6 +372,11 @@ func TestValidateRules(t *testing.T) {
 		}, "before the start"},
 		{"NoSource", func(ds *entente.Dataset) { ds.Countries[0].Sources = nil }, "every fact needs at least one source"},
 		{"UnknownCountry", func(ds *entente.Dataset) { ds.Memberships[0].Country = "XYZ" }, `unknown country "XYZ"`},
+		{"NoRegion", func(ds *entente.Dataset) { ds.Countries[0].Region = "" }, "region: is required"},
+		{"NoEuropeanReading", func(ds *entente.Dataset) { ds.Countries[0].European = entente.EuropeanReading{} }, "european: is required (yes, no or debated)"},
+		{"ReadingWithoutSource", func(ds *entente.Dataset) { ds.Countries[0].European.Sources = nil }, "european-sources: is required"},
+		{"DebatedWithoutReasons", func(ds *entente.Dataset) { ds.Countries[1].European.Value = entente.EuropeanDebated }, "european-note: is required for a debated reading"},
+		{"NoRegionsForRegionClause", func(ds *entente.Dataset) { ds.Alliances[0].Rule.EligibleRegions = nil }, "eligible-regions: is required when eligibility is by region"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

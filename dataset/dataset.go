@@ -1,3 +1,5 @@
+//go:generate go run ./internal/gencountries -in internal/gencountries -out nato/countries.txt
+
 // Package dataset reads entente's dataset text format (see FORMAT.md) and
 // holds the embedded default dataset: NATO, its members and partners, and
 // New Zealand's partnership with it.
@@ -310,13 +312,17 @@ func (p *parser) convert(r *record) {
 			Document: f.str("document"), Publisher: f.str("publisher"), Accessed: f.date("accessed")})
 	case "country":
 		ds.Countries = append(ds.Countries, entente.Country{Code: k[0], Name: f.str("name"), Region: f.str("region"),
-			European: f.boolean("european"), Provenance: f.provenance()})
+			Subregion: f.str("subregion"), IntermediateRegion: f.str("intermediate-region"),
+			European: entente.EuropeanReading{Value: entente.European(f.str("european")),
+				Provenance: entente.Provenance{Sources: f.list("european-sources"), Note: f.str("european-note")}},
+			Provenance: f.provenance()})
 	case "alliance":
 		ds.Alliances = append(ds.Alliances, entente.Alliance{Code: k[0], Name: f.str("name"), Treaty: f.str("treaty"),
 			Signed: f.date("signed"), InForce: f.date("in-force"), Headquarters: f.str("headquarters"),
 			Depositary: f.str("depositary"), Provenance: f.provenance(),
-			Rule: entente.Rule{EligibleRegions: f.list("eligible-regions"), EuropeanOnly: f.boolean("european-only"),
-				Unanimity: f.boolean("unanimity"), WithdrawalAfterYears: f.integer("withdrawal-after-years"),
+			Rule: entente.Rule{Eligibility: f.str("eligibility"), EligibilityClause: f.str("eligibility-clause"),
+				EligibleRegions: f.list("eligible-regions"),
+				Unanimity:       f.boolean("unanimity"), WithdrawalAfterYears: f.integer("withdrawal-after-years"),
 				WithdrawalNoticeMonths: f.integer("withdrawal-notice-months"),
 				AccessionArticle:       f.str("accession-article"), WithdrawalArticle: f.str("withdrawal-article")}})
 	case "article":

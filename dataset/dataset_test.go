@@ -26,20 +26,23 @@ func TestDefault(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	good := "[source s1]\ntitle: A source\nurl: https://example.org/\n\n[country NZL]\nname: New Zealand\nregion: Asia-Pacific\neuropean: no\nsources: s1\n"
+	good := "[source s1]\ntitle: A source\nurl: https://example.org/\n\n[country NZL]\nname: New Zealand\nregion: Oceania\nsubregion: Australia and New Zealand\neuropean: no\neuropean-sources: s1\nsources: s1\n"
 	tests := []struct {
 		name string
 		text string
 		want []string
 	}{
 		{"BadDate", good + "[alliance X]\nname: X\ntreaty: T\nsigned: 1949-13-01\neligible-regions: Europe\nsources: s1\n",
-			[]string{`a.txt:13: signed: "1949-13-01" is not a date`}},
-		{"UnknownSource", strings.Replace(good, "sources: s1", "sources: s2", 1),
-			[]string{`a.txt:9: [country NZL]: sources: unknown source "s2"`}},
+			[]string{`a.txt:15: signed: "1949-13-01" is not a date`}},
+		{"UnknownSource", strings.Replace(good, "\nsources: s1", "\nsources: s2", 1),
+			[]string{`a.txt:11: [country NZL]: sources: unknown source "s2"`}},
 		{"UnknownField", good + "[source s3]\ntitle: x\nurl: y\ncolour: red\n",
-			[]string{`a.txt:13: colour: unknown field for [source ...]`}},
-		{"UnknownKind", good + "[planet Mars]\nname: Mars\n", []string{`a.txt:10: unknown kind "planet"`}},
-		{"BadBoolean", strings.Replace(good, "european: no", "european: maybe", 1), []string{`a.txt:8: european: "maybe" is not yes or no`}},
+			[]string{`a.txt:15: colour: unknown field for [source ...]`}},
+		{"UnknownKind", good + "[planet Mars]\nname: Mars\n", []string{`a.txt:12: unknown kind "planet"`}},
+		{"BadEuropean", strings.Replace(good, "european: no", "european: maybe", 1), []string{`a.txt:9: [country NZL]: european: "maybe" is not yes, no or debated`}},
+		{"DebatedWithoutReasons", strings.Replace(good, "european: no", "european: debated", 1), []string{`[country NZL]: european-note: is required for a debated reading`}},
+		{"EuropeanWithoutSources", strings.Replace(good, "european-sources: s1\n", "", 1), []string{`a.txt:5: [country NZL]: european-sources: is required`}},
+		{"BadEligibility", good + "[alliance X]\nname: X\ntreaty: T\nsigned: 1949\neligibility: continent\nunanimity: yes\nsources: s1\n", []string{`eligibility: "continent" is not region or european`}},
 		{"MissingName", strings.Replace(good, "name: New Zealand\n", "", 1), []string{`a.txt:5: [country NZL]: name: is required`}},
 		{"BadCode", strings.Replace(good, "[country NZL]", "[country nz]", 1), []string{`a.txt:5: [country nz]: "nz" is not an ISO 3166-1 alpha-3 code`}},
 		{"Orphan", "title: x\n", []string{`a.txt:1: a field must follow a [kind key] header`}},

@@ -203,7 +203,8 @@ func synthBase(rng *rand.Rand, req GenerateRequest) (*entente.Dataset, []synthPr
 		Treaty: "Synthetic Treaty (not real)", Signed: founded, InForce: founded, Headquarters: "Synthetic City",
 		Rule: entente.Rule{EligibleRegions: []string{north}, Unanimity: true}, Articles: []entente.Article{}, Provenance: prov()}}
 	for i, code := range codes[:SyntheticMembers] {
-		ds.Countries = append(ds.Countries, entente.Country{Code: code, Name: fmt.Sprintf("Synthland %02d (synthetic)", i+1), Region: north, Provenance: prov()})
+		ds.Countries = append(ds.Countries, entente.Country{Code: code, Name: fmt.Sprintf("Synthland %02d (synthetic)", i+1), Region: north,
+			European: entente.EuropeanReading{Value: entente.EuropeanNo, Provenance: prov()}, Provenance: prov()})
 		ds.Memberships = append(ds.Memberships, entente.Membership{Alliance: SyntheticAlliance, Country: code, Founding: true, Acceded: founded,
 			Consents: []entente.Assent{}, Ratifications: []entente.Assent{}, Provenance: prov()})
 	}
@@ -229,7 +230,8 @@ func synthBase(rng *rand.Rand, req GenerateRequest) (*entente.Dataset, []synthPr
 	}
 	var progs []synthProgramme
 	for i, code := range codes[SyntheticMembers : SyntheticMembers+req.Partners] {
-		ds.Countries = append(ds.Countries, entente.Country{Code: code, Name: fmt.Sprintf("Partnerland %04d (synthetic)", i+1), Region: south, Provenance: prov()})
+		ds.Countries = append(ds.Countries, entente.Country{Code: code, Name: fmt.Sprintf("Partnerland %04d (synthetic)", i+1), Region: south,
+			European: entente.EuropeanReading{Value: entente.EuropeanNo, Provenance: prov()}, Provenance: prov()})
 		ds.Partnerships = append(ds.Partnerships, entente.Partnership{Alliance: SyntheticAlliance, Country: code, Framework: "SP",
 			Period: entente.Period{From: entente.Date{Year: 2000 + rng.IntN(20)}}, Provenance: prov()})
 		p := entente.Programme{ID: "SYN-" + code + "-ITPP", Alliance: SyntheticAlliance, Partner: code, Type: "ITPP",

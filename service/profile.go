@@ -118,7 +118,7 @@ func (s *Service) Profile(ctx context.Context, alliance, code string, asOf enten
 		}
 		if m.MemberOn(asOf) {
 			p.Members++
-			regions[countries[m.Country].Region] = true
+			regions[memberPlace(countries[m.Country])] = true
 		}
 		if m.Country == code && m.StatusOn(asOf) != "" {
 			p.Member = &ms[i]
@@ -136,6 +136,9 @@ func (s *Service) Profile(ctx context.Context, alliance, code string, asOf enten
 		}
 	}
 	p.Eligible = entente.CheckAccession(a, cv.Country, ms, asOf)
+	for _, r := range p.Eligible.Reasons {
+		cite(r.Sources)
+	}
 
 	for _, pt := range cv.Partnerships {
 		if pt.Alliance == a.Code {
@@ -295,4 +298,18 @@ func cmpBool(a, b bool) int {
 		return -1
 	}
 	return 1
+}
+
+// memberPlace is where a member is, for the profile's "all in ..." line: its
+// UN M49 region, or its sub-region outside Europe ("Northern America"), and
+// "Europe" for a member read as a European state whatever M49 says (Türkiye,
+// invited under Article 10, which M49 places in Western Asia).
+func memberPlace(c entente.Country) string {
+	switch {
+	case c.European.Value == entente.EuropeanYes:
+		return "Europe"
+	case c.Subregion != "":
+		return c.Subregion
+	}
+	return c.Region
 }

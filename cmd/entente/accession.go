@@ -18,11 +18,14 @@ func init() {
 		usage:   "ALLIANCE ISO3 [--as-of DATE] [--json]",
 		help: `
 Exit status 0 when the treaty's conditions allow an invitation, 1 when they
-do not.
+do not or when the country's reading under the eligibility clause is debated
+(the first line says "Debated", and the reasons give each side and their
+sources; --json has "debated": true).
 
 Examples:
   entente accession check NATO NZL      # not eligible: Art. 10 admits European states only
-  entente accession check NATO UKR      # eligible; needs the consent of all members`,
+  entente accession check NATO UKR      # eligible; needs the consent of all members
+  entente accession check NATO CYP      # debated: M49 places Cyprus in Asia, yet it is in the EU`,
 		run: runAccessionCheck,
 	})
 	for _, st := range service.Steps {
@@ -84,13 +87,20 @@ func runAccessionCheck(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	} else {
-		if v.Eligible {
+		switch {
+		case v.Eligible:
 			fmt.Fprintf(e.stdout, "%s may be invited to join %s.\n", code, alliance)
-		} else {
+		case v.Debated:
+			fmt.Fprintf(e.stdout, "Debated: whether %s may be invited to join %s is contested; no verdict of eligibility.\n", code, alliance)
+		default:
 			fmt.Fprintf(e.stdout, "%s is not eligible to join %s.\n", code, alliance)
 		}
 		for _, r := range v.Reasons {
-			fmt.Fprintf(e.stdout, "  - %s\n", r)
+			fmt.Fprintf(e.stdout, "  - %s", r)
+			if len(r.Sources) > 0 {
+				fmt.Fprintf(e.stdout, " [sources: %s]", strings.Join(r.Sources, ", "))
+			}
+			fmt.Fprintln(e.stdout)
 		}
 	}
 	if !v.Eligible {

@@ -49,7 +49,8 @@ func runCountry(ctx context.Context, e *env, args []string) error {
 func printCountry(e *env, v *service.CountryView) {
 	w := e.stdout
 	var fn footnotes
-	fmt.Fprintf(w, "%s (%s), %s %s\n", v.Name, v.Code, v.Region, fn.cite(v.Provenance))
+	fmt.Fprintf(w, "%s (%s), %s %s\n", v.Name, v.Code, v.Place(), fn.cite(v.Provenance))
+	fmt.Fprintf(w, "European state: %s. %s %s\n", v.European.Value, v.European.Note, fn.cite(v.European.Provenance))
 	fmt.Fprintf(w, "as of %s\n", v.AsOf)
 	section := func(title string, n int) bool {
 		fmt.Fprintf(w, "\n%s\n", title)

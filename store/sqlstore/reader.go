@@ -152,10 +152,14 @@ func (r reader) FindCountries(ctx context.Context) ([]entente.Country, error) {
 
 func (r reader) countries(ctx context.Context, w where) ([]entente.Country, error) {
 	out := []entente.Country{}
-	query := "SELECT t.code, t.name, t.region, t.european, " + prov("t") + " FROM countries t" + w.String()
+	query := "SELECT t.code, t.name, t.region, t.subregion, t.intermediate_region, " +
+		"t.european_reading, t.european_sources, t.european_note, " + prov("t") + " FROM countries t" + w.String()
 	err := r.each(ctx, "find countries", query, w.args, func(rows *sql.Rows) error {
 		var c entente.Country
-		if err := rows.Scan(append([]any{&c.Code, &c.Name, &c.Region, &c.European}, provDest(&c.Provenance)...)...); err != nil {
+		e := &c.European
+		dest := []any{&c.Code, &c.Name, &c.Region, &c.Subregion, &c.IntermediateRegion,
+			(*string)(&e.Value), listCol{&e.Sources}, textCol{&e.Note}}
+		if err := rows.Scan(append(dest, provDest(&c.Provenance)...)...); err != nil {
 			return err
 		}
 		out = append(out, c)
@@ -194,12 +198,12 @@ func (r reader) alliances(ctx context.Context, code string) ([]entente.Alliance,
 	var w where
 	w.eq("t.code", code)
 	query := "SELECT t.code, t.name, t.treaty, t.signed, t.in_force, t.headquarters, t.depositary, " +
-		"t.eligible_regions, t.european_only, t.unanimity, t.withdrawal_after_years, t.withdrawal_notice_months, " +
+		"t.eligibility, t.eligibility_clause, t.eligible_regions, t.unanimity, t.withdrawal_after_years, t.withdrawal_notice_months, " +
 		"t.accession_article, t.withdrawal_article, " + prov("t") + " FROM alliances t" + w.String()
 	err := r.each(ctx, "find alliances", query, w.args, func(rows *sql.Rows) error {
 		var a entente.Alliance
 		dest := []any{&a.Code, &a.Name, &a.Treaty, dateCol{&a.Signed}, dateCol{&a.InForce}, &a.Headquarters,
-			textCol{&a.Depositary}, jsonList{&a.Rule.EligibleRegions}, &a.Rule.EuropeanOnly, &a.Rule.Unanimity,
+			textCol{&a.Depositary}, &a.Rule.Eligibility, &a.Rule.EligibilityClause, jsonList{&a.Rule.EligibleRegions}, &a.Rule.Unanimity,
 			&a.Rule.WithdrawalAfterYears, &a.Rule.WithdrawalNoticeMonths, &a.Rule.AccessionArticle, &a.Rule.WithdrawalArticle}
 		if err := rows.Scan(append(dest, provDest(&a.Provenance)...)...); err != nil {
 			return err

@@ -21,8 +21,8 @@ type table struct {
 
 var (
 	sourcesTable        = table{"sources", []string{"id", "title", "url", "document", "publisher", "accessed"}, 1}
-	countriesTable      = table{"countries", []string{"code", "name", "region", "european", "sources", "note", "unconfirmed"}, 1}
-	alliancesTable      = table{"alliances", []string{"code", "name", "treaty", "signed", "in_force", "headquarters", "depositary", "eligible_regions", "european_only", "unanimity", "withdrawal_after_years", "withdrawal_notice_months", "accession_article", "withdrawal_article", "sources", "note", "unconfirmed"}, 1}
+	countriesTable      = table{"countries", []string{"code", "name", "region", "subregion", "intermediate_region", "european_reading", "european_sources", "european_note", "european", "sources", "note", "unconfirmed"}, 1}
+	alliancesTable      = table{"alliances", []string{"code", "name", "treaty", "signed", "in_force", "headquarters", "depositary", "eligibility", "eligibility_clause", "eligible_regions", "european_only", "unanimity", "withdrawal_after_years", "withdrawal_notice_months", "accession_article", "withdrawal_article", "sources", "note", "unconfirmed"}, 1}
 	articlesTable       = table{"articles", []string{"alliance", "number", "title", "summary", "detail", "sources", "note", "unconfirmed"}, 2}
 	membershipsTable    = table{"memberships", []string{"alliance", "country", "founding", "applied", "invited", "signed", "acceded", "notice", "withdrawn", "sources", "note", "unconfirmed"}, 2}
 	assentsTable        = table{"membership_assents", []string{"alliance", "country", "kind", "pos", "by_country", "assent_date"}, 4}
@@ -246,13 +246,17 @@ func sourceRow(s *entente.Source) []any {
 }
 
 func countryRow(c *entente.Country) []any {
-	return append([]any{c.Code, c.Name, c.Region, c.European}, provArgs(&c.Provenance)...)
+	e := &c.European
+	return append([]any{c.Code, c.Name, c.Region, c.Subregion, c.IntermediateRegion, string(e.Value), listArg(e.Sources), e.Note,
+		e.Value == entente.EuropeanYes},
+		provArgs(&c.Provenance)...)
 }
 
 func allianceRow(a *entente.Alliance) []any {
 	r := a.Rule
 	return append([]any{a.Code, a.Name, a.Treaty, dateArg(a.Signed), dateArg(a.InForce), a.Headquarters,
-		refArg(a.Depositary), jsonArg(r.EligibleRegions), r.EuropeanOnly, r.Unanimity,
+		refArg(a.Depositary), r.Eligibility, r.EligibilityClause, jsonArg(r.EligibleRegions),
+		r.Eligibility == entente.EligibleByEuropean, r.Unanimity,
 		r.WithdrawalAfterYears, r.WithdrawalNoticeMonths, r.AccessionArticle, r.WithdrawalArticle},
 		provArgs(&a.Provenance)...)
 }

@@ -24,18 +24,19 @@ func Fixture() *entente.Dataset {
 			{ID: "src-treaty", Title: "The Test Treaty", URL: "https://example.org/treaty", Accessed: d("2024")},
 		},
 		Countries: []entente.Country{
-			{Code: "BEL", Name: "Belgium", Region: "Europe", European: true, Provenance: src("src-members")},
-			{Code: "CAN", Name: "Canada", Region: "North America", Provenance: src("src-members", "src-treaty")},
-			{Code: "FRA", Name: "France", Region: "Europe", European: true, Provenance: src("src-members")},
-			{Code: "NZL", Name: "New Zealand", Region: "Asia-Pacific",
+			{Code: "BEL", Name: "Belgium", Region: "Europe", Subregion: "Western Europe", European: yes(), Provenance: src("src-members")},
+			{Code: "CAN", Name: "Canada", Region: "Americas", Subregion: "Northern America", European: no(), Provenance: src("src-members", "src-treaty")},
+			{Code: "FRA", Name: "France", Region: "Europe", Subregion: "Western Europe", European: yes(), Provenance: src("src-members")},
+			{Code: "NZL", Name: "New Zealand", Region: "Oceania", Subregion: "Australia and New Zealand", European: no(),
 				Provenance: entente.Provenance{Sources: []string{"src-partners"}, Note: "A partner across the globe."}},
-			{Code: "SWE", Name: "Sweden", Region: "Europe", European: true, Provenance: src("src-members", "src-partners")},
+			{Code: "SWE", Name: "Sweden", Region: "Europe", Subregion: "Northern Europe", European: yes(), Provenance: src("src-members", "src-partners")},
 		},
 		Alliances: []entente.Alliance{{
 			Code: "TESTA", Name: "Test Alliance", Treaty: "The Test Treaty",
 			Signed: d("1949-04-04"), InForce: d("1949-08-24"), Headquarters: "Brussels", Depositary: "CAN",
 			Rule: entente.Rule{
-				EligibleRegions: []string{"Europe", "North America"}, EuropeanOnly: true, Unanimity: true,
+				Eligibility: entente.EligibleByEuropean, EligibilityClause: "only European states may be invited",
+				EligibleRegions: []string{"Europe", "Northern America"}, Unanimity: true,
 				WithdrawalAfterYears: 20, WithdrawalNoticeMonths: 12, AccessionArticle: "10", WithdrawalArticle: "13",
 			},
 			Articles: []entente.Article{
@@ -134,3 +135,12 @@ func Fixture() *entente.Dataset {
 }
 
 func src(ids ...string) entente.Provenance { return entente.Provenance{Sources: ids} }
+
+// yes and no are European readings resting on the fixture's member list.
+func yes() entente.EuropeanReading {
+	return entente.EuropeanReading{Value: entente.EuropeanYes, Provenance: entente.Provenance{Sources: []string{"src-members"}, Note: "in Europe"}}
+}
+
+func no() entente.EuropeanReading {
+	return entente.EuropeanReading{Value: entente.EuropeanNo, Provenance: entente.Provenance{Sources: []string{"src-members"}}}
+}
