@@ -76,7 +76,8 @@ func onFixture(t *testing.T, fn func(t *testing.T, svc *service.Service)) {
 // plus Finland, a European partner since 1994 that has not applied.
 func fixture() *entente.Dataset {
 	ds := storetest.Fixture()
-	ds.Countries = append(ds.Countries, entente.Country{Code: "FIN", Name: "Finland", Region: "Europe", European: true,
+	ds.Countries = append(ds.Countries, entente.Country{Code: "FIN", Name: "Finland", Region: "Europe", Subregion: "Northern Europe",
+		European:   entente.EuropeanReading{Value: entente.EuropeanYes, Provenance: entente.Provenance{Sources: []string{"src-partners"}}},
 		Provenance: entente.Provenance{Sources: []string{"src-partners"}}})
 	ds.Partnerships = append(ds.Partnerships, entente.Partnership{Alliance: "TESTA", Country: "FIN", Framework: "PFP",
 		Period: entente.Period{From: d("1994-05-09")}, Provenance: entente.Provenance{Sources: []string{"src-partners"}}})

@@ -33,8 +33,8 @@ func TestCountryRegionLine(t *testing.T) {
 			}
 			_, body := get(t, nil, st.srv.URL+"/countries/"+code)
 			lede := between(body, `<p class="lede">`, `</p>`)
-			if !strings.Contains(pageText(lede), "Region: "+c.Region) {
-				t.Errorf("%s: region line %q lacks %q", code, pageText(lede), "Region: "+c.Region)
+			if !strings.Contains(pageText(lede), "Region: "+c.Place()) {
+				t.Errorf("%s: region line %q lacks %q", code, pageText(lede), "Region: "+c.Place())
 			}
 			if strings.Contains(body, "%7b") || strings.Contains(body, "&{") || strings.Contains(lede, "{") {
 				t.Errorf("%s: the page prints a Go value: %q", code, lede)

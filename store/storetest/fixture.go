@@ -136,11 +136,12 @@ func Fixture() *entente.Dataset {
 
 func src(ids ...string) entente.Provenance { return entente.Provenance{Sources: ids} }
 
-// yes and no are European readings resting on the fixture's member list.
+// yes and no are European readings resting on the fixture's member and
+// partner lists.
 func yes() entente.EuropeanReading {
 	return entente.EuropeanReading{Value: entente.EuropeanYes, Provenance: entente.Provenance{Sources: []string{"src-members"}, Note: "in Europe"}}
 }
 
 func no() entente.EuropeanReading {
-	return entente.EuropeanReading{Value: entente.EuropeanNo, Provenance: entente.Provenance{Sources: []string{"src-members"}}}
+	return entente.EuropeanReading{Value: entente.EuropeanNo, Provenance: entente.Provenance{Sources: []string{"src-partners"}}}
 }
