@@ -126,12 +126,18 @@ func (v *validator) required(ref Ref, field, value string) {
 }
 
 func (v *validator) provenance(ref Ref, p Provenance) {
-	if len(p.Sources) == 0 {
-		v.addf(ref, "sources", "is required: every fact needs at least one source")
+	v.sourceList(ref, "sources", p.Sources, "every fact needs at least one source")
+}
+
+// sourceList checks a field listing source ids: at least one, each known;
+// why says why one is needed.
+func (v *validator) sourceList(ref Ref, field string, ids []string, why string) {
+	if len(ids) == 0 {
+		v.addf(ref, field, "is required: %s", why)
 	}
-	for _, s := range p.Sources {
+	for _, s := range ids {
 		if !v.sources[s] {
-			v.addf(ref, "sources", "unknown source %q", s)
+			v.addf(ref, field, "unknown source %q", s)
 		}
 	}
 }
@@ -149,14 +155,7 @@ func (v *validator) european(ref Ref, r EuropeanReading) {
 	if r.Value == EuropeanDebated && strings.TrimSpace(r.Note) == "" {
 		v.addf(ref, "european-note", "is required for a debated reading: give the reasons on each side")
 	}
-	if len(r.Sources) == 0 {
-		v.addf(ref, "european-sources", "is required: the reading needs a source that states its basis")
-	}
-	for _, s := range r.Sources {
-		if !v.sources[s] {
-			v.addf(ref, "european-sources", "unknown source %q", s)
-		}
-	}
+	v.sourceList(ref, "european-sources", r.Sources, "the reading needs a source that states its basis")
 }
 
 // eligibility checks an alliance's eligibility clause: a known criterion,

@@ -2,31 +2,18 @@ package service_test
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/dataset"
-	"github.com/entente/entente/internal/pgtest"
 	"github.com/entente/entente/service"
-	"github.com/entente/entente/store"
 )
 
-// openDefault opens a fresh store on the named engine with the default
-// dataset loaded.
-func openDefault(t *testing.T, engine string) *service.Service {
+// withDefault returns a service over st with the default dataset loaded.
+func withDefault(t *testing.T, st entente.Store) *service.Service {
 	t.Helper()
-	dsn := filepath.Join(t.TempDir(), "entente.db")
-	if engine == "PostgreSQL" {
-		dsn = pgtest.New(t)
-	}
-	st, err := store.Open(t.Context(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	svc := service.New(st)
 	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
 		t.Fatal(err)
@@ -47,9 +34,9 @@ func TestAccessionCheckEveryCountry(t *testing.T) {
 	if len(ds.Countries) != 249 {
 		t.Fatalf("the default dataset has %d countries, want the 249 of ISO 3166-1", len(ds.Countries))
 	}
-	for _, engine := range []string{"SQLite", "PostgreSQL"} {
-		t.Run(engine, func(t *testing.T) {
-			svc := openDefault(t, engine)
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			svc := withDefault(t, e.open(t))
 			for _, c := range ds.Countries {
 				v, err := svc.CheckAccession(t.Context(), "NATO", c.Code, entente.Date{})
 				if err != nil {
@@ -89,7 +76,7 @@ func checkVerdict(t *testing.T, c *entente.Country, v entente.Verdict) {
 // TestAccessionCheckCases: the countries a new user found unknown, and the
 // contested readings, answer as the data says.
 func TestAccessionCheckCases(t *testing.T) {
-	svc := openDefault(t, "SQLite")
+	svc := withDefault(t, engines[0].open(t))
 	tests := []struct {
 		code              string
 		eligible, debated bool
