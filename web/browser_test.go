@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -213,10 +214,7 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("synthetic activities: %d, %v", len(acts), err)
 		}
 		synthetic := []string{"/programmes/" + acts[0].Programme, "/activities/" + acts[0].ID}
-		pages := append([]string{"/", "/members", "/countries/NZL", "/countries/BEL", "/partners", "/partners/NZL", "/partners/EGY",
-			"/programmes", "/operations", "/meetings", "/collective-defence", "/sources", "/timeline", "/timeline?country=NZL",
-			"/privacy", "/stats", "/no-such-page", "/programmes/NZL-ITPP-2024", "/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", "/menu"},
-			synthetic...)
+		pages := append(sitePages(), synthetic...)
 		for _, p := range pages {
 			// A tab per page: the tab's deadline bounds one page's
 			// check, however many pages there are.
@@ -260,4 +258,50 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestLayout loads every page at a phone's width (390 px) and a laptop's
+// (1280 px) and fails when anything reaches past the edge of the viewport,
+// when citations overlap or run out of their line's box, or when a text of
+// a chart is clipped by the chart's viewBox (issue 7, defect 10).
+func TestLayout(t *testing.T) {
+	b := browsertest.New(t)
+	base, svc := liveServer(t)
+	if _, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 2, Activities: 30, Seed: 1, Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := svc.Activities(t.Context(), entente.ActivityFilter{})
+	if err != nil || len(acts) == 0 {
+		t.Fatalf("synthetic activities: %d, %v", len(acts), err)
+	}
+	pages := append(sitePages(), "/programmes/"+acts[0].Programme, "/activities/"+acts[0].ID)
+	for _, width := range []int64{390, 1280} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			ctx := b.NewContext(t)
+			if err := browsertest.SetViewport(ctx, width, 800); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range pages {
+				if err := browsertest.Navigate(ctx, base+p); err != nil {
+					t.Fatal(err)
+				}
+				ps, err := browsertest.Layout(ctx)
+				if err != nil {
+					t.Fatalf("%s: %v", p, err)
+				}
+				if len(ps) > 0 {
+					t.Errorf("%s at %d px:%s", p, width, browsertest.FormatLayout(ps))
+				}
+			}
+		})
+	}
+}
+
+// sitePages are the pages of the default dataset that the browser tests
+// visit: one of each kind, and the long ones.
+func sitePages() []string {
+	return []string{"/", "/members", "/countries", "/countries/NZL", "/countries/BEL", "/countries/USA", "/partners", "/partners/NZL", "/partners/EGY",
+		"/programmes", "/operations", "/meetings", "/collective-defence", "/sources", "/timeline", "/timeline?country=NZL",
+		"/timeline?country=BEL", "/privacy", "/stats", "/no-such-page", "/programmes/NZL-ITPP-2024", "/programmes/NZL-IPCP-2012",
+		"/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", "/menu", "/members?as_of=1990-01-01"}
 }

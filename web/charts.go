@@ -146,16 +146,29 @@ func timelineRows(items []service.TimelineItem) []timelineRow {
 
 var kindNames = map[string]string{"membership": "Accession", "programme": "Programme", "deployment": "Deployment", "summit": "Meeting"}
 
+const (
+	// maxLabel is the longest timeline label drawn in full, in characters.
+	maxLabel = 40
+	// labelEm is a generous width of one character of a label (12 px
+	// sans-serif), in the chart's units.
+	labelEm = 7
+)
+
 // timelineChart draws the rows on one time axis.
 func timelineChart(id, title string, rows []timelineRow, asOf entente.Date) template.HTML {
 	if len(rows) == 0 {
 		return ""
 	}
-	const w, left, right, row, top, bottom = 960, 230, 16, 20, 10, 34
+	const w, right, row, top, bottom = 960, 16, 20, 10, 34
 	x0, x1 := math.Inf(1), float64(asOf.Year)+1
+	longest := 0
 	for _, r := range rows {
 		x0 = math.Min(x0, float64(r.From.Year))
+		longest = max(longest, min(len([]rune(r.Label)), maxLabel+1))
 	}
+	// The labels stand right-aligned left of the axis: the margin is as
+	// wide as the longest label needs, so that none is cut at the edge.
+	left := float64(min(max(longest*labelEm+18, 120), 320))
 	x0 = math.Floor(x0/5) * 5
 	h := top + bottom + row*len(rows)
 	px := func(x float64) float64 { return left + (x-x0)/(x1-x0)*(w-left-right) }
@@ -198,10 +211,10 @@ func timelineChart(id, title string, rows []timelineRow, asOf entente.Date) temp
 			fmt.Fprintf(&b, `<circle class="%s" cx="%.1f" cy="%d" r="5"/>`, cls, a, y+row/2)
 		}
 		label := []rune(r.Label)
-		if len(label) > 34 {
-			label = append(label[:33], '…')
+		if len(label) > maxLabel {
+			label = append(label[:maxLabel-1], '…')
 		}
-		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%d" text-anchor="end">%s</text>`, left-10, y+row/2+4, esc(string(label)))
+		fmt.Fprintf(&b, `<text class="tick" x="%.0f" y="%d" text-anchor="end">%s</text>`, left-10, y+row/2+4, esc(string(label)))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
