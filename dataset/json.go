@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/entente/entente"
+	"github.com/entente/entente/internal/jsondec"
 )
 
 // WriteJSON writes ds as entente's JSON document: canonical order, two-space
@@ -23,66 +26,21 @@ func WriteJSON(w io.Writer, ds *entente.Dataset) error {
 }
 
 // ReadJSON reads a JSON document written by WriteJSON. Every problem is
-// reported as "name:line: field: what is wrong", and on any problem no
-// dataset is returned.
+// reported as "name:line: section: field: what is wrong": reading goes on
+// past a bad record to report the next, and stops only where the JSON
+// itself is malformed. On any problem no dataset is returned. The records'
+// references to each other are checked once every record could be read.
 func ReadJSON(name string, r io.Reader) (*entente.Dataset, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
 	p := &parser{positions: map[entente.Ref]pos{}}
-	lineAt := func(off int64) int { return 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n")) }
-	fail := func(off int64, format string, args ...any) (*entente.Dataset, error) {
-		return nil, &ParseError{Problems: []string{fmt.Sprintf("%s:%d: %s", name, lineAt(off), fmt.Sprintf(format, args...))}}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return fail(dec.InputOffset(), "want a JSON object holding the dataset (as written by entente export)")
-	}
 	var ds entente.Dataset
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return fail(dec.InputOffset(), "%s", jsonMessage(err))
-		}
-		kind, _ := tok.(string)
-		add, ok := collectors(&ds)[kind]
-		if !ok {
-			return fail(dec.InputOffset(), "%s: unknown section", kind)
-		}
-		if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-			return fail(dec.InputOffset(), "%s: want an array", kind)
-		}
-		for dec.More() {
-			start := dec.InputOffset()
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return fail(dec.InputOffset(), "%s: %s", kind, jsonMessage(err))
-			}
-			// The element starts after the separator the offset may point at.
-			start += int64(len(data[start:]) - len(bytes.TrimLeft(data[start:], ", \t\r\n")))
-			ref, err := add(raw)
-			if err != nil {
-				var te *json.UnmarshalTypeError
-				if errors.As(err, &te) {
-					return fail(start+te.Offset, "%s: %s: want %s, got %s", kind, te.Field, te.Type, te.Value)
-				}
-				var de *entente.DateError
-				if errors.As(err, &de) {
-					if field, off, ok := findValue(raw, de.Value); ok {
-						return fail(start+off, "%s: %s: %v", kind, field, de)
-					}
-				}
-				return fail(start, "%s: %s", kind, jsonMessage(err))
-			}
-			p.positions[ref] = pos{file: name, line: lineAt(start)}
-		}
-		if _, err := dec.Token(); err != nil {
-			return fail(dec.InputOffset(), "%s", jsonMessage(err))
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return fail(dec.InputOffset(), "%s", jsonMessage(err))
+	rd := &jsonReader{name: name, data: data, p: p, dec: json.NewDecoder(bytes.NewReader(data))}
+	rd.document(&ds)
+	if len(p.problems) > 0 {
+		return nil, &ParseError{Problems: p.problems}
 	}
 	for _, prob := range ds.Validate() {
 		p.problems = append(p.problems, p.locate(prob))
@@ -94,23 +52,109 @@ func ReadJSON(name string, r io.Reader) (*entente.Dataset, error) {
 	return &ds, nil
 }
 
-func jsonMessage(err error) string {
-	return strings.TrimPrefix(err.Error(), "json: ")
+// jsonReader reads one JSON document, collecting problems in p.
+type jsonReader struct {
+	name string
+	data []byte
+	dec  *json.Decoder
+	p    *parser
 }
 
-// strict decodes raw into v, refusing unknown fields.
-func strict(raw json.RawMessage, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+func (rd *jsonReader) lineAt(off int64) int {
+	return 1 + bytes.Count(rd.data[:min(max(int(off), 0), len(rd.data))], []byte("\n"))
 }
 
-// collect returns a function that decodes one element into *list and names it.
-func collect[T any](list *[]T, ref func(*T) entente.Ref) func(json.RawMessage) (entente.Ref, error) {
-	return func(raw json.RawMessage) (entente.Ref, error) {
+func (rd *jsonReader) problem(off int64, msg string) {
+	rd.p.problems = append(rd.p.problems, fmt.Sprintf("%s:%d: %s", rd.name, rd.lineAt(off), msg))
+}
+
+// malformed records a problem with the JSON itself, after which nothing
+// more can be read.
+func (rd *jsonReader) malformed(err error) {
+	prob := jsondec.Describe(rd.data, err)
+	if prob.Offset == 0 {
+		prob.Offset = rd.dec.InputOffset()
+	}
+	rd.problem(prob.Offset, prob.String())
+}
+
+// document reads the top-level object, section by section.
+func (rd *jsonReader) document(ds *entente.Dataset) {
+	dec := rd.dec
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		rd.problem(dec.InputOffset(), "want a JSON object holding the dataset (as written by entente export)")
+		return
+	}
+	sections := collectors(ds)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			rd.malformed(err)
+			return
+		}
+		kind, _ := tok.(string)
+		add, ok := sections[kind]
+		if !ok {
+			rd.problem(dec.InputOffset(), fmt.Sprintf("%s: unknown section; want one of %s", kind, strings.Join(slices.Sorted(maps.Keys(sections)), ", ")))
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				rd.malformed(err)
+				return
+			}
+			continue
+		}
+		if !rd.section(kind, add) {
+			return
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		rd.malformed(err)
+		return
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		rd.problem(dec.InputOffset(), "more after the dataset's JSON object")
+	}
+}
+
+// section reads one section's array, every record of it; it reports false
+// when the JSON is malformed and reading must stop.
+func (rd *jsonReader) section(kind string, add func(json.RawMessage) (entente.Ref, []jsondec.Problem)) bool {
+	dec := rd.dec
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		rd.problem(dec.InputOffset(), kind+": want an array")
+		return false
+	}
+	for dec.More() {
+		start := dec.InputOffset()
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			rd.malformed(err)
+			return false
+		}
+		// The element starts after the separator the offset may point at.
+		start += int64(len(rd.data[start:]) - len(bytes.TrimLeft(rd.data[start:], ", \t\r\n")))
+		ref, probs := add(raw)
+		for _, prob := range probs {
+			rd.problem(start+prob.Offset, kind+": "+prob.String())
+		}
+		if len(probs) == 0 {
+			rd.p.positions[ref] = pos{file: rd.name, line: rd.lineAt(start)}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		rd.malformed(err)
+		return false
+	}
+	return true
+}
+
+// collect returns a function that decodes one element into *list and names
+// it, or returns every problem with it.
+func collect[T any](list *[]T, ref func(*T) entente.Ref) func(json.RawMessage) (entente.Ref, []jsondec.Problem) {
+	return func(raw json.RawMessage) (entente.Ref, []jsondec.Problem) {
 		var v T
-		if err := strict(raw, &v); err != nil {
-			return entente.Ref{}, err
+		if probs := jsondec.Strict(raw, &v); len(probs) > 0 {
+			return entente.Ref{}, probs
 		}
 		*list = append(*list, v)
 		return ref(&v), nil
@@ -118,11 +162,11 @@ func collect[T any](list *[]T, ref func(*T) entente.Ref) func(json.RawMessage) (
 }
 
 // collectors maps each section of the document to its decoder.
-func collectors(ds *entente.Dataset) map[string]func(json.RawMessage) (entente.Ref, error) {
+func collectors(ds *entente.Dataset) map[string]func(json.RawMessage) (entente.Ref, []jsondec.Problem) {
 	r := func(kind string, keys ...string) entente.Ref {
 		return entente.Ref{Kind: kind, Key: strings.Join(keys, " ")}
 	}
-	return map[string]func(json.RawMessage) (entente.Ref, error){
+	return map[string]func(json.RawMessage) (entente.Ref, []jsondec.Problem){
 		"sources":   collect(&ds.Sources, func(v *entente.Source) entente.Ref { return r("source", v.ID) }),
 		"countries": collect(&ds.Countries, func(v *entente.Country) entente.Ref { return r("country", v.Code) }),
 		"alliances": collect(&ds.Alliances, func(v *entente.Alliance) entente.Ref {
@@ -147,57 +191,5 @@ func collectors(ds *entente.Dataset) map[string]func(json.RawMessage) (entente.R
 		"menu":           collect(&ds.Offers, func(v *entente.Offer) entente.Ref { return r("offer", v.Code) }),
 		"activities":     collect(&ds.Activities, func(v *entente.Activity) entente.Ref { return r("activity", v.ID) }),
 		"reviews":        collect(&ds.Reviews, func(v *entente.Review) entente.Ref { return r("review", v.ID) }),
-	}
-}
-
-// findValue walks a JSON value's tokens to find the string value v, and
-// returns the path of the field holding it ("consents.date") and its offset
-// in raw, so an error about v can name the field and its line.
-func findValue(raw json.RawMessage, v string) (string, int64, bool) {
-	type frame struct {
-		obj     bool   // an object, not an array
-		key     string // the object's current key
-		wantKey bool   // the next string is a key
-	}
-	var stack []frame
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	for {
-		off := dec.InputOffset()
-		tok, err := dec.Token()
-		if err != nil {
-			return "", 0, false
-		}
-		top := len(stack) - 1
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{', '[':
-				stack = append(stack, frame{obj: t == '{', wantKey: t == '{'})
-			default:
-				stack = stack[:top]
-				if top > 0 && stack[top-1].obj {
-					stack[top-1].wantKey = true
-				}
-			}
-			continue
-		case string:
-			if top >= 0 && stack[top].wantKey {
-				stack[top].key, stack[top].wantKey = t, false
-				continue
-			}
-			if t == v {
-				var keys []string
-				for _, f := range stack {
-					if f.obj {
-						keys = append(keys, f.key)
-					}
-				}
-				off += int64(len(raw[off:]) - len(bytes.TrimLeft(raw[off:], ",: \t\r\n")))
-				return strings.Join(keys, "."), off, true
-			}
-		}
-		if top >= 0 && stack[top].obj {
-			stack[top].wantKey = true
-		}
 	}
 }

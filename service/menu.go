@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/entente/entente"
+	"github.com/entente/entente/internal/jsondec"
 )
 
 // MenuColumns are the columns of the cooperation menu's CSV form, in order.
@@ -177,19 +178,14 @@ func ParseMenuJSON(name string, r io.Reader) ([]entente.Offer, []int, error) {
 		start += int64(len(data[start:]) - len(bytes.TrimLeft(data[start:], ", \t\r\n")))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			probs.addf(lineAt(dec.InputOffset()), "", "%s", strings.TrimPrefix(err.Error(), "json: "))
+			probs.addf(lineAt(dec.InputOffset()), "", "%s", jsondec.Message(data, err))
 			return nil, nil, probs.err()
 		}
 		line := lineAt(start)
 		var o entente.Offer
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&o); err != nil {
-			var te *json.UnmarshalTypeError
-			if errors.As(err, &te) {
-				probs.addf(lineAt(start+te.Offset), te.Field, "want %s, got %s", te.Type, te.Value)
-			} else {
-				probs.addf(line, "", "%s", strings.TrimPrefix(err.Error(), "json: "))
+		if bad := jsondec.Strict(raw, &o); len(bad) > 0 {
+			for _, b := range bad {
+				probs.addf(lineAt(start+b.Offset), b.Field, "%s", b.Message)
 			}
 			continue
 		}

@@ -160,3 +160,42 @@ func testQueryValidation(t *testing.T, st *stack) {
 		}
 	}
 }
+
+// TestRequestBodyErrors: the API answered "cannot unmarshal string into Go
+// struct field ActivityRequest.countries" (issue 7, defect 9). Problems in
+// a request body are named by field path and expected kind, in words, every
+// one of them.
+func TestRequestBodyErrors(t *testing.T) {
+	st := newStack(t)
+	tests := []struct {
+		path, body string
+		want       []string
+	}{
+		{"/api/v1/activities/NZL-ITPP-2024-A001/invite", `{"countries": "NZL"}`,
+			[]string{"countries: want a list of country codes (ISO 3166-1 alpha-3, e.g. NZL), got a string"}},
+		{"/api/v1/activities/NZL-ITPP-2024-A001/register", `{"country": "NZL", "participants": "three"}`,
+			[]string{"participants: want a whole number, got a string"}},
+		{"/api/v1/activities/NZL-ITPP-2024-A001/hold", `{"date": "2024-+1", "colour": "red", "reason": 5}`,
+			[]string{`date: "2024-+1" is not a date`, "colour: unknown field", "reason: want a string, got a number"}},
+		{"/api/v1/activities", `{"programme": "NZL-ITPP-2024"} {"more": 1}`, []string{"more after the JSON value"}},
+		{"/api/v1/activities", `{"programme": `, []string{"the JSON ends before the value is complete"}},
+		{"/api/v1/activities", `[1, 2]`, []string{"want an object, got a list"}},
+		{"/api/v1/programmes", `{"id": "X", "areas": [1]}`, []string{"areas: want a string, got a number"}},
+	}
+	for _, tt := range tests {
+		code, body := progDo(t, st, "POST", tt.path, "application/json", tt.body)
+		var p struct{ Detail string }
+		if code != http.StatusBadRequest || json.Unmarshal([]byte(body), &p) != nil {
+			t.Errorf("POST %s %s: status %d, want 400 problem details: %s", tt.path, tt.body, code, body)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(p.Detail, w) {
+				t.Errorf("POST %s %s: detail %q does not say %q", tt.path, tt.body, p.Detail, w)
+			}
+		}
+		if strings.Contains(p.Detail, "Go ") || strings.Contains(p.Detail, "Request") || strings.Contains(p.Detail, "entente.") {
+			t.Errorf("POST %s: detail shows Go names: %q", tt.path, p.Detail)
+		}
+	}
+}

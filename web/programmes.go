@@ -3,14 +3,13 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"html/template"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/entente/entente"
+	"github.com/entente/entente/internal/jsondec"
 	"github.com/entente/entente/service"
 )
 
@@ -75,14 +74,32 @@ func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (
 	}
 }
 
-// decode reads a JSON request body into v, refusing unknown fields.
+// decode reads a JSON request body into v, refusing unknown fields and
+// anything after the object; an empty body is an empty request. Every
+// problem found is named by its field and what the field takes, never by Go
+// names.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return entente.Errorf(entente.EINVALID, "request body: %s", strings.TrimPrefix(err.Error(), "json: "))
+	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return entente.Errorf(entente.EINVALID, "request body: %v", err)
 	}
-	return nil
+	return decodeBody(data, v)
+}
+
+// decodeBody decodes a request body already read.
+func decodeBody(data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	probs := jsondec.Strict(data, v)
+	if len(probs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(probs))
+	for i, p := range probs {
+		msgs[i] = p.String()
+	}
+	return entente.Errorf(entente.EINVALID, "request body: %s", strings.Join(msgs, "; "))
 }
 
 // actor is who makes an API change: the body's actor, else "api".

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -149,5 +151,60 @@ func TestWithdrawNotMember(t *testing.T) {
 	out, _, _ := run(t, "audit", "--json", db)
 	if strings.Contains(out, "accession.withdraw") {
 		t.Errorf("a refused withdrawal was written to the audit log: %s", out)
+	}
+}
+
+// TestImportReportsEveryProblem: an import stopped at the first bad date
+// (issue 7, defect 9), and said "cannot unmarshal string into Go struct
+// field" where a type was wrong. Every problem is reported, each as
+// FILE:LINE: section: field: what, in words; nothing is written.
+func TestImportReportsEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	db := "--db=" + filepath.Join(dir, "x.db")
+	body := `{
+  "memberships": [
+    {"alliance": "NATO", "country": "BEL",
+     "acceded": "1949-4-4"},
+    {"alliance": "NATO", "country": "NLD", "applied": "1948-13-01",
+     "acceded": "+949",
+     "consents": [{"country": "BEL", "date": "1949-02-30"}]}
+  ],
+  "countries": [
+    {"code": 7, "name": ["New Zealand"]}
+  ],
+  "programmes": [
+    {"id": "P", "colour": "red"}
+  ]
+}
+`
+	path := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run(t, "import", path, db)
+	for _, want := range []string{
+		`bad.json:4: memberships: acceded: "1949-4-4" is not a date`,
+		`bad.json:5: memberships: applied: "1948-13-01" is not a date`,
+		`bad.json:6: memberships: acceded: "+949" is not a date`,
+		`bad.json:7: memberships: consents.date: "1949-02-30" is not a date`,
+		`bad.json:10: countries: code: want a string, got a number`,
+		`bad.json:10: countries: name: want a string, got a list`,
+		`bad.json:13: programmes: colour: unknown field`,
+		"7 problems",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr should say %q:\n%s", want, stderr)
+		}
+	}
+	if code != exitUsage || strings.Contains(stderr, "Go struct") || strings.Contains(stderr, "entente.") {
+		t.Errorf("exit %d, want 2 with no Go names: %s", code, stderr)
+	}
+	// Nothing was written: a good import into the same store succeeds.
+	good := filepath.Join(dir, "good.json")
+	if _, stderr, code := run(t, "export", "--out", good, "--db", filepath.Join(dir, "src.db")); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, stderr, code := run(t, "import", good, db); code != 0 {
+		t.Errorf("after the refused import the store should still be empty: %s", stderr)
 	}
 }

@@ -232,7 +232,7 @@ func TestMenuCLI(t *testing.T) {
 	badJSON := filepath.Join(dir, "bad.json")
 	os.WriteFile(badJSON, []byte("[\n  {\"code\": \"X\", \"title\": \"t\", \"kind\": \"course\", \"provider\": \"p\"},\n  {\"code\": \"Y\", \"title\": \"t\", \"kind\": \"course\", \"provider\": \"p\", \"capacity\": \"many\"}\n]"), 0o644)
 	_, stderr, code = run(t, "menu", "import", badJSON, db)
-	if code != 2 || !strings.Contains(stderr, badJSON+":3: capacity: want int, got string") {
+	if code != 2 || !strings.Contains(stderr, badJSON+":3: capacity: want a whole number, got a string") {
 		t.Errorf("bad JSON menu: exit %d: %s", code, stderr)
 	}
 }
