@@ -185,3 +185,42 @@ func TestValidatePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestProgrammeStatusOn: one status for a programme on a day. Before it was
+// agreed it has none (it does not exist yet); agreed but not begun it is
+// agreed; a successor agreed by the day supersedes it; a draft stays draft.
+func TestProgrammeStatusOn(t *testing.T) {
+	d := MustParseDate
+	old := Programme{ID: "OLD", Partner: "NZL", Agreed: d("2012-06-04"), Status: ProgrammeSuperseded}
+	next := Programme{ID: "NEXT", Partner: "NZL", Agreed: d("2028-01-15"), Period: Period{From: d("2028-03-01")}, Status: ProgrammeActive, Supersedes: "OLD"}
+	review := Programme{ID: "REV", Partner: "AUS", Agreed: d("2023-07"), Status: ProgrammeUnderReview}
+	draft := Programme{ID: "DRAFT", Partner: "JPN", Status: ProgrammeDraft}
+	all := []Programme{old, next, review, draft}
+	tests := []struct {
+		p    *Programme
+		on   string
+		want ProgrammeStatus
+	}{
+		{&old, "2000-01-01", ""},
+		{&old, "2012-06-04", ProgrammeActive},
+		{&old, "2028-01-14", ProgrammeActive},
+		{&old, "2028-01-15", ProgrammeActive},
+		{&old, "2028-03-01", ProgrammeSuperseded},
+		{&next, "2026-12-01", ""},
+		{&next, "2028-01-15", ProgrammeAgreed},
+		{&next, "2028-03-01", ProgrammeActive},
+		{&review, "2023-06-30", ""},
+		{&review, "2023-07-01", ProgrammeUnderReview},
+		{&draft, "2000-01-01", ProgrammeDraft},
+	}
+	for _, tt := range tests {
+		if got := ProgrammeStatusOn(tt.p, all, d(tt.on)); got != tt.want {
+			t.Errorf("%s on %s: got %q, want %q", tt.p.ID, tt.on, got, tt.want)
+		}
+	}
+	for on, want := range map[string]string{"2028-02-01": "OLD", "2028-03-01": "NEXT"} {
+		if p := ActiveProgrammeOn(all[:2], d(on)); p == nil || p.ID != want {
+			t.Errorf("in force on %s: %v, want %s (a successor supersedes from the day it takes effect)", on, p, want)
+		}
+	}
+}

@@ -435,16 +435,67 @@ func DayPeriod(d Date) Period {
 	return Period{From: last, To: Day(last.Time().AddDate(0, 0, 1))}
 }
 
-// ActiveProgrammeOn returns the programme in force for a partner on day d:
-// the latest agreed by then that is not superseded by one agreed by then.
+// ProgrammeStatusOn is p's status on day d, the one status every view
+// shows for that day. all holds the partner's programmes (p's successors
+// among them). It is "" before p was agreed: on d the programme does not
+// exist yet. Once agreed it is superseded from the day a successor takes
+// effect, agreed until it takes effect itself, under review while stored
+// so, and otherwise active. A draft, never agreed, is a draft.
+func ProgrammeStatusOn(p *Programme, all []Programme, d Date) ProgrammeStatus {
+	if p.Status == ProgrammeDraft || p.Agreed.IsZero() {
+		return ProgrammeDraft
+	}
+	if !p.Agreed.OnOrBefore(d) {
+		return ""
+	}
+	if SuccessorOn(p, all, d) != nil {
+		return ProgrammeSuperseded
+	}
+	if !p.TakesEffect().OnOrBefore(d) {
+		return ProgrammeAgreed
+	}
+	if p.Status == ProgrammeUnderReview {
+		return ProgrammeUnderReview
+	}
+	return ProgrammeActive
+}
+
+// TakesEffect is the day p takes effect: the start of its period when that
+// is after its agreement, otherwise its agreement.
+func (p *Programme) TakesEffect() Date {
+	if !p.Period.From.IsZero() && p.Agreed.Before(p.Period.From) {
+		return p.Period.From
+	}
+	return p.Agreed
+}
+
+// SuccessorOn returns the programme in all that supersedes p and has taken
+// effect by day d, or nil: until its successor takes effect, p stays in
+// force.
+func SuccessorOn(p *Programme, all []Programme, d Date) *Programme {
+	for i := range all {
+		q := &all[i]
+		if q.Supersedes == p.ID && !q.Agreed.IsZero() && q.TakesEffect().OnOrBefore(d) {
+			return q
+		}
+	}
+	return nil
+}
+
+// ProgrammeInForce reports whether a status on a day means the programme
+// was in force that day.
+func ProgrammeInForce(st ProgrammeStatus) bool {
+	return st == ProgrammeActive || st == ProgrammeUnderReview
+}
+
+// ActiveProgrammeOn returns the partner's programme in force on day d (the
+// latest agreed whose status that day is in force), or nil. ps holds one
+// partner's programmes.
 func ActiveProgrammeOn(ps []Programme, d Date) *Programme {
 	var best *Programme
 	for i := range ps {
 		p := &ps[i]
-		if p.Status == ProgrammeDraft || !p.Agreed.OnOrBefore(d) {
-			continue
-		}
-		if !p.Period.To.IsZero() && p.Period.To.Before(d) && p.Status != ProgrammeActive {
+		if !ProgrammeInForce(ProgrammeStatusOn(p, ps, d)) {
 			continue
 		}
 		if best == nil || best.Agreed.Compare(p.Agreed) < 0 {
@@ -452,23 +503,6 @@ func ActiveProgrammeOn(ps []Programme, d Date) *Programme {
 		}
 	}
 	return best
-}
-
-// ProgrammeStatusOn is a programme's status on day d: draft before it was
-// agreed, superseded once a successor was agreed, otherwise its status.
-func ProgrammeStatusOn(p *Programme, all []Programme, d Date) ProgrammeStatus {
-	if !p.Agreed.OnOrBefore(d) {
-		return ProgrammeDraft
-	}
-	for i := range all {
-		if all[i].Supersedes == p.ID && all[i].Agreed.OnOrBefore(d) {
-			return ProgrammeSuperseded
-		}
-	}
-	if p.Status == ProgrammeSuperseded {
-		return ProgrammeActive
-	}
-	return p.Status
 }
 
 // AgreeProgramme agrees p for its partner and supersedes the partner's

@@ -294,7 +294,8 @@ func TestProgrammes(t *testing.T) {
 		active    string
 		ipcpState entente.ProgrammeStatus
 	}{
-		{"2012-06-03", "", entente.ProgrammeDraft},
+		// Before it was agreed the IPCP did not exist: no status, not "draft".
+		{"2012-06-03", "", ""},
 		{"2013-01-01", "NZL-IPCP-2012", entente.ProgrammeActive},
 		{"2024-01-01", "NZL-ITPP-2024", entente.ProgrammeSuperseded},
 		{"2025-01-01", "NZL-ITPP-2024", entente.ProgrammeSuperseded},

@@ -149,11 +149,11 @@ func (s *Service) BrowsePartnerships(ctx context.Context, alliance string, asOf 
 	return fv, gv, nil
 }
 
-// ProgrammeRow is a programme with its partner's name and status on the day.
+// ProgrammeRow is a programme with its partner's name; its Status is its
+// status on the day.
 type ProgrammeRow struct {
 	entente.Programme
-	PartnerName string                  `json:"partner_name"`
-	StatusOn    entente.ProgrammeStatus `json:"status_on"`
+	PartnerName string `json:"partner_name"`
 }
 
 // BrowseProgrammes lists the alliance's programmes agreed by day asOf.
@@ -169,10 +169,13 @@ func (s *Service) BrowseProgrammes(ctx context.Context, alliance string, asOf en
 	}
 	var out []ProgrammeRow
 	for _, p := range progs {
-		if !p.Agreed.IsZero() && !p.Agreed.OnOrBefore(asOf) {
-			continue
+		st := entente.ProgrammeStatusOn(&p, progs, asOf)
+		if st == "" {
+			continue // not yet agreed on the day
 		}
-		out = append(out, ProgrammeRow{Programme: p, PartnerName: countries[p.Partner].Name, StatusOn: entente.ProgrammeStatusOn(&p, progs, asOf)})
+		row := ProgrammeRow{Programme: p, PartnerName: countries[p.Partner].Name}
+		row.Status = st
+		out = append(out, row)
 	}
 	slices.SortStableFunc(out, func(a, b ProgrammeRow) int {
 		if c := a.Agreed.Compare(b.Agreed); c != 0 {

@@ -40,11 +40,12 @@ type CountryPartnership struct {
 	FrameworkName string `json:"framework_name"`
 }
 
-// CountryProgramme is a programme with its status on the day.
+// CountryProgramme is a programme as it stood on the day: Status is its
+// status that day.
 type CountryProgramme struct {
 	entente.Programme
-	Status entente.ProgrammeStatus `json:"status"`
-	// SupersededBy is the programme agreed after this one, by the day.
+	// SupersededBy is the programme that took effect after this one, by the
+	// day.
 	SupersededBy string `json:"superseded_by,omitempty"`
 }
 
@@ -134,14 +135,14 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 		return nil, err
 	}
 	for _, p := range progs {
-		if !p.Agreed.OnOrBefore(asOf) {
-			continue
+		st := entente.ProgrammeStatusOn(&p, progs, asOf)
+		if st == "" {
+			continue // not yet agreed on the day
 		}
-		cp := CountryProgramme{Programme: p, Status: entente.ProgrammeStatusOn(&p, progs, asOf)}
-		for _, q := range progs {
-			if q.Supersedes == p.ID && q.Agreed.OnOrBefore(asOf) {
-				cp.SupersededBy = q.ID
-			}
+		cp := CountryProgramme{Programme: p}
+		cp.Status = st
+		if q := entente.SuccessorOn(&p, progs, asOf); q != nil {
+			cp.SupersededBy = q.ID
 		}
 		v.Programmes = append(v.Programmes, cp)
 		cited = append(cited, p.Sources...)

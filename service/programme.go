@@ -9,11 +9,11 @@ import (
 	"github.com/entente/entente"
 )
 
-// ProgrammeView is a programme with its status on a day, its structure, its
-// activity count, its progress and its reviews.
+// ProgrammeView is a programme as it stood on a day: its status that day
+// (Programme.Status, the one status field; see entente.ProgrammeStatusOn),
+// its structure, its activity count, its progress and its reviews.
 type ProgrammeView struct {
 	entente.Programme
-	StatusOn     entente.ProgrammeStatus   `json:"status_on"`
 	AsOf         entente.Date              `json:"as_of"`
 	SupersededBy string                    `json:"superseded_by,omitempty"`
 	AreaNames    map[string]string         `json:"area_names"`
@@ -57,6 +57,9 @@ func (s *Service) ProgrammesOf(ctx context.Context, partnerOrID string, asOf ent
 		slices.SortStableFunc(ps, func(a, b entente.Programme) int { return a.Agreed.Compare(b.Agreed) })
 		out := []ProgrammeView{}
 		for _, p := range ps {
+			if entente.ProgrammeStatusOn(&p, ps, s.day(asOf)) == "" {
+				continue // not yet agreed on the day: it does not exist yet
+			}
 			v, err := s.Programme(ctx, p.ID, asOf)
 			if err != nil {
 				return nil, err
@@ -83,12 +86,14 @@ func (s *Service) Programme(ctx context.Context, id string, asOf entente.Date) (
 	if err != nil {
 		return nil, err
 	}
-	v := &ProgrammeView{Programme: *p, AsOf: asOf, StatusOn: entente.ProgrammeStatusOn(p, siblings, asOf), AreaNames: map[string]string{},
-		Reviews: []ReviewSummary{}}
-	for _, q := range siblings {
-		if q.Supersedes == p.ID && q.Agreed.OnOrBefore(asOf) {
-			v.SupersededBy = q.ID
-		}
+	st := entente.ProgrammeStatusOn(p, siblings, asOf)
+	if st == "" {
+		return nil, entente.Errorf(entente.ENOTFOUND, "programme %s was agreed %s; on %s it did not exist yet", p.ID, p.Agreed, asOf)
+	}
+	v := &ProgrammeView{Programme: *p, AsOf: asOf, AreaNames: map[string]string{}, Reviews: []ReviewSummary{}}
+	v.Status = st
+	if q := entente.SuccessorOn(p, siblings, asOf); q != nil {
+		v.SupersededBy = q.ID
 	}
 	areas, err := s.Store.FindAreas(ctx)
 	if err != nil {
@@ -115,9 +120,7 @@ func (s *Service) Programme(ctx context.Context, id string, asOf entente.Date) (
 	for _, r := range reviews {
 		v.Reviews = append(v.Reviews, ReviewSummary{ID: r.ID, Date: r.Date, Note: r.Note})
 	}
-	snapP := *p
-	snapP.Status = v.StatusOn
-	v.Progress = entente.Progress(entente.Snapshot(snapP, v.Objectives, v.Goals), acts, reviews, asOf)
+	v.Progress = entente.Progress(entente.Snapshot(v.Programme, v.Objectives, v.Goals), acts, reviews, asOf)
 	return v, nil
 }
 
@@ -231,9 +234,12 @@ type AgreeRequest struct {
 	Synthetic bool `json:"-"`
 }
 
-// AgreeResult is what agreeing wrote.
+// AgreeResult is what agreeing wrote. The programme's Status is its status
+// today, as in every view (agreed, until the day it takes effect);
+// TakesEffect is that day.
 type AgreeResult struct {
 	Programme   entente.Programme   `json:"programme"`
+	TakesEffect entente.Date        `json:"takes_effect"`
 	Superseded  []string            `json:"superseded"`
 	CarriedOver []entente.Goal      `json:"carried_over"`
 	Objectives  []entente.Objective `json:"objectives"`
@@ -374,6 +380,12 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 	})
 	if err != nil {
 		return nil, err
+	}
+	res.TakesEffect = res.Programme.TakesEffect()
+	// Today the programme is agreed for a day still to come, or in force.
+	res.Programme.Status = entente.ProgrammeStatusOn(&res.Programme, []entente.Programme{res.Programme}, s.day(entente.Date{}))
+	if res.Programme.Status == "" {
+		res.Programme.Status = entente.ProgrammeAgreed
 	}
 	return res, nil
 }

@@ -96,3 +96,68 @@ func testPartnersBeforeTheyExisted(t *testing.T, st *stack) {
 		}
 	}
 }
+
+// TestProgrammeStatusOneAnswer: for a day, the API, the programme list and
+// the programme page give one status, the status that day; before a
+// programme was agreed it is in no list and its page is 404. (Before, the
+// API gave today's status and a separate status_on, the CLI said DRAFT and
+// the list said "No programmes.")
+func TestProgrammeStatusOneAnswer(t *testing.T) {
+	t.Run("SQLite", func(t *testing.T) { testProgrammeStatusOneAnswer(t, newStack(t)) })
+	t.Run("PostgreSQL", func(t *testing.T) { testProgrammeStatusOneAnswer(t, progStackPG(t)) })
+}
+
+func testProgrammeStatusOneAnswer(t *testing.T, st *stack) {
+	for _, tt := range []struct {
+		day  string
+		want map[string]string // programme id → status that day
+	}{
+		{"2000-01-01", map[string]string{}},
+		{"2013-01-01", map[string]string{"NZL-IPCP-2012": "active"}},
+		{"2025-01-01", map[string]string{"NZL-IPCP-2012": "superseded", "NZL-ITPP-2024": "active"}},
+	} {
+		status, body := progDo(t, st, "GET", "/api/v1/programmes?partner=NZL&as_of="+tt.day, "", "")
+		var raw []map[string]any
+		if err := json.Unmarshal([]byte(body), &raw); status != 200 || err != nil {
+			t.Fatalf("API on %s: %d %v", tt.day, status, err)
+		}
+		got := map[string]string{}
+		for _, p := range raw {
+			if _, ok := p["status_on"]; ok {
+				t.Errorf("API on %s: a second status field, status_on", tt.day)
+			}
+			got[p["id"].(string)] = p["status"].(string)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("API on %s: %v, want %v", tt.day, got, tt.want)
+		}
+		_, list := progDo(t, st, "GET", "/programmes?as_of="+tt.day, "", "")
+		if len(tt.want) == 0 && !strings.Contains(list, "No programmes.") {
+			t.Errorf("list on %s shows programmes", tt.day)
+		}
+		for _, id := range []string{"NZL-IPCP-2012", "NZL-ITPP-2024"} {
+			stat, listed := tt.want[id]
+			i := strings.Index(list, `href="/programmes/`+id+`"`)
+			if (i >= 0) != listed {
+				t.Errorf("list on %s: %s listed %v, want %v", tt.day, id, i >= 0, listed)
+				continue
+			}
+			if !listed {
+				continue
+			}
+			row, _, _ := strings.Cut(list[i:], "</tr>")
+			if !strings.Contains(row, "<td>"+stat+"</td>") {
+				t.Errorf("list on %s: %s row %q, want status %s", tt.day, id, row, stat)
+			}
+			d := entente.MustParseDate(tt.day)
+			_, page := progDo(t, st, "GET", "/programmes/"+id+"?as_of="+tt.day, "", "")
+			if want := fmt.Sprintf("Status on %d %s %d: %s ", d.Day, d.Month, d.Year, stat); !strings.Contains(pageText(page), want) {
+				t.Errorf("page %s on %s does not say %q", id, tt.day, want)
+			}
+		}
+	}
+	status, _ := progDo(t, st, "GET", "/api/v1/programmes/NZL-ITPP-2024?as_of=2000-01-01", "", "")
+	if status != 404 {
+		t.Errorf("NZL-ITPP-2024 on 2000-01-01: %d, want 404 (not yet agreed)", status)
+	}
+}

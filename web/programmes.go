@@ -320,10 +320,10 @@ func programmeOpenAPIPaths() map[string]any {
 	asOf := query("as_of", "answer as of this day; today when absent")
 	return map[string]any{
 		"/api/v1/programmes": map[string]any{
-			"get":  get("A partner's programmes, oldest first, with status, structure and progress", query("partner", "ISO3 code of the partner"), asOf),
+			"get":  get("A partner's programmes agreed by the day, oldest first, with structure and progress; status is the status on that day (draft, agreed, active, under-review, superseded), the only status field", query("partner", "ISO3 code of the partner"), asOf),
 			"post": post("Agree a programme, superseding the partner's programme in force; carry_over copies open goals", "201"),
 		},
-		"/api/v1/programmes/{id}":              map[string]any{"get": get("One programme with its objectives, goals, reviews and progress", prog, asOf)},
+		"/api/v1/programmes/{id}":              map[string]any{"get": get("One programme as it stood on the day (status is that day's; 404 before it was agreed), with its objectives, goals, reviews and progress", prog, asOf)},
 		"/api/v1/programmes/{id}/progress":     map[string]any{"get": get("Progress roll-up, overdue and due-for-review lists", prog, asOf)},
 		"/api/v1/programmes/{id}/progress.svg": map[string]any{"get": map[string]any{"summary": "Progress as an SVG bar chart", "parameters": []any{prog, asOf}, "responses": ok("200", "image/svg+xml")}},
 		"/api/v1/programmes/{id}/diff/{other}": map[string]any{"get": get("Added, removed and changed objectives, goals and indicators between two programmes or review snapshots", prog, path("other", "programme or review id"))},

@@ -143,7 +143,7 @@ func testActivityWorkflowAPI(t *testing.T, st *stack) {
 		{"/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", "<del>Disaster relief</del>"},
 		{"/api/v1/programmes/NZL-ITPP-2024/progress.svg", "<desc"},
 		{"/api/v1/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", `"op": "removed"`},
-		{"/api/v1/programmes?partner=NZL", `"status_on": "superseded"`},
+		{"/api/v1/programmes?partner=NZL", `"status": "superseded"`},
 		{"/menu", "The menu is empty"},
 	} {
 		status, body := progDo(t, st, "GET", page.path, "", "")

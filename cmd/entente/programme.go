@@ -176,7 +176,7 @@ func runProgrammeShow(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, vs)
 	}
 	if len(vs) == 0 {
-		fmt.Fprintf(e.stdout, "%s has no programmes.\n", ref)
+		fmt.Fprintf(e.stdout, "%s has no programmes%s.\n", ref, asOfSuffix(e))
 		return nil
 	}
 	var fn footnotes
@@ -185,7 +185,7 @@ func runProgrammeShow(ctx context.Context, e *env, args []string) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%s  %s %s (%s)  %s %s\n", v.ID, v.Partner, v.Type, v.Title, strings.ToUpper(string(v.StatusOn)), fn.cite(v.Provenance))
+		fmt.Fprintf(w, "%s  %s %s (%s)  %s %s\n", v.ID, v.Partner, v.Type, v.Title, strings.ToUpper(string(v.Status)), fn.cite(v.Provenance))
 		fmt.Fprintf(w, "  agreed %s", v.Agreed)
 		if p := v.Period.String(); p != "" {
 			fmt.Fprintf(w, "; period %s", p)
@@ -361,9 +361,16 @@ func runProgrammeAgree(ctx context.Context, e *env, args []string) error {
 	if e.opts.json {
 		return writeJSON(e.stdout, res)
 	}
-	fmt.Fprintf(e.stdout, "%s agreed %s for %s: active", res.Programme.ID, res.Programme.Agreed, res.Programme.Partner)
+	fmt.Fprintf(e.stdout, "%s agreed %s for %s: ", res.Programme.ID, res.Programme.Agreed, res.Programme.Partner)
+	sup := "supersedes"
+	if res.Programme.Status == entente.ProgrammeAgreed {
+		fmt.Fprintf(e.stdout, "agreed, takes effect %s", res.TakesEffect)
+		sup = "will supersede"
+	} else {
+		fmt.Fprintf(e.stdout, "%s", res.Programme.Status)
+	}
 	if len(res.Superseded) > 0 {
-		fmt.Fprintf(e.stdout, "; supersedes %s", strings.Join(res.Superseded, ", "))
+		fmt.Fprintf(e.stdout, "; %s %s", sup, strings.Join(res.Superseded, ", "))
 	}
 	fmt.Fprintf(e.stdout, "; %d objectives, %d goals carried over\n", len(res.Objectives), len(res.CarriedOver))
 	return nil

@@ -44,13 +44,13 @@ func TestProgrammeShowNZL(t *testing.T) {
 	// As of 2013 the IPCP was in force.
 	out, _, _ = run(t, "programme", "show", "NZL-IPCP-2012", "--as-of", "2013-01-01", "--json", db)
 	var vs []struct {
-		StatusOn   string `json:"status_on"`
+		Status     string `json:"status"`
 		Objectives []struct{ Area string }
 	}
-	if err := json.Unmarshal([]byte(out), &vs); err != nil || len(vs) != 1 || vs[0].StatusOn != "superseded" && vs[0].StatusOn != "active" {
+	if err := json.Unmarshal([]byte(out), &vs); err != nil || len(vs) != 1 {
 		t.Fatalf("as of 2013: %v %s", err, out)
 	}
-	if vs[0].StatusOn != "active" || len(vs[0].Objectives) != 4 {
+	if vs[0].Status != "active" || len(vs[0].Objectives) != 4 {
 		t.Errorf("as of 2013: %+v, want the IPCP active with 4 objectives", vs[0])
 	}
 }
@@ -165,7 +165,9 @@ func testAgreeReviewDiff(t *testing.T, db string) {
 		"--indicator", "studies;studies;0;1;1")
 	out := mustRun("programme", "agree", "NZL-ITPP-2028", "--partner", "NZL", "--type", "ITPP", "--title", "Next programme",
 		"--date", "2028-01-15", "--areas", "cyber-defence", "--carry-over")
-	if !strings.Contains(out, "supersedes NZL-ITPP-2024") || !strings.Contains(out, "1 goals carried over") {
+	// Today (before 2028-01-15) the new programme is agreed, not active.
+	if !strings.Contains(out, "NZL-ITPP-2028 agreed 2028-01-15 for NZL: agreed, takes effect 2028-01-15; will supersede NZL-ITPP-2024") ||
+		!strings.Contains(out, "1 goals carried over") || strings.Contains(out, "active") {
 		t.Fatalf("agree:\n%s", out)
 	}
 	out = mustRun("programme", "show", "NZL", "--as-of", "2028-02-01")
