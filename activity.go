@@ -123,6 +123,32 @@ type Activity struct {
 	Provenance
 }
 
+// StatusOn is where the activity stood on day d, read from its step dates:
+// "" before it was proposed. An activity whose steps carry no dates (a
+// record imported with its status only) stands at its status.
+func (a *Activity) StatusOn(d Date) ActivityStatus {
+	steps := []struct {
+		st ActivityStatus
+		on Date
+	}{{ActivityCancelled, a.Dates.Cancelled}, {ActivityReported, a.Dates.Reported}, {ActivityHeld, a.Dates.Held},
+		{ActivityRegistrationOpen, a.Dates.RegistrationOpened}, {ActivityInvitationsSent, a.Dates.InvitationsSent},
+		{ActivityApproved, a.Dates.Approved}, {ActivityProposed, a.Dates.Proposed}}
+	dated := false
+	for _, s := range steps {
+		if s.on.IsZero() {
+			continue
+		}
+		dated = true
+		if s.on.OnOrBefore(d) {
+			return s.st
+		}
+	}
+	if !dated {
+		return a.Status
+	}
+	return ""
+}
+
 // Registered is the number of participants registered so far.
 func (a *Activity) Registered() int {
 	n := 0

@@ -54,6 +54,28 @@ func (t Tally) Completion() float64 {
 	return float64(t.Reported) / float64(n)
 }
 
+// How progress is computed (the one definition; the programme page and the
+// API description say it in words):
+//
+//   - An indicator's progress is how far its current value has come from its
+//     baseline to its target, between 0 and 1.
+//   - A goal is measured by the mean of its indicators' progress; a goal with
+//     no indicators, by the completion of its activities (reported ÷ not
+//     cancelled); a goal with neither is not measured.
+//   - An objective is the mean of its measured goals; with none it is not
+//     measured.
+//   - Activities that serve no goal of the programme form one more part,
+//     measured by their completion when any is not cancelled.
+//   - The programme is the mean of its measured parts: its measured
+//     objectives and, if measured, the activities serving no goal. With no
+//     measured part it is not measured.
+//
+// So the programme's figure is the plain mean of the figures shown beside
+// it, and every activity is counted once: under its goal (and that goal's
+// objective), or among the activities serving no goal. Activities count as
+// they stood on the day (Activity.StatusOn); those proposed later are left
+// out.
+
 // IndicatorProgress is one indicator with its progress.
 type IndicatorProgress struct {
 	Indicator
@@ -63,7 +85,8 @@ type IndicatorProgress struct {
 
 // GoalProgress rolls up one goal: its indicators' progress and its
 // activities' completion. Score is the indicators' mean progress when the
-// goal has indicators, otherwise its activity completion.
+// goal has indicators, otherwise its activity completion; Measured is false
+// when it has neither indicators nor activities not cancelled.
 type GoalProgress struct {
 	Code       string              `json:"code"`
 	Title      string              `json:"title"`
@@ -71,9 +94,11 @@ type GoalProgress struct {
 	Activities Tally               `json:"activities"`
 	Completion float64             `json:"completion"`
 	Score      float64             `json:"score"`
+	Measured   bool                `json:"measured"`
 }
 
-// ObjectiveProgress rolls up an objective: the mean score of its goals.
+// ObjectiveProgress rolls up an objective: the mean score of its measured
+// goals.
 type ObjectiveProgress struct {
 	Code       string         `json:"code"`
 	Title      string         `json:"title"`
@@ -81,6 +106,7 @@ type ObjectiveProgress struct {
 	Goals      []GoalProgress `json:"goals"`
 	Activities Tally          `json:"activities"`
 	Score      float64        `json:"score"`
+	Measured   bool           `json:"measured"`
 }
 
 // Attention is an item overdue or due for review.
@@ -91,15 +117,22 @@ type Attention struct {
 	What string `json:"what"`
 }
 
-// ProgrammeProgress rolls up a whole programme on a day.
+// ProgrammeProgress rolls up a whole programme on a day (see "How progress
+// is computed" above).
 type ProgrammeProgress struct {
 	Programme  string              `json:"programme"`
 	AsOf       Date                `json:"as_of"`
 	Objectives []ObjectiveProgress `json:"objectives"`
-	// Unassigned counts activities that serve no goal.
-	Unassigned   Tally       `json:"unassigned"`
+	// Unassigned counts the activities that serve no goal; UnassignedScore is
+	// their completion, a part of the programme's score when
+	// UnassignedMeasured.
+	Unassigned         Tally   `json:"unassigned"`
+	UnassignedScore    float64 `json:"unassigned_score"`
+	UnassignedMeasured bool    `json:"unassigned_measured"`
+	// Activities counts every activity: the objectives' and the unassigned.
 	Activities   Tally       `json:"activities"`
 	Score        float64     `json:"score"`
+	Measured     bool        `json:"measured"`
 	Overdue      []Attention `json:"overdue"`
 	DueForReview []Attention `json:"due_for_review"`
 	LastReview   Date        `json:"last_review,omitzero"`
@@ -116,6 +149,10 @@ func mean(xs []float64) float64 {
 	return s / float64(len(xs))
 }
 
+// measured reports whether a tally of activities measures anything: some
+// activity is not cancelled.
+func (t Tally) measured() bool { return t.Total > t.Cancelled }
+
 // Progress rolls up snap's indicators and the programme's activities on day
 // today, and lists what is overdue and what is due for review.
 func Progress(snap ProgrammeSnapshot, acts []Activity, reviews []Review, today Date) ProgrammeProgress {
@@ -124,29 +161,30 @@ func Progress(snap ProgrammeSnapshot, acts []Activity, reviews []Review, today D
 	byGoal := map[string]*Tally{}
 	for i := range acts {
 		a := &acts[i]
-		if a.Programme != p.ID {
+		st := a.StatusOn(today)
+		if a.Programme != p.ID || st == "" {
 			continue
 		}
-		out.Activities.add(a.Status)
+		out.Activities.add(st)
 		if t := byGoal[a.Goal]; t != nil {
-			t.add(a.Status)
+			t.add(st)
 		} else {
 			t := &Tally{}
-			t.add(a.Status)
+			t.add(st)
 			byGoal[a.Goal] = t
 		}
 		end := a.To
 		if end.IsZero() {
 			end = a.From
 		}
-		if !end.IsZero() && end.Last().Before(today) && a.Status != ActivityHeld && a.Status != ActivityReported && a.Status != ActivityCancelled {
+		if !end.IsZero() && end.Last().Before(today) && st != ActivityHeld && st != ActivityReported && st != ActivityCancelled {
 			out.Overdue = append(out.Overdue, Attention{Kind: "activity", Key: a.ID, Due: end,
-				What: fmt.Sprintf("%s was due to be held by %s and is %s", a.Title, end, a.Status)})
+				What: fmt.Sprintf("%s was due to be held by %s and is %s", a.Title, end, st)})
 		}
 	}
 	warn := Day(today.First().Time().AddDate(0, 0, IndicatorWarningDays))
 	goalCodes := map[string]bool{}
-	var objScores []float64
+	var parts []float64 // the measured objectives and unassigned activities
 	for _, o := range snap.Objectives {
 		op := ObjectiveProgress{Code: o.Code, Title: o.Title, Area: o.Area, Goals: []GoalProgress{}}
 		var scores []float64
@@ -177,18 +215,21 @@ func Progress(snap ProgrammeSnapshot, acts []Activity, reviews []Review, today D
 				gp.Indicators = append(gp.Indicators, ip)
 				ind = append(ind, ip.Progress)
 			}
-			if len(ind) > 0 {
-				gp.Score = mean(ind)
-			} else {
-				gp.Score = gp.Completion
+			switch {
+			case len(ind) > 0:
+				gp.Score, gp.Measured = mean(ind), true
+			case gp.Activities.measured():
+				gp.Score, gp.Measured = gp.Completion, true
 			}
-			scores = append(scores, gp.Score)
+			if gp.Measured {
+				scores = append(scores, gp.Score)
+			}
 			op.Activities.plus(gp.Activities)
 			op.Goals = append(op.Goals, gp)
 		}
-		op.Score = mean(scores)
-		if len(scores) > 0 {
-			objScores = append(objScores, op.Score)
+		op.Score, op.Measured = mean(scores), len(scores) > 0
+		if op.Measured {
+			parts = append(parts, op.Score)
 		}
 		out.Objectives = append(out.Objectives, op)
 	}
@@ -197,7 +238,11 @@ func Progress(snap ProgrammeSnapshot, acts []Activity, reviews []Review, today D
 			out.Unassigned.plus(*t)
 		}
 	}
-	out.Score = mean(objScores)
+	if out.Unassigned.measured() {
+		out.UnassignedScore, out.UnassignedMeasured = out.Unassigned.Completion(), true
+		parts = append(parts, out.UnassignedScore)
+	}
+	out.Score, out.Measured = mean(parts), len(parts) > 0
 	for _, r := range reviews {
 		if r.Programme == p.ID && r.Date.OnOrBefore(today) && (out.LastReview.IsZero() || out.LastReview.Before(r.Date)) {
 			out.LastReview = r.Date

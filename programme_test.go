@@ -59,8 +59,11 @@ func TestProgress(t *testing.T) {
 	if cyber.Goals[0].Score != 0.5 || cyber.Goals[1].Score != 0.5 || cyber.Score != 0.5 {
 		t.Errorf("cyber: %+v", cyber)
 	}
-	if got.Objectives[1].Score != 1 || got.Score != 0.75 {
-		t.Errorf("dr %g, programme %g; want 1 and 0.75", got.Objectives[1].Score, got.Score)
+	// The programme is the mean of its parts: cyber 0.5, disaster relief 1
+	// and the one activity serving no goal (proposed, so 0 complete). It was
+	// 0.75 when activities serving no goal were left out.
+	if got.Objectives[1].Score != 1 || got.UnassignedScore != 0 || !got.UnassignedMeasured || got.Score != 0.5 {
+		t.Errorf("dr %g, unassigned %g, programme %g; want 1, 0 and 0.5", got.Objectives[1].Score, got.UnassignedScore, got.Score)
 	}
 	var overdue []string
 	for _, a := range got.Overdue {
@@ -222,5 +225,64 @@ func TestProgrammeStatusOn(t *testing.T) {
 		if p := ActiveProgrammeOn(all[:2], d(on)); p == nil || p.ID != want {
 			t.Errorf("in force on %s: %v, want %s (a successor supersedes from the day it takes effect)", on, p, want)
 		}
+	}
+}
+
+// TestProgressPartsAddUp is New Zealand's ITPP as a new user met it: three
+// objectives, no goals, one activity serving no goal, reported. Progress
+// showed 0% (the activity was ignored); with one goal added the objectives
+// showed 0%, 63%, 0% and the programme 63%. Now objectives with nothing to
+// measure say so, the activity counts, and the programme is the mean of the
+// parts shown.
+func TestProgressPartsAddUp(t *testing.T) {
+	p := Programme{ID: "NZL-ITPP-2024", Partner: "NZL", Agreed: MustParseDate("2024"), Status: ProgrammeActive}
+	objs := []Objective{{Programme: p.ID, Code: "a", Title: "A"}, {Programme: p.ID, Code: "b", Title: "B"}, {Programme: p.ID, Code: "c", Title: "C"}}
+	day := MustParseDate("2025-03-01")
+	acts := []Activity{{ID: "x1", Programme: p.ID, Status: ActivityReported,
+		Dates: ActivityDates{Proposed: MustParseDate("2025-01-10"), Reported: MustParseDate("2025-02-03")}}}
+	got := Progress(Snapshot(p, objs, nil), acts, nil, day)
+	if got.Activities.Total != 1 || got.Activities.Reported != 1 || got.Unassigned.Total != 1 {
+		t.Errorf("activities %+v, unassigned %+v: the activity serving no goal must count", got.Activities, got.Unassigned)
+	}
+	if !got.Measured || got.Score != 1 {
+		t.Errorf("programme %g (measured %v), want 1: its one measured part is the reported activity", got.Score, got.Measured)
+	}
+	for _, o := range got.Objectives {
+		if o.Measured {
+			t.Errorf("objective %s measured with no goals", o.Code)
+		}
+	}
+	goals := []Goal{{Programme: p.ID, Code: "G1", Objective: "b", Title: "g", Indicators: []Indicator{{Name: "n", Baseline: 0, Target: 8, Current: 5}}}}
+	got = Progress(Snapshot(p, objs, goals), acts, nil, day)
+	if got.Objectives[0].Measured || !got.Objectives[1].Measured || got.Objectives[1].Score != 0.625 || got.Objectives[2].Measured {
+		t.Errorf("objectives %+v, want only B measured, at 0.625", got.Objectives)
+	}
+	var parts []float64
+	for _, o := range got.Objectives {
+		if o.Measured {
+			parts = append(parts, o.Score)
+		}
+	}
+	if got.UnassignedMeasured {
+		parts = append(parts, got.UnassignedScore)
+	}
+	if got.Score != mean(parts) || got.Score != (0.625+1)/2 {
+		t.Errorf("programme %g, want the mean of the parts shown %v", got.Score, parts)
+	}
+	total := got.Unassigned.Total
+	for _, o := range got.Objectives {
+		total += o.Activities.Total
+	}
+	if total != got.Activities.Total {
+		t.Errorf("activities: objectives and unassigned hold %d, the programme %d", total, got.Activities.Total)
+	}
+	// On a day before the activity was reported it counts as it stood then.
+	early := Progress(Snapshot(p, objs, nil), acts, nil, MustParseDate("2025-01-20"))
+	if early.Activities.Reported != 0 || early.Activities.Open != 1 || early.Score != 0 {
+		t.Errorf("on 2025-01-20: %+v score %g, want the activity open and nothing complete", early.Activities, early.Score)
+	}
+	before := Progress(Snapshot(p, objs, nil), acts, nil, MustParseDate("2025-01-01"))
+	if before.Activities.Total != 0 || before.Measured {
+		t.Errorf("on 2025-01-01, before the activity was proposed: %+v measured %v", before.Activities, before.Measured)
 	}
 }

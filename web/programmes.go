@@ -324,7 +324,7 @@ func programmeOpenAPIPaths() map[string]any {
 			"post": post("Agree a programme, superseding the partner's programme in force; carry_over copies open goals", "201"),
 		},
 		"/api/v1/programmes/{id}":              map[string]any{"get": get("One programme as it stood on the day (status is that day's; 404 before it was agreed), with its objectives, goals, reviews and progress", prog, asOf)},
-		"/api/v1/programmes/{id}/progress":     map[string]any{"get": get("Progress roll-up, overdue and due-for-review lists", prog, asOf)},
+		"/api/v1/programmes/{id}/progress":     map[string]any{"get": get("Progress roll-up, overdue and due-for-review lists. An indicator's progress runs from its baseline to its target; a goal is the mean of its indicators (without any, the completion of its activities: reported of those not cancelled); an objective is the mean of its measured goals; activities serving no goal are one more part (unassigned, unassigned_score); the programme's score is the mean of its measured objectives and, if measured, the unassigned part. measured is false where nothing can be measured; activities count as they stood on the day", prog, asOf)},
 		"/api/v1/programmes/{id}/progress.svg": map[string]any{"get": map[string]any{"summary": "Progress as an SVG bar chart", "parameters": []any{prog, asOf}, "responses": ok("200", "image/svg+xml")}},
 		"/api/v1/programmes/{id}/diff/{other}": map[string]any{"get": get("Added, removed and changed objectives, goals and indicators between two programmes or review snapshots", prog, path("other", "programme or review id"))},
 		"/api/v1/programmes/{id}/activities":   map[string]any{"get": get("A programme's activities (at most 1000)", prog, query("status", "only this status"))},

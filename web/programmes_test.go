@@ -151,6 +151,7 @@ func testActivityWorkflowAPI(t *testing.T, st *stack) {
 			t.Errorf("GET %s: %d, want 200 with %q", page.path, status, page.want)
 		}
 	}
+	checkProgressAddsUp(t, st)
 	res, err := http.Post(st.srv.URL+"/api/v1/activities", "application/json",
 		strings.NewReader(`{"programme":"NZL-ITPP-2024","title":"Second","date":"2025-03-01"}`))
 	if err != nil {
@@ -197,5 +198,59 @@ func TestMenuAPI(t *testing.T) {
 	status, body = progDo(t, st, "GET", "/menu", "", "")
 	if status != 200 || !strings.Contains(body, "Partners&#39; day") {
 		t.Errorf("menu page: %d", status)
+	}
+}
+
+// checkProgressAddsUp: after the walk New Zealand's ITPP has three
+// objectives, no goals and one reported activity serving no goal. The
+// activity counts (progress was 0% when it was ignored); objectives with
+// nothing to measure say so (they showed 0%); with a goal at 5 of 8 the
+// programme is the mean of the parts shown (it showed 63%, the goal alone).
+func checkProgressAddsUp(t *testing.T, st *stack) {
+	t.Helper()
+	progress := func() entente.ProgrammeProgress {
+		t.Helper()
+		status, body := progDo(t, st, "GET", "/api/v1/programmes/NZL-ITPP-2024/progress?as_of=2025-03-01", "", "")
+		var p entente.ProgrammeProgress
+		if err := json.Unmarshal([]byte(body), &p); status != 200 || err != nil {
+			t.Fatalf("progress: %d %v", status, err)
+		}
+		return p
+	}
+	p := progress()
+	if p.Activities.Total != 1 || p.Unassigned.Reported != 1 || !p.UnassignedMeasured || !p.Measured || p.Score != 1 {
+		t.Errorf("progress with one reported activity serving no goal: %+v", p)
+	}
+	for _, o := range p.Objectives {
+		if o.Measured {
+			t.Errorf("objective %s is measured, with no goals", o.Code)
+		}
+	}
+	status, body := progDo(t, st, "POST", "/api/v1/programmes/NZL-ITPP-2024/goals", "application/json",
+		`{"code":"G1","objective":"climate-security","title":"Joint studies","indicators":[{"name":"studies","unit":"studies","baseline":0,"target":8,"current":5}]}`)
+	if status != 200 {
+		t.Fatalf("add goal: %d %s", status, body)
+	}
+	p = progress()
+	var shown []float64
+	for _, o := range p.Objectives {
+		if o.Measured != (o.Code == "climate-security") {
+			t.Errorf("objective %s measured %v", o.Code, o.Measured)
+		}
+		if o.Measured {
+			shown = append(shown, o.Score)
+		}
+	}
+	shown = append(shown, p.UnassignedScore)
+	if len(shown) != 2 || shown[0] != 0.625 || p.Score != (shown[0]+shown[1])/2 {
+		t.Errorf("programme %g from parts %v, want their mean, (0.625+1)/2", p.Score, shown)
+	}
+	_, page := progDo(t, st, "GET", "/programmes/NZL-ITPP-2024?as_of=2025-03-01", "", "")
+	text := pageText(page)
+	for _, want := range []string{"How progress is computed", "Programme NZL-ITPP-2024 81% 1 1 0", "Climate change and security 63%",
+		"not measured", "Activities serving no goal 100% 1 1 0"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("programme page lacks %q", want)
+		}
 	}
 }

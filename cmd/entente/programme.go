@@ -48,9 +48,14 @@ Examples:
 		summary: "roll up a programme's indicators and activities; list what is overdue or due for review",
 		usage:   "PROGRAMME [--as-of DATE] [--svg FILE] [--json]",
 		help: `
-Per goal, objective and programme: indicator progress (from baseline to
-target) and activity completion (reported of those not cancelled). --svg
-writes the same figures as an SVG bar chart with a title and description.
+How progress is computed: an indicator, from its baseline to its target; a
+goal, the mean of its indicators (without indicators, the completion of its
+activities: reported of those not cancelled); an objective, the mean of its
+measured goals; the activities serving no goal, their completion; the
+programme, the mean of its measured objectives and of the activities serving
+no goal. What has nothing to measure says "not measured" and counts for
+nothing. Activities count as they stood on the --as-of day. --svg writes the
+same figures as an SVG bar chart with a title and description.
 
 Examples:
   entente programme progress NZL-ITPP-2024
@@ -214,7 +219,7 @@ func runProgrammeShow(ctx context.Context, e *env, args []string) error {
 				}
 			}
 		}
-		fmt.Fprintf(w, "  activities: %d; progress %d%%", v.Activities, int(v.Progress.Score*100+0.5))
+		fmt.Fprintf(w, "  activities: %d; progress %s", v.Activities, service.ChartRows(v.Progress)[0].Figure())
 		if len(v.Reviews) > 0 {
 			fmt.Fprintf(w, "; last review %s", v.Reviews[len(v.Reviews)-1].Date)
 		}
@@ -255,12 +260,12 @@ func runProgrammeProgress(ctx context.Context, e *env, args []string) error {
 	for _, r := range service.ChartRows(v.Progress) {
 		label := r.Label
 		switch r.Level {
-		case "objective":
+		case "objective", "unassigned":
 			label = "  " + label
 		case "goal":
 			label = "    " + label
 		}
-		rows = append(rows, []string{label, strconv.Itoa(r.Percent) + "%", strconv.Itoa(r.Activities.Total),
+		rows = append(rows, []string{label, r.Figure(), strconv.Itoa(r.Activities.Total),
 			strconv.Itoa(r.Activities.Reported), strconv.Itoa(r.Activities.Cancelled)})
 	}
 	if err := table(w, []string{"WHAT", "PROGRESS", "ACTIVITIES", "REPORTED", "CANCELLED"}, rows); err != nil {

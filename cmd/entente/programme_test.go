@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -140,6 +141,13 @@ func testActivityWorkflowCLI(t *testing.T, db string) {
 	out, _, _ = run(t, "programme", "progress", "NZL-ITPP-2024", "--as-of", "2025-03-01", "--svg", filepath.Join(t.TempDir(), "p.svg"), db)
 	if !strings.Contains(out, "Programme NZL-ITPP-2024") || !strings.Contains(out, "Due for review") {
 		t.Errorf("progress:\n%s", out)
+	}
+	// The reported activity serves no goal: it counts, and the objectives,
+	// with no goals, are not measured (it said 0% everywhere).
+	if !regexp.MustCompile(`Programme NZL-ITPP-2024 +100% +1 +1 +0`).MatchString(out) ||
+		!regexp.MustCompile(`Activities serving no goal +100% +1 +1 +0`).MatchString(out) ||
+		!regexp.MustCompile(`Cyber defence +not measured +0`).MatchString(out) {
+		t.Errorf("progress as of 2025-03-01:\n%s", out)
 	}
 }
 
