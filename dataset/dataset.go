@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/entente/entente"
 )
@@ -156,6 +157,10 @@ func (p *parser) file(name string, r fs.File) error {
 		n++
 		raw := sc.Text()
 		trimmed := strings.TrimSpace(raw)
+		if !utf8.ValidString(raw) {
+			p.errorf(name, n, "", "not valid UTF-8: save the file as UTF-8")
+			continue
+		}
 		switch {
 		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
 			continue

@@ -120,7 +120,11 @@ func (rd *jsonReader) document(ds *entente.Dataset) {
 // when the JSON is malformed and reading must stop.
 func (rd *jsonReader) section(kind string, add func(json.RawMessage) (entente.Ref, []jsondec.Problem)) bool {
 	dec := rd.dec
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+	tok, err := dec.Token()
+	if err == nil && tok == nil {
+		return true // null: no records (WriteJSON writes an empty section so)
+	}
+	if err != nil || tok != json.Delim('[') {
 		rd.problem(dec.InputOffset(), kind+": want an array")
 		return false
 	}

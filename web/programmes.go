@@ -83,23 +83,7 @@ func decode(r *http.Request, v any) error {
 	if err != nil {
 		return entente.Errorf(entente.EINVALID, "request body: %v", err)
 	}
-	return decodeBody(data, v)
-}
-
-// decodeBody decodes a request body already read.
-func decodeBody(data []byte, v any) error {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil
-	}
-	probs := jsondec.Strict(data, v)
-	if len(probs) == 0 {
-		return nil
-	}
-	msgs := make([]string, len(probs))
-	for i, p := range probs {
-		msgs[i] = p.String()
-	}
-	return entente.Errorf(entente.EINVALID, "request body: %s", strings.Join(msgs, "; "))
+	return jsondec.Request(data, v)
 }
 
 // actor is who makes an API change: the body's actor, else "api".

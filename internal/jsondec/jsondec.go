@@ -65,6 +65,24 @@ func Strict(data []byte, v any) []Problem {
 	return probs
 }
 
+// Request decodes an API request body into v: an empty body is an empty
+// request; any problem is an EINVALID *entente.Error naming every problem
+// found.
+func Request(data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	probs := Strict(data, v)
+	if len(probs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(probs))
+	for i, p := range probs {
+		msgs[i] = p.String()
+	}
+	return entente.Errorf(entente.EINVALID, "request body: %s", strings.Join(msgs, "; "))
+}
+
 func strict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
