@@ -11,9 +11,9 @@ type ActivityStatus string
 
 // The activity workflow: proposed → approved → invitations-sent →
 // registration-open → held → reported; cancelled from any state before held.
-// It follows the partnership programme workflow NATO's PRIME system is
-// described as running (FACTS.md 3a): propose, approve, invite, register,
-// report.
+// It follows the partnership programme workflow the default dataset's
+// alliance's PRIME system is described as running (FACTS.md 3a): propose,
+// approve, invite, register, report.
 const (
 	ActivityProposed         ActivityStatus = "proposed"
 	ActivityApproved         ActivityStatus = "approved"

@@ -35,7 +35,7 @@ type Dataset struct {
 }
 
 // Ref names a record for error messages: its kind and key, as in the
-// dataset text format ("country NZL", "membership NATO BEL").
+// dataset text format ("country NZL", "membership ABC BEL").
 type Ref struct {
 	Kind string
 	Key  string
@@ -257,13 +257,20 @@ func (ds *Dataset) Validate() []Problem {
 		v.countryRef(ref, "depositary", a.Depositary)
 		v.eligibility(ref, a.Rule)
 		v.provenance(ref, a.Provenance)
-		arts := map[string]bool{}
+		arts, roles := map[string]bool{}, map[string]string{}
 		for _, art := range a.Articles {
 			aref := Ref{"article", a.Code + " " + art.Number}
 			if arts[art.Number] {
 				v.addf(aref, "", "defined more than once")
 			}
 			arts[art.Number] = true
+			if art.Role != "" && !slices.Contains(ArticleRoles, art.Role) {
+				v.addf(aref, "role", "%q is not one of %s", art.Role, strings.Join(ArticleRoles, ", "))
+			} else if other, dup := roles[art.Role]; dup {
+				v.addf(aref, "role", "article %s already has the role %s", other, art.Role)
+			} else if art.Role != "" {
+				roles[art.Role] = art.Number
+			}
 			v.required(aref, "title", art.Title)
 			v.required(aref, "summary", art.Summary)
 			v.provenance(aref, art.Provenance)
@@ -483,8 +490,8 @@ func (ds *Dataset) Validate() []Problem {
 		ref := Ref{"defence-event", e.ID}
 		v.dup(seen, ref)
 		a := v.allianceRef(ref, "alliance", e.Alliance)
-		if e.Article != "4" && e.Article != "5" {
-			v.addf(ref, "article", "%q is not 4 or 5", e.Article)
+		if a != nil && !a.DefenceEventArticle(e.Article) {
+			v.addf(ref, "article", "%q is not %s's consultation or collective-defence article", e.Article, a.Code)
 		}
 		if e.Date.IsZero() {
 			v.addf(ref, "date", "is required")

@@ -99,10 +99,12 @@ func ValidCountryCode(s string) bool { return iso3.MatchString(s) }
 
 // Alliance is a treaty-based alliance with its membership rule.
 type Alliance struct {
-	Code         string    `json:"code"`
-	Name         string    `json:"name"`
-	Treaty       string    `json:"treaty"`
-	Signed       Date      `json:"signed"`
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Treaty string `json:"treaty"`
+	Signed Date   `json:"signed"`
+	// SignedAt is where the treaty was signed ("Washington, D.C.").
+	SignedAt     string    `json:"signed_at,omitempty"`
 	InForce      Date      `json:"in_force"`
 	Headquarters string    `json:"headquarters,omitempty"`
 	Depositary   string    `json:"depositary,omitempty"` // ISO3 of the government holding the instruments
@@ -152,7 +154,71 @@ type Article struct {
 	Title    string `json:"title"`
 	Summary  string `json:"summary"`
 	Detail   string `json:"detail,omitempty"`
+	// Role is the part the article plays that entente knows of (one of
+	// ArticleRoles), or "". Code finds an article by its role, never by its
+	// number.
+	Role string `json:"role,omitempty"`
 	Provenance
+}
+
+// Article roles. A treaty's accession and withdrawal articles are named by
+// its membership rule (Rule.AccessionArticle, Rule.WithdrawalArticle).
+const (
+	// RoleConsultation: any party may ask the others to consult when it
+	// feels threatened.
+	RoleConsultation = "consultation"
+	// RoleDefence: an armed attack on one party is one on all.
+	RoleDefence = "collective-defence"
+	// RoleDefenceArea: where an attack counts for the collective-defence
+	// article.
+	RoleDefenceArea = "defence-area"
+)
+
+// ArticleRoles are the roles an article may have, in the order pages
+// present them.
+var ArticleRoles = []string{RoleConsultation, RoleDefence, RoleDefenceArea}
+
+// ArticleFor returns the alliance's article with the given role.
+func (a *Alliance) ArticleFor(role string) (Article, bool) {
+	for _, art := range a.Articles {
+		if art.Role == role {
+			return art, true
+		}
+	}
+	return Article{}, false
+}
+
+// ArticleNumbered returns the alliance's article with the given number.
+func (a *Alliance) ArticleNumbered(number string) (Article, bool) {
+	for _, art := range a.Articles {
+		if number != "" && art.Number == number {
+			return art, true
+		}
+	}
+	return Article{}, false
+}
+
+// DefenceEventArticle reports whether a collective-defence event may cite
+// article number: the alliance's consultation or collective-defence article.
+func (a *Alliance) DefenceEventArticle(number string) bool {
+	for _, role := range []string{RoleConsultation, RoleDefence} {
+		if art, ok := a.ArticleFor(role); ok && art.Number == number {
+			return true
+		}
+	}
+	return false
+}
+
+// DefenceArticles are the alliance's consultation, collective-defence and
+// defence-area articles, in that order, those its treaty has.
+func (a *Alliance) DefenceArticles() []Article {
+	var out []Article
+	for _, role := range ArticleRoles {
+		if art, ok := a.ArticleFor(role); ok {
+			out = append(out, art)
+		}
+	}
+	return out
 }
 
 // MembershipStatus is a step of the accession lifecycle.
@@ -170,8 +236,9 @@ const (
 
 // Membership is a country's relation to an alliance through its lifecycle:
 // applied, invited (with every member's consent), accession protocol signed,
-// ratified by each member, instrument deposited (acceded); and, under Art. 13,
-// notice of withdrawal and withdrawal. Each step has its date.
+// ratified by each member, instrument deposited (acceded); and, under the
+// withdrawal article, notice of withdrawal and withdrawal. Each step has its
+// date.
 type Membership struct {
 	Alliance      string   `json:"alliance"`
 	Country       string   `json:"country"`
@@ -350,8 +417,9 @@ type Invitation struct {
 	Provenance
 }
 
-// DefenceEvent is a collective-defence event: an Article 4 consultation
-// request or the Article 5 invocation.
+// DefenceEvent is a collective-defence event: a request for consultations
+// under the treaty's consultation article or an invocation of its
+// collective-defence article.
 type DefenceEvent struct {
 	ID         string   `json:"id"`
 	Alliance   string   `json:"alliance"`

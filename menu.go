@@ -14,8 +14,8 @@ func ValidOfferKind(k string) bool { return slices.Contains(OfferKinds, k) }
 
 // Offer is an entry of the cooperation menu: a course, exercise, seminar,
 // training, exchange, staff talks or event that an alliance or a nation
-// offers to partners, who pick activities for their programmes from it (see
-// NATO's Partnership Cooperation Menu).
+// offers to partners, who pick activities for their programmes from it (a
+// Partnership Cooperation Menu).
 type Offer struct {
 	Code     string `json:"code"`
 	Title    string `json:"title"`

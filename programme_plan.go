@@ -8,7 +8,8 @@ import (
 	"strings"
 )
 
-// A programme's structure follows NATO's ITPP: strategic objectives (the
+// A programme's structure follows the Individually Tailored Partnership
+// Programme (ITPP) model: strategic objectives (the
 // "ends"), each in a cooperation area; partnership goals (the "ways"), each
 // with measurable indicators; and supporting activities (the "means"), many
 // drawn from the cooperation menu.

@@ -10,7 +10,7 @@ import (
 // that decided it, and the sources of the facts it rests on.
 type Reason struct {
 	Article string   `json:"article,omitempty"` // treaty article number, e.g. "10"
-	Record  string   `json:"record,omitempty"`  // a record, e.g. "membership NATO/NZL"
+	Record  string   `json:"record,omitempty"`  // a record, e.g. "membership ABC/NZL"
 	Text    string   `json:"text"`
 	Sources []string `json:"sources,omitempty"` // source ids of the facts the reason states
 }

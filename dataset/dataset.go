@@ -1,8 +1,8 @@
 //go:generate go run ./internal/gencountries -in internal/gencountries -out nato/countries.txt
 
 // Package dataset reads entente's dataset text format (see FORMAT.md) and
-// holds the embedded default dataset: NATO, its members and partners, and
-// New Zealand's partnership with it.
+// holds the embedded default dataset (nato/): an alliance, its members and
+// partners, and New Zealand's partnership with it.
 package dataset
 
 import (
@@ -323,7 +323,7 @@ func (p *parser) convert(r *record) {
 			Provenance: f.provenance()})
 	case "alliance":
 		ds.Alliances = append(ds.Alliances, entente.Alliance{Code: k[0], Name: f.str("name"), Treaty: f.str("treaty"),
-			Signed: f.date("signed"), InForce: f.date("in-force"), Headquarters: f.str("headquarters"),
+			Signed: f.date("signed"), SignedAt: f.str("signed-at"), InForce: f.date("in-force"), Headquarters: f.str("headquarters"),
 			Depositary: f.str("depositary"), Provenance: f.provenance(),
 			Rule: entente.Rule{Eligibility: f.str("eligibility"), EligibilityClause: f.str("eligibility-clause"),
 				EligibleRegions: f.list("eligible-regions"),
@@ -332,7 +332,7 @@ func (p *parser) convert(r *record) {
 				AccessionArticle:       f.str("accession-article"), WithdrawalArticle: f.str("withdrawal-article")}})
 	case "article":
 		art := entente.Article{Alliance: k[0], Number: k[1], Title: f.str("title"), Summary: f.str("summary"),
-			Detail: f.str("detail"), Provenance: f.provenance()}
+			Detail: f.str("detail"), Role: f.str("role"), Provenance: f.provenance()}
 		p.pendingArticles = append(p.pendingArticles, art)
 	case "membership":
 		ds.Memberships = append(ds.Memberships, entente.Membership{Alliance: k[0], Country: k[1], Founding: f.boolean("founding"),

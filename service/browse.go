@@ -284,7 +284,8 @@ type DefenceEventView struct {
 	Names []string `json:"names"`
 }
 
-// BrowseDefenceEvents lists the alliance's Article 4 and 5 events by day
+// BrowseDefenceEvents lists the alliance's consultation requests and
+// invocations of its collective-defence article by day
 // asOf, oldest first.
 func (s *Service) BrowseDefenceEvents(ctx context.Context, alliance string, asOf entente.Date) ([]DefenceEventView, error) {
 	asOf = s.day(asOf)

@@ -201,7 +201,13 @@ func synthBase(rng *rand.Rand, req GenerateRequest) (*entente.Dataset, []synthPr
 	founded := entente.MustParseDate("2000-01-01")
 	ds.Alliances = []entente.Alliance{{Code: SyntheticAlliance, Name: "Synthetic Alliance (generated test data, not real)",
 		Treaty: "Synthetic Treaty (not real)", Signed: founded, InForce: founded, Headquarters: "Synthetic City",
-		Rule: entente.Rule{EligibleRegions: []string{north}, Unanimity: true}, Articles: []entente.Article{}, Provenance: prov()}}
+		Rule: entente.Rule{EligibleRegions: []string{north}, Unanimity: true}, Provenance: prov(),
+		Articles: []entente.Article{
+			{Alliance: SyntheticAlliance, Number: "2", Title: "Synthetic consultation", Role: entente.RoleConsultation,
+				Summary: "Synthetic: a party may ask the others to consult (not real).", Provenance: prov()},
+			{Alliance: SyntheticAlliance, Number: "3", Title: "Synthetic collective defence", Role: entente.RoleDefence,
+				Summary: "Synthetic: an attack on one party counts as one on all (not real).", Provenance: prov()},
+		}}}
 	for i, code := range codes[:SyntheticMembers] {
 		ds.Countries = append(ds.Countries, entente.Country{Code: code, Name: fmt.Sprintf("Synthland %02d (synthetic)", i+1), Region: north,
 			European: entente.EuropeanReading{Value: entente.EuropeanNo, Provenance: prov()}, Provenance: prov()})

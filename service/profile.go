@@ -8,7 +8,7 @@ import (
 	"github.com/entente/entente"
 )
 
-// Profile is what a partner's public page ("NATO and New Zealand") is made
+// Profile is what a partner's public page ("<alliance> and New Zealand") is made
 // of, gathered from the store: the alliance and the treaty articles the page
 // explains, the partner's partnerships, programmes and their areas, its
 // partner groups with every member's invitations to the alliance's meetings,
@@ -26,8 +26,8 @@ type Profile struct {
 	// MemberRegions are the regions the members come from ("Europe",
 	// "North America").
 	MemberRegions []string `json:"member_regions"`
-	// Articles are the treaty articles the page cites: collective defence
-	// (5) and the accession rule (10).
+	// Articles are the treaty articles the page cites: the one whose role
+	// is collective defence and the one the accession rule cites.
 	Articles     []entente.Article     `json:"articles"`
 	Eligible     entente.Verdict       `json:"eligible"`
 	Partnerships []CountryPartnership  `json:"partnerships"`
@@ -130,7 +130,7 @@ func (s *Service) Profile(ctx context.Context, alliance, code string, asOf enten
 	}
 	slices.Sort(p.MemberRegions)
 	for _, art := range a.Articles {
-		if art.Number == "5" || art.Number == a.Rule.AccessionArticle {
+		if art.Role == entente.RoleDefence || (art.Number != "" && art.Number == a.Rule.AccessionArticle) {
 			p.Articles = append(p.Articles, art)
 			cite(art.Sources)
 		}

@@ -258,11 +258,7 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 	}
 	res := &AgreeResult{Superseded: []string{}, CarriedOver: []entente.Goal{}, Objectives: []entente.Objective{}}
 	err := s.Store.Update(ctx, func(tx entente.Tx) error {
-		alliance := req.Alliance
-		if alliance == "" {
-			alliance = "NATO"
-		}
-		a, err := tx.FindAlliance(ctx, alliance)
+		a, err := defaultAlliance(ctx, tx, req.Alliance)
 		if err != nil {
 			return err
 		}

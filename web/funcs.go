@@ -15,6 +15,7 @@ import (
 func (s *Server) funcs() template.FuncMap {
 	fm := template.FuncMap{
 		"join":   strings.Join,
+		"href":   href,
 		"asset":  s.assets.URL,
 		"title":  pageTitle,
 		"human":  human,

@@ -9,7 +9,9 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	path := func(name, desc string) map[string]any {
 		return map[string]any{"name": name, "in": "path", "required": true, "description": desc, "schema": map[string]any{"type": "string"}}
 	}
-	code, iso3 := path("code", "alliance code, e.g. NATO"), path("iso3", "ISO 3166-1 alpha-3 country code, e.g. NZL")
+	code, iso3 := path("code", "alliance code, as listed by GET /api/v1/alliances"), path("iso3", "ISO 3166-1 alpha-3 country code, e.g. NZL")
+	alliance := map[string]any{"name": "alliance", "in": "query", "required": false,
+		"description": "the alliance's code; the server's default alliance when absent", "schema": map[string]any{"type": "string"}}
 	problem := map[string]any{"description": "problem details (RFC 9457)", "content": map[string]any{"application/problem+json": map[string]any{}}}
 	op := func(summary string, params ...any) map[string]any {
 		return map[string]any{"get": map[string]any{"summary": summary, "parameters": append(params, asOf),
@@ -20,13 +22,14 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 		"openapi": "3.1.0",
 		"info":    map[string]any{"title": "entente API", "version": "1"},
 		"paths": map[string]any{
+			"/api/v1/alliances":                         op("The alliances the store holds, with their treaty articles"),
 			"/api/v1/alliances/{code}":                  op("An alliance with its treaty articles and member count", code),
 			"/api/v1/alliances/{code}/members":          op("The members on a day, in order of accession", code),
 			"/api/v1/alliances/{code}/partners":         op("The partners on a day, with frameworks and groups", code),
 			"/api/v1/alliances/{code}/accession/{iso3}": op("Whether a country may be invited to join, with the articles that decide it", code, iso3),
 			"/api/v1/countries/{iso3}":                  op("Everything about one country, with sources", iso3),
-			"/api/v1/partners/{iso3}/profile":           op("The facts of a partner's public page", iso3),
-			"/api/v1/timeline":                          op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}),
+			"/api/v1/partners/{iso3}/profile":           op("The facts of a partner's public page", iso3, alliance),
+			"/api/v1/timeline":                          op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}, alliance),
 		},
 	}
 	paths := doc["paths"].(map[string]any)

@@ -3,35 +3,48 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/service"
 )
 
-// alliance is the alliance the pages show. Nothing below depends on it
-// being NATO; a second alliance would get a selector.
-const alliance = "NATO"
-
-// page is what every page template gets: its title and the as-of day
-// asked for (zero for today), plus the page's own data.
+// page is what every page template gets: its title, the alliance shown and
+// the as-of day asked for (zero for today), plus the page's own data.
 type page struct {
-	Title string
-	AsOf  entente.Date
-	Today entente.Date
-	Data  any
-	Chart template.HTML
-	Extra any
+	Title    string
+	Alliance *entente.Alliance
+	AsOf     entente.Date
+	Today    entente.Date
+	Data     any
+	Chart    template.HTML
+	Extra    any
+	carry    string
 }
+
+// Carried is the query the page's links pass on (see href).
+func (p page) Carried() string { return p.carry }
 
 // view runs get for the as-of day and renders the template with its result.
 func (s *Server) view(w http.ResponseWriter, r *http.Request, tmpl, title string, get func(d entente.Date) (page, error)) {
+	s.allianceView(w, r, tmpl, title, func(_ *entente.Alliance, d entente.Date) (page, error) { return get(d) })
+}
+
+// allianceView is view for a page about the alliance the request asks for
+// (see allianceOf): get receives it with the as-of day.
+func (s *Server) allianceView(w http.ResponseWriter, r *http.Request, tmpl, title string, get func(a *entente.Alliance, d entente.Date) (page, error)) {
 	d, err := asOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := get(d)
+	a, err := s.allianceOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := get(a, d)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -39,6 +52,7 @@ func (s *Server) view(w http.ResponseWriter, r *http.Request, tmpl, title string
 	if p.Title == "" {
 		p.Title = title
 	}
+	p.Alliance, p.carry = a, carried(r)
 	p.AsOf, p.Today = d, s.svc.Today()
 	s.render(w, r, http.StatusOK, tmpl, p)
 }
@@ -56,35 +70,55 @@ type homeData struct {
 	Waves    int
 	Partners int
 	Groups   []service.GroupView
+	// Examples are a few partners whose pages the home page links to: the
+	// first partner group's members, or else the first partners.
+	Examples []service.Partner
 }
 
 func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "home.html", "NATO at a glance", func(d entente.Date) (page, error) {
+	s.allianceView(w, r, "home.html", "", func(al *entente.Alliance, d entente.Date) (page, error) {
 		ctx := r.Context()
-		a, err := s.svc.Alliance(ctx, alliance, d)
+		a, err := s.svc.Alliance(ctx, al.Code, d)
 		if err != nil {
 			return page{}, err
 		}
-		series, err := s.svc.MembershipSeries(ctx, alliance, d)
+		series, err := s.svc.MembershipSeries(ctx, al.Code, d)
 		if err != nil {
 			return page{}, err
 		}
-		ps, err := s.svc.Partners(ctx, alliance, d)
+		ps, err := s.svc.Partners(ctx, al.Code, d)
 		if err != nil {
 			return page{}, err
 		}
-		_, gs, err := s.svc.BrowsePartnerships(ctx, alliance, d)
+		_, gs, err := s.svc.BrowsePartnerships(ctx, al.Code, d)
 		if err != nil {
 			return page{}, err
 		}
-		data := homeData{Alliance: a, Series: series, Waves: len(series), Partners: len(ps), Groups: gs}
-		return page{Data: data, Chart: membershipChart("members-chart", series, s.day(d))}, nil
+		data := homeData{Alliance: a, Series: series, Waves: len(series), Partners: len(ps), Groups: gs, Examples: examplePartners(ps, gs)}
+		return page{Title: al.Name + " at a glance", Data: data, Chart: membershipChart("members-chart", series, s.day(d))}, nil
 	})
 }
 
+// examplePartners picks the partners the home page links to: the members of
+// the first partner group, or else the first four partners.
+func examplePartners(ps []service.Partner, gs []service.GroupView) []service.Partner {
+	if len(gs) > 0 {
+		var out []service.Partner
+		for _, p := range ps {
+			if slices.Contains(gs[0].Members, p.Code) {
+				out = append(out, p)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return ps[:min(4, len(ps))]
+}
+
 func (s *Server) pageMembers(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "members.html", "Members by accession", func(d entente.Date) (page, error) {
-		waves, err := s.svc.BrowseWaves(r.Context(), alliance, d)
+	s.allianceView(w, r, "members.html", "Members by accession", func(a *entente.Alliance, d entente.Date) (page, error) {
+		waves, err := s.svc.BrowseWaves(r.Context(), a.Code, d)
 		return page{Data: waves}, err
 	})
 }
@@ -106,19 +140,19 @@ type partnersData struct {
 }
 
 func (s *Server) pagePartners(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "partners.html", "Partners and partner groups", func(d entente.Date) (page, error) {
-		fws, gs, err := s.svc.BrowsePartnerships(r.Context(), alliance, d)
+	s.allianceView(w, r, "partners.html", "Partners and partner groups", func(a *entente.Alliance, d entente.Date) (page, error) {
+		fws, gs, err := s.svc.BrowsePartnerships(r.Context(), a.Code, d)
 		if err != nil {
 			return page{}, err
 		}
-		ps, err := s.svc.Partners(r.Context(), alliance, d)
+		ps, err := s.svc.Partners(r.Context(), a.Code, d)
 		return page{Data: partnersData{fws, gs, ps}}, err
 	})
 }
 
 func (s *Server) pageProgrammes(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "list-programmes.html", "Partnership programmes", func(d entente.Date) (page, error) {
-		ps, err := s.svc.BrowseProgrammes(r.Context(), alliance, d)
+	s.allianceView(w, r, "list-programmes.html", "Partnership programmes", func(a *entente.Alliance, d entente.Date) (page, error) {
+		ps, err := s.svc.BrowseProgrammes(r.Context(), a.Code, d)
 		return page{Data: ps}, err
 	})
 }
@@ -129,41 +163,38 @@ type operationsData struct {
 }
 
 func (s *Server) pageOperations(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "operations.html", "Operations and contributors", func(d entente.Date) (page, error) {
-		ops, loose, err := s.svc.BrowseOperations(r.Context(), alliance, d)
+	s.allianceView(w, r, "operations.html", "Operations and contributors", func(a *entente.Alliance, d entente.Date) (page, error) {
+		ops, loose, err := s.svc.BrowseOperations(r.Context(), a.Code, d)
 		return page{Data: operationsData{ops, loose}}, err
 	})
 }
 
 func (s *Server) pageMeetings(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "meetings.html", "Meetings and invitations", func(d entente.Date) (page, error) {
-		ms, err := s.svc.BrowseMeetings(r.Context(), alliance, d)
+	s.allianceView(w, r, "meetings.html", "Meetings and invitations", func(a *entente.Alliance, d entente.Date) (page, error) {
+		ms, err := s.svc.BrowseMeetings(r.Context(), a.Code, d)
 		return page{Data: ms}, err
 	})
 }
 
+// defenceData is the collective-defence page: the events, and the treaty's
+// articles found by their roles (zero Articles when the records name none).
 type defenceData struct {
-	Events   []service.DefenceEventView
-	Articles []entente.Article
+	Events       []service.DefenceEventView
+	Articles     []entente.Article
+	Consultation entente.Article
+	Defence      entente.Article
 }
 
 func (s *Server) pageDefence(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "defence.html", "Collective defence: Articles 4 and 5", func(d entente.Date) (page, error) {
-		evs, err := s.svc.BrowseDefenceEvents(r.Context(), alliance, d)
+	s.allianceView(w, r, "defence.html", "", func(a *entente.Alliance, d entente.Date) (page, error) {
+		evs, err := s.svc.BrowseDefenceEvents(r.Context(), a.Code, d)
 		if err != nil {
 			return page{}, err
 		}
-		a, err := s.svc.Alliance(r.Context(), alliance, d)
-		if err != nil {
-			return page{}, err
-		}
-		var arts []entente.Article
-		for _, art := range a.Articles {
-			if art.Number == "4" || art.Number == "5" || art.Number == "6" {
-				arts = append(arts, art)
-			}
-		}
-		return page{Data: defenceData{evs, arts}}, nil
+		data := defenceData{Events: evs, Articles: a.DefenceArticles()}
+		data.Consultation, _ = a.ArticleFor(entente.RoleConsultation)
+		data.Defence, _ = a.ArticleFor(entente.RoleDefence)
+		return page{Title: a.Code + ": consultation and collective defence", Data: data}, nil
 	})
 }
 
@@ -182,9 +213,9 @@ type timelineData struct {
 }
 
 func (s *Server) pageTimeline(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "timeline.html", "Timeline", func(d entente.Date) (page, error) {
+	s.allianceView(w, r, "timeline.html", "Timeline", func(a *entente.Alliance, d entente.Date) (page, error) {
 		code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("country")))
-		tl, err := s.svc.Timeline(r.Context(), alliance, code, d)
+		tl, err := s.svc.Timeline(r.Context(), a.Code, code, d)
 		if err != nil {
 			return page{}, err
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/entente/entente/service"
 )
 
-// ProfileView is a partner's public page ("NATO and New Zealand") ready to
+// ProfileView is a partner's public page ("<alliance> and New Zealand") ready to
 // render as HTML or Markdown: the profile with its title, the anchors of its
 // sections and the numbers of its sources.
 type ProfileView struct {
@@ -24,7 +24,12 @@ type ProfileView struct {
 	num      map[string]int
 	// CSS is the stylesheet, inlined in the standalone HTML document.
 	CSS template.CSS
+	// carry is the query the site's links pass on (see href).
+	carry string
 }
+
+// Carried is the query the page's links pass on (see href).
+func (v *ProfileView) Carried() string { return v.carry }
 
 // Section is an entry of the "On this page" index.
 type Section struct {
@@ -144,7 +149,12 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.svc.Profile(r.Context(), alliance, upper(r, "iso3"), d)
+	a, err := s.allianceCode(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := s.svc.Profile(r.Context(), a, upper(r, "iso3"), d)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -154,7 +164,9 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/countries/"+p.Partner.Code, http.StatusFound)
 		return
 	}
-	s.render(w, r, http.StatusOK, "profile.html", NewProfileView(p))
+	v := NewProfileView(p)
+	v.carry = carried(r)
+	s.render(w, r, http.StatusOK, "profile.html", v)
 }
 
 // profileTemplates parses the profile's templates for the command line:
@@ -165,7 +177,7 @@ func profileTemplates() (*template.Template, *ttemplate.Template, []byte, error)
 		return nil, nil, nil, err
 	}
 	fm := template.FuncMap{"human": human, "since": sinceText, "list": andList, "lower": strings.ToLower, "level": Level, "period": humanPeriod,
-		"join": strings.Join, "when": when, "place": place, "places": places, "year": func(d entente.Date) int { return d.Year }}
+		"join": strings.Join, "href": href, "when": when, "place": place, "places": places, "year": func(d entente.Date) int { return d.Year }}
 	h, err := template.New("").Funcs(fm).ParseFS(embedded, "templates/profile*.html")
 	if err != nil {
 		return nil, nil, nil, err

@@ -23,6 +23,7 @@ func (s *Server) routes() {
 		w.Write([]byte("ready\n"))
 	})
 	m.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
+	m.HandleFunc("GET /api/v1/alliances", s.apiAlliances)
 	m.HandleFunc("GET /api/v1/alliances/{code}", s.apiAlliance)
 	m.HandleFunc("GET /api/v1/alliances/{code}/members", s.apiMembers)
 	m.HandleFunc("GET /api/v1/alliances/{code}/partners", s.apiPartners)
@@ -113,6 +114,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, get func(entente.Da
 	s.writeJSON(w, http.StatusOK, v)
 }
 
+func (s *Server) apiAlliances(w http.ResponseWriter, r *http.Request) {
+	s.api(w, r, func(entente.Date) (any, error) { return s.svc.Store.FindAlliances(r.Context()) })
+}
+
 func (s *Server) apiAlliance(w http.ResponseWriter, r *http.Request) {
 	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Alliance(r.Context(), upper(r, "code"), d) })
 }
@@ -136,11 +141,21 @@ func (s *Server) apiCountry(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) {
-	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Profile(r.Context(), alliance, upper(r, "iso3"), d) })
+	s.api(w, r, func(d entente.Date) (any, error) {
+		a, err := s.allianceCode(r)
+		if err != nil {
+			return nil, err
+		}
+		return s.svc.Profile(r.Context(), a, upper(r, "iso3"), d)
+	})
 }
 
 func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
 	s.api(w, r, func(d entente.Date) (any, error) {
-		return s.svc.Timeline(r.Context(), alliance, strings.ToUpper(r.URL.Query().Get("country")), d)
+		a, err := s.allianceCode(r)
+		if err != nil {
+			return nil, err
+		}
+		return s.svc.Timeline(r.Context(), a, strings.ToUpper(r.URL.Query().Get("country")), d)
 	})
 }

@@ -45,6 +45,9 @@ type Server struct {
 	// handler is mux wrapped in the middleware (headers, consent,
 	// counting, cache).
 	handler http.Handler
+	// alliance is the code of the alliance pages show when the request
+	// names none; "" is the store's default (see service.DefaultAlliance).
+	alliance string
 }
 
 // Config configures a Server.
@@ -57,11 +60,15 @@ type Config struct {
 	Logger *slog.Logger
 	// NoCache turns the page cache off (benchmarks compare with it).
 	NoCache bool
+	// Alliance is the code of the alliance pages show when a request names
+	// none with ?alliance=CODE; empty means the store's only alliance, or
+	// the first in code order.
+	Alliance string
 }
 
 // New returns a Server for svc.
 func New(svc *service.Service, cfg Config) (*Server, error) {
-	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, mux: http.NewServeMux(), ready: svc.Store.Ping, metrics: newMetrics()}
+	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, alliance: cfg.Alliance, mux: http.NewServeMux(), ready: svc.Store.Ping, metrics: newMetrics()}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}

@@ -23,9 +23,9 @@ do not or when the country's reading under the eligibility clause is debated
 sources; --json has "debated": true).
 
 Examples:
-  entente accession check NATO NZL      # not eligible: Art. 10 admits European states only
-  entente accession check NATO UKR      # eligible; needs the consent of all members
-  entente accession check NATO CYP      # debated: M49 places Cyprus in Asia, yet it is in the EU`,
+  entente accession check {alliance} NZL      # not eligible: only European states may be invited
+  entente accession check {alliance} UKR      # eligible; needs the consent of all members
+  entente accession check {alliance} CYP      # debated: M49 places Cyprus in Asia, yet it is in the EU`,
 		run: runAccessionCheck,
 	})
 	for _, st := range service.Steps {
@@ -36,7 +36,7 @@ Examples:
 			service.StepSign:     "the accession protocol is signed",
 			service.StepRatify:   "a member ratifies the accession protocol (needs --by)",
 			service.StepDeposit:  "the applicant deposits its instrument: refused until every member has ratified",
-			service.StepWithdraw: "a member gives notice of withdrawal; it takes effect a year later (Art. 13)",
+			service.StepWithdraw: "a member gives notice of withdrawal; it takes effect after the treaty's notice period",
 		}[st]
 		commands = append(commands, &command{
 			name:    "accession " + string(st),
@@ -47,12 +47,12 @@ Examples:
 The accession workflow, each step checked against the treaty's rules; a
 refused step names the rule and article and writes nothing.
 
-  entente accession apply   NATO UKR --db scratch.db
-  entente accession consent NATO UKR --by BEL --db scratch.db   # once per member
-  entente accession invite  NATO UKR --db scratch.db
-  entente accession sign    NATO UKR --db scratch.db
-  entente accession ratify  NATO UKR --by BEL --db scratch.db   # once per member
-  entente accession deposit NATO UKR --db scratch.db`,
+  entente accession apply   {alliance} UKR --db scratch.db
+  entente accession consent {alliance} UKR --by BEL --db scratch.db   # once per member
+  entente accession invite  {alliance} UKR --db scratch.db
+  entente accession sign    {alliance} UKR --db scratch.db
+  entente accession ratify  {alliance} UKR --by BEL --db scratch.db   # once per member
+  entente accession deposit {alliance} UKR --db scratch.db`,
 			flags: func(fs *flag.FlagSet, o *options) {
 				fs.StringVar(&o.by, "by", "", "the member consenting or ratifying (ISO3)")
 				fs.StringVar(&o.date, "date", "", "the day of the step (YYYY-MM-DD; default today)")
@@ -64,7 +64,7 @@ refused step names the rule and article and writes nothing.
 
 func twoArgs(args []string) (string, string, error) {
 	if len(args) != 2 {
-		return "", "", usagef("want ALLIANCE and ISO3 (e.g. NATO NZL), got %d arguments", len(args))
+		return "", "", usagef("want ALLIANCE and ISO3 (e.g. %s NZL), got %d arguments", exampleAlliance(), len(args))
 	}
 	return strings.ToUpper(args[0]), strings.ToUpper(args[1]), nil
 }

@@ -36,7 +36,7 @@ Activities are written in batches of --batch per transaction; a progress bar
 is shown when standard error is a terminal.
 
 generate refuses a database that holds real records (such as the default
-NATO dataset) unless --force is given; it never loads the default dataset.
+dataset, {alliance}) unless --force is given; it never loads the default dataset.
 
 Examples:
   entente generate --db demo.db --partners 40 --activities 5000 --seed 1

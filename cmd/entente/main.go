@@ -110,6 +110,9 @@ type options struct {
 	format string
 	force  bool
 	limit  int
+	// alliance names the alliance for commands that default to the
+	// store's (serve, profile).
+	alliance string
 
 	activity activityOptions
 	plan     planOptions
@@ -419,14 +422,14 @@ commands:
 	for _, c := range cs {
 		fmt.Fprintf(w, "  %-20s %s\n", c.name, c.summary)
 	}
-	fmt.Fprint(w, `
+	fmt.Fprint(w, withExamples(`
 A flag may come before the command or anywhere after it, and has an
 environment twin: --db is ENTENTE_DB, --as-of is ENTENTE_AS_OF. Each command
 takes only the flags its help lists; these are common:
 
   --db PATH|URL   every command: an SQLite file (default ./entente.db) or a
                   postgres:// URL; a store with no data gets the embedded
-                  NATO dataset first
+                  default dataset ({alliance}) first
   --json          commands that print records: JSON instead of text
   --as-of DATE    queries: answer as the records stood on that day
   --actor NAME    commands that write: who acts, for the audit log
@@ -435,13 +438,13 @@ Exit status: 0 done, 1 refused by a rule or the database, 2 bad usage or
 input.
 
 Run 'entente help COMMAND' for a command's examples.
-`)
+`))
 }
 
 func printHelp(w io.Writer, c *command) {
 	fmt.Fprintf(w, "usage: entente %s %s\n\n%s\n", c.name, c.usage, c.summary)
 	if c.help != "" {
-		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.help))
+		fmt.Fprintf(w, "\n%s\n", withExamples(strings.TrimSpace(c.help)))
 	}
 	fmt.Fprint(w, "\nflags (each also read from ENTENTE_<FLAG>):\n")
 	fs := flagSet(c, &options{})

@@ -16,9 +16,9 @@ func init() {
 		usage:   "ALLIANCE [--as-of DATE] [--json]",
 		help: `
 Examples:
-  entente members NATO
-  entente members NATO --as-of 1990-01-01     # the 16 members of that day
-  entente members NATO --json`,
+  entente members {alliance}
+  entente members {alliance} --as-of 1990-01-01     # the 16 members of that day
+  entente members {alliance} --json`,
 		run: runMembers,
 	}, &command{
 		name:    "partners",
@@ -27,8 +27,8 @@ Examples:
 		usage:   "ALLIANCE [--as-of DATE] [--json]",
 		help: `
 Examples:
-  entente partners NATO
-  entente partners NATO --as-of 2010-01-01 --json`,
+  entente partners {alliance}
+  entente partners {alliance} --as-of 2010-01-01 --json`,
 		run: runPartners,
 	})
 }
@@ -41,7 +41,7 @@ func oneArg(args []string, what string) (string, error) {
 }
 
 func runMembers(ctx context.Context, e *env, args []string) error {
-	alliance, err := oneArg(args, "alliance code (e.g. NATO)")
+	alliance, err := oneArg(args, "alliance code (e.g. "+exampleAlliance()+")")
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func asOfSuffix(e *env) string {
 }
 
 func runPartners(ctx context.Context, e *env, args []string) error {
-	alliance, err := oneArg(args, "alliance code (e.g. NATO)")
+	alliance, err := oneArg(args, "alliance code (e.g. "+exampleAlliance()+")")
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ Examples:
 		flags: func(fs *flag.FlagSet, o *options) {
 			fs.StringVar(&o.date, "date", "", "the day it was agreed (default today)")
 			fs.StringVar(&o.plan.partner, "partner", "", "the partner (ISO3)")
-			fs.StringVar(&o.plan.alliance, "alliance", "NATO", "the alliance")
+			fs.StringVar(&o.plan.alliance, "alliance", "", "the alliance (default: the store's only alliance, or the first by code)")
 			fs.StringVar(&o.plan.ptype, "type", "", "programme type: ITPP, IPCP, IPAP, ...")
 			fs.StringVar(&o.plan.title, "title", "", "the programme's title")
 			fs.StringVar(&o.plan.to, "to", "", "the last day of its period, if fixed")

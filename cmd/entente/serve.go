@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/entente/entente/web"
 )
@@ -15,19 +16,26 @@ func init() {
 	commands = append(commands, &command{
 		name:    "serve",
 		summary: "serve the web UI and the JSON API",
-		usage:   "[--addr :8080] [--db entente.db]",
+		usage:   "[--addr :8080] [--db entente.db] [--alliance CODE]",
 		help: `
-With no flags, serve creates ./entente.db, loads the embedded NATO dataset
-into it and serves on :8080. SIGINT or SIGTERM shut it down gracefully.
+With no flags, serve creates ./entente.db, loads the embedded default dataset
+({alliance}) into it and serves on :8080. SIGINT or SIGTERM shut it down
+gracefully.
+
+The pages show one alliance: the one a page names with ?alliance=CODE, else
+--alliance (ENTENTE_ALLIANCE), else the store's only alliance, or with
+several the first by code. An alliance the store lacks is an error.
 
 Examples:
   entente serve
   entente serve --addr 127.0.0.1:9000 --db /var/lib/entente/entente.db
   ENTENTE_DB=postgres://entente@localhost/entente entente serve
-  entente serve --dev              # read templates from ./web on every request`,
+  entente serve --dev              # read templates from ./web on every request
+  entente serve --db synth.db --alliance SYNTH`,
 		flags: func(fs *flag.FlagSet, o *options) {
 			fs.StringVar(&o.addr, "addr", ":8080", "address to listen on")
 			fs.BoolVar(&o.dev, "dev", false, "read templates and static files from ./web on each request")
+			fs.StringVar(&o.alliance, "alliance", "", "the alliance pages show by default (default: the store's only alliance, or the first by code)")
 		},
 		run: runServe,
 	})
@@ -41,7 +49,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	srv, err := web.New(e.svc, web.Config{Dev: e.opts.dev, DevDir: "web", Logger: log})
+	if _, err := e.svc.DefaultAlliance(ctx, e.opts.alliance); err != nil {
+		return err
+	}
+	srv, err := web.New(e.svc, web.Config{Dev: e.opts.dev, DevDir: "web", Logger: log, Alliance: strings.ToUpper(e.opts.alliance)})
 	if err != nil {
 		return err
 	}

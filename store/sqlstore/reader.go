@@ -199,13 +199,13 @@ func (r reader) alliances(ctx context.Context, code string) ([]entente.Alliance,
 	w.eq("t.code", code)
 	query := "SELECT t.code, t.name, t.treaty, t.signed, t.in_force, t.headquarters, t.depositary, " +
 		"t.eligibility, t.eligibility_clause, t.eligible_regions, t.unanimity, t.withdrawal_after_years, t.withdrawal_notice_months, " +
-		"t.accession_article, t.withdrawal_article, " + prov("t") + " FROM alliances t" + w.String()
+		"t.accession_article, t.withdrawal_article, " + prov("t") + ", t.signed_at FROM alliances t" + w.String()
 	err := r.each(ctx, "find alliances", query, w.args, func(rows *sql.Rows) error {
 		var a entente.Alliance
 		dest := []any{&a.Code, &a.Name, &a.Treaty, dateCol{&a.Signed}, dateCol{&a.InForce}, &a.Headquarters,
 			textCol{&a.Depositary}, &a.Rule.Eligibility, &a.Rule.EligibilityClause, jsonList{&a.Rule.EligibleRegions}, &a.Rule.Unanimity,
 			&a.Rule.WithdrawalAfterYears, &a.Rule.WithdrawalNoticeMonths, &a.Rule.AccessionArticle, &a.Rule.WithdrawalArticle}
-		if err := rows.Scan(append(dest, provDest(&a.Provenance)...)...); err != nil {
+		if err := rows.Scan(append(append(dest, provDest(&a.Provenance)...), &a.SignedAt)...); err != nil {
 			return err
 		}
 		a.Articles = []entente.Article{}
@@ -218,10 +218,10 @@ func (r reader) alliances(ctx context.Context, code string) ([]entente.Alliance,
 	}
 	var aw where
 	aw.eq("t.alliance", code)
-	query = "SELECT t.alliance, t.number, t.title, t.summary, t.detail, " + prov("t") + " FROM articles t" + aw.String()
+	query = "SELECT t.alliance, t.number, t.title, t.summary, t.detail, " + prov("t") + ", t.role FROM articles t" + aw.String()
 	err = r.each(ctx, "find articles", query, aw.args, func(rows *sql.Rows) error {
 		var a entente.Article
-		if err := rows.Scan(append([]any{&a.Alliance, &a.Number, &a.Title, &a.Summary, &a.Detail}, provDest(&a.Provenance)...)...); err != nil {
+		if err := rows.Scan(append(append([]any{&a.Alliance, &a.Number, &a.Title, &a.Summary, &a.Detail}, provDest(&a.Provenance)...), &a.Role)...); err != nil {
 			return err
 		}
 		if i, ok := idx[a.Alliance]; ok {

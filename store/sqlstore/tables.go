@@ -22,8 +22,8 @@ type table struct {
 var (
 	sourcesTable        = table{"sources", []string{"id", "title", "url", "document", "publisher", "accessed"}, 1}
 	countriesTable      = table{"countries", []string{"code", "name", "region", "subregion", "intermediate_region", "european_reading", "european_sources", "european_note", "european", "sources", "note", "unconfirmed"}, 1}
-	alliancesTable      = table{"alliances", []string{"code", "name", "treaty", "signed", "in_force", "headquarters", "depositary", "eligibility", "eligibility_clause", "eligible_regions", "european_only", "unanimity", "withdrawal_after_years", "withdrawal_notice_months", "accession_article", "withdrawal_article", "sources", "note", "unconfirmed"}, 1}
-	articlesTable       = table{"articles", []string{"alliance", "number", "title", "summary", "detail", "sources", "note", "unconfirmed"}, 2}
+	alliancesTable      = table{"alliances", []string{"code", "name", "treaty", "signed", "in_force", "headquarters", "depositary", "eligibility", "eligibility_clause", "eligible_regions", "european_only", "unanimity", "withdrawal_after_years", "withdrawal_notice_months", "accession_article", "withdrawal_article", "sources", "note", "unconfirmed", "signed_at"}, 1}
+	articlesTable       = table{"articles", []string{"alliance", "number", "title", "summary", "detail", "sources", "note", "unconfirmed", "role"}, 2}
 	membershipsTable    = table{"memberships", []string{"alliance", "country", "founding", "applied", "invited", "signed", "acceded", "notice", "withdrawn", "sources", "note", "unconfirmed"}, 2}
 	assentsTable        = table{"membership_assents", []string{"alliance", "country", "kind", "pos", "by_country", "assent_date"}, 4}
 	frameworksTable     = table{"frameworks", []string{"alliance", "code", "name", "start_date", "end_date", "sources", "note", "unconfirmed"}, 2}
@@ -258,11 +258,11 @@ func allianceRow(a *entente.Alliance) []any {
 		refArg(a.Depositary), r.Eligibility, r.EligibilityClause, jsonArg(r.EligibleRegions),
 		r.Eligibility == entente.EligibleByEuropean, r.Unanimity,
 		r.WithdrawalAfterYears, r.WithdrawalNoticeMonths, r.AccessionArticle, r.WithdrawalArticle},
-		provArgs(&a.Provenance)...)
+		append(provArgs(&a.Provenance), a.SignedAt)...)
 }
 
 func articleRow(alliance string, a *entente.Article) []any {
-	return append([]any{alliance, a.Number, a.Title, a.Summary, a.Detail}, provArgs(&a.Provenance)...)
+	return append([]any{alliance, a.Number, a.Title, a.Summary, a.Detail}, append(provArgs(&a.Provenance), a.Role)...)
 }
 
 func membershipRow(m *entente.Membership) []any {

@@ -6,7 +6,7 @@ import "github.com/entente/entente"
 func d(s string) entente.Date { return entente.MustParseDate(s) }
 
 // Fixture returns a small dataset that uses every table and column of the
-// store: one alliance (TESTA) with three articles, five countries,
+// store: one alliance (TESTA) with four articles, five countries,
 // memberships with consents and ratifications, frameworks, partnerships,
 // groups, areas, a programme superseding another, operations, contributions
 // with and without an operation, meetings, invitations and defence events
@@ -33,14 +33,17 @@ func Fixture() *entente.Dataset {
 		},
 		Alliances: []entente.Alliance{{
 			Code: "TESTA", Name: "Test Alliance", Treaty: "The Test Treaty",
-			Signed: d("1949-04-04"), InForce: d("1949-08-24"), Headquarters: "Brussels", Depositary: "CAN",
+			Signed: d("1949-04-04"), SignedAt: "Testa City", InForce: d("1949-08-24"), Headquarters: "Brussels", Depositary: "CAN",
 			Rule: entente.Rule{
 				Eligibility: entente.EligibleByEuropean, EligibilityClause: "only European states may be invited",
 				EligibleRegions: []string{"Europe", "Northern America"}, Unanimity: true,
 				WithdrawalAfterYears: 20, WithdrawalNoticeMonths: 12, AccessionArticle: "10", WithdrawalArticle: "13",
 			},
 			Articles: []entente.Article{
-				{Alliance: "TESTA", Number: "5", Title: "Collective defence", Summary: "An attack on one is an attack on all.", Provenance: src("src-treaty")},
+				{Alliance: "TESTA", Number: "4", Title: "Consultation", Summary: "A party that feels threatened may ask the others to consult.",
+					Role: entente.RoleConsultation, Provenance: src("src-treaty")},
+				{Alliance: "TESTA", Number: "5", Title: "Collective defence", Summary: "An attack on one is an attack on all.",
+					Role: entente.RoleDefence, Provenance: src("src-treaty")},
 				{Alliance: "TESTA", Number: "10", Title: "Accession", Summary: "Parties may by unanimous agreement invite a European state.",
 					Detail: "The state accedes by depositing its instrument.", Provenance: src("src-treaty")},
 				{Alliance: "TESTA", Number: "13", Title: "Withdrawal", Summary: "After twenty years a party may leave on one year's notice.",
