@@ -23,7 +23,8 @@ type queryParam struct {
 // with a 400 naming the parameter and what it takes; a typo such as
 // ?stauts=held then does not quietly answer the whole list.
 var queryParams = map[string][]queryParam{
-	"GET /api/v1/timeline":                   {{Name: "country"}},
+	"GET /api/v1/timeline":                   {{Name: "country"}, {Name: allianceParam}},
+	"GET /api/v1/partners/{iso3}/profile":    {{Name: allianceParam}},
 	"GET /api/v1/programmes":                 {{Name: "partner"}},
 	"GET /api/v1/programmes/{id}/activities": {{Name: "status"}}, // the service checks the status,
 	"GET /api/v1/menu":                       {{Name: "format", Values: []string{"json", "csv"}}},
