@@ -30,6 +30,12 @@ func generatedStack(t *testing.T, dsn string, cfg web.Config) (*stack, *service.
 	if err != nil {
 		t.Fatal(err)
 	}
+	return &stack{serveWith(t, svc, cfg), svc}, res
+}
+
+// serveWith serves svc with cfg until t ends.
+func serveWith(t *testing.T, svc *service.Service, cfg web.Config) *httptest.Server {
+	t.Helper()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	h, err := web.New(svc, cfg)
 	if err != nil {
@@ -37,7 +43,7 @@ func generatedStack(t *testing.T, dsn string, cfg web.Config) (*stack, *service.
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &stack{srv, svc}, res
+	return srv
 }
 
 // TestGeneratedSite checks that a store holding only a generated alliance
@@ -134,16 +140,7 @@ func testAllianceChoice(t *testing.T, dsn string) {
 	if first.Code > synth.Code {
 		first, synth = synth, first
 	}
-	serve := func(cfg web.Config) string {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-		h, err := web.New(svc, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(h)
-		t.Cleanup(srv.Close)
-		return srv.URL
-	}
+	serve := func(cfg web.Config) string { return serveWith(t, svc, cfg).URL }
 	byDefault, named := serve(web.Config{}), serve(web.Config{Alliance: synth.Code})
 	glance := func(a entente.Alliance) string { return "<h1>" + html.EscapeString(a.Name) + " at a glance</h1>" }
 	for _, c := range []struct{ base, path, want string }{
