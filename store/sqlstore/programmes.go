@@ -304,6 +304,9 @@ func (t *tx) PutActivity(ctx context.Context, a *entente.Activity) error {
 	if a == nil {
 		return nothing("activity")
 	}
+	if err := t.checkPeriod(ctx, "put activity "+a.ID, "", a.Period); err != nil {
+		return err
+	}
 	return t.put(ctx, "put activity "+a.ID, activitiesTable, activityRow(a))
 }
 

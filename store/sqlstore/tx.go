@@ -72,13 +72,20 @@ func (t *tx) PutPartnership(ctx context.Context, p *entente.Partnership) error {
 	if p == nil {
 		return nothing("partnership")
 	}
-	return t.put(ctx, "put partnership "+p.Alliance+" "+p.Country+" "+p.Framework, partnershipsTable, partnershipRow(p))
+	op := "put partnership " + p.Alliance + " " + p.Country + " " + p.Framework
+	if err := t.checkPartnership(ctx, op, p); err != nil {
+		return err
+	}
+	return t.put(ctx, op, partnershipsTable, partnershipRow(p))
 }
 
 // PutProgramme inserts or replaces p with its areas.
 func (t *tx) PutProgramme(ctx context.Context, p *entente.Programme) error {
 	if p == nil {
 		return nothing("programme")
+	}
+	if err := t.checkPeriod(ctx, "put programme "+p.ID, p.Alliance, p.Period); err != nil {
+		return err
 	}
 	return t.put(ctx, "put programme "+p.ID, programmesTable, programmeRow(p),
 		children{programmeAreasTable, "programme = $1", []any{p.ID}, programmeAreaRows(p)})
@@ -88,6 +95,9 @@ func (t *tx) PutProgramme(ctx context.Context, p *entente.Programme) error {
 func (t *tx) PutContribution(ctx context.Context, c *entente.Contribution) error {
 	if c == nil {
 		return nothing("contribution")
+	}
+	if err := t.checkPeriod(ctx, "put contribution "+c.ID, "", c.Period); err != nil {
+		return err
 	}
 	return t.put(ctx, "put contribution "+c.ID, contributionsTable, contributionRow(c))
 }

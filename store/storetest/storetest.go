@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("UpdateRollsBack", func(t *testing.T) { testUpdateRollsBack(t, open) })
 	t.Run("PutReplaces", func(t *testing.T) { testPutReplaces(t, open) })
 	t.Run("PutConflict", func(t *testing.T) { testPutConflict(t, open) })
+	t.Run("PutRules", func(t *testing.T) { testPutRules(t, open) })
 	t.Run("AuditEvents", func(t *testing.T) { testAuditEvents(t, open) })
 	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open) })
 	t.Run("Plan", func(t *testing.T) { runPlan(t, open) })
