@@ -81,7 +81,13 @@ func Parse(fsys fs.FS) (*entente.Dataset, error) {
 		}
 	}
 	p.attachArticles()
-	ds := p.ds
+	return p.finish(&p.ds)
+}
+
+// finish validates ds as a whole once every record could be read (records
+// that could not would make their references look dangling), and returns
+// it sorted, or every problem found.
+func (p *parser) finish(ds *entente.Dataset) (*entente.Dataset, error) {
 	if len(p.problems) == 0 {
 		for _, prob := range ds.Validate() {
 			p.problems = append(p.problems, p.locate(prob))
@@ -91,7 +97,7 @@ func Parse(fsys fs.FS) (*entente.Dataset, error) {
 		return nil, &ParseError{Problems: p.problems}
 	}
 	ds.Sort()
-	return &ds, nil
+	return ds, nil
 }
 
 type parser struct {

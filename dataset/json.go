@@ -39,17 +39,7 @@ func ReadJSON(name string, r io.Reader) (*entente.Dataset, error) {
 	var ds entente.Dataset
 	rd := &jsonReader{name: name, data: data, p: p, dec: json.NewDecoder(bytes.NewReader(data))}
 	rd.document(&ds)
-	if len(p.problems) > 0 {
-		return nil, &ParseError{Problems: p.problems}
-	}
-	for _, prob := range ds.Validate() {
-		p.problems = append(p.problems, p.locate(prob))
-	}
-	if len(p.problems) > 0 {
-		return nil, &ParseError{Problems: p.problems}
-	}
-	ds.Sort()
-	return &ds, nil
+	return p.finish(&ds)
 }
 
 // jsonReader reads one JSON document, collecting problems in p.

@@ -2,8 +2,14 @@ package web
 
 import "net/http"
 
-// apiOpenAPI serves a short OpenAPI 3.1 description of the read API.
+// apiOpenAPI serves a short OpenAPI 3.1 description of the API.
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+	s.writeJSON(w, http.StatusOK, openAPIDoc())
+}
+
+// openAPIDoc describes the API. Its query parameters are those the routes
+// read (queryParams); a test keeps the two in step.
+func openAPIDoc() map[string]any {
 	asOf := map[string]any{"name": "as_of", "in": "query", "required": false,
 		"description": "answer as of this day (YYYY, YYYY-MM or YYYY-MM-DD); today when absent", "schema": map[string]any{"type": "string"}}
 	path := func(name, desc string) map[string]any {
@@ -36,5 +42,5 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	for p, item := range programmeOpenAPIPaths() {
 		paths[p] = item
 	}
-	s.writeJSON(w, http.StatusOK, doc)
+	return doc
 }

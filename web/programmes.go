@@ -302,6 +302,9 @@ func programmeOpenAPIPaths() map[string]any {
 	}
 	id, prog := path("id", "activity id, e.g. NZL-ITPP-2024-A001"), path("id", "programme id, e.g. NZL-ITPP-2024")
 	asOf := query("as_of", "answer as of this day; today when absent")
+	// Every GET takes as_of, so links can carry it everywhere.
+	sameAnyDay := query("as_of", "accepted; this answer does not depend on the day")
+	format := query("format", "json or csv")
 	return map[string]any{
 		"/api/v1/programmes": map[string]any{
 			"get":  get("A partner's programmes agreed by the day, oldest first, with structure and progress; status is the status on that day (draft, agreed, active, under-review, superseded), the only status field", query("partner", "ISO3 code of the partner"), asOf),
@@ -310,17 +313,18 @@ func programmeOpenAPIPaths() map[string]any {
 		"/api/v1/programmes/{id}":              map[string]any{"get": get("One programme as it stood on the day (status is that day's; 404 before it was agreed), with its objectives, goals, reviews and progress", prog, asOf)},
 		"/api/v1/programmes/{id}/progress":     map[string]any{"get": get("Progress roll-up, overdue and due-for-review lists. An indicator's progress runs from its baseline to its target; a goal is the mean of its indicators (without any, the completion of its activities: reported of those not cancelled); an objective is the mean of its measured goals; activities serving no goal are one more part (unassigned, unassigned_score); the programme's score is the mean of its measured objectives and, if measured, the unassigned part. measured is false where nothing can be measured; activities count as they stood on the day", prog, asOf)},
 		"/api/v1/programmes/{id}/progress.svg": map[string]any{"get": map[string]any{"summary": "Progress as an SVG bar chart", "parameters": []any{prog, asOf}, "responses": ok("200", "image/svg+xml")}},
-		"/api/v1/programmes/{id}/diff/{other}": map[string]any{"get": get("Added, removed and changed objectives, goals and indicators between two programmes or review snapshots", prog, path("other", "programme or review id"))},
-		"/api/v1/programmes/{id}/activities":   map[string]any{"get": get("A programme's activities (at most 1000)", prog, query("status", "only this status"))},
-		"/api/v1/programmes/{id}/reviews":      map[string]any{"post": post("Record a review: a dated snapshot with a note", "201", prog)},
-		"/api/v1/programmes/{id}/objectives":   map[string]any{"post": post("Add or change a strategic objective", "200", prog)},
-		"/api/v1/programmes/{id}/goals":        map[string]any{"post": post("Add or change a partnership goal and its indicators", "200", prog)},
-		"/api/v1/activities":                   map[string]any{"post": post("Propose an activity, bespoke or from a menu offer", "201")},
-		"/api/v1/activities/{id}":              map[string]any{"get": get("One activity", id)},
-		"/api/v1/activities/{id}/{step}":       map[string]any{"post": post("A workflow step: approve, invite, register, hold, report or cancel", "200", id, path("step", "the step"))},
+		"/api/v1/programmes/{id}/diff/{other}": map[string]any{"get": get("Added, removed and changed objectives, goals and indicators between two programmes or review snapshots", prog, path("other", "programme or review id"), sameAnyDay)},
+		"/api/v1/programmes/{id}/activities": map[string]any{"get": get("A programme's activities (at most 1000); 404 if the programme does not exist", prog,
+			query("status", "only this status: proposed, approved, invitations-sent, registration-open, held, reported or cancelled"), sameAnyDay)},
+		"/api/v1/programmes/{id}/reviews":    map[string]any{"post": post("Record a review: a dated snapshot with a note", "201", prog)},
+		"/api/v1/programmes/{id}/objectives": map[string]any{"post": post("Add or change a strategic objective", "200", prog)},
+		"/api/v1/programmes/{id}/goals":      map[string]any{"post": post("Add or change a partnership goal and its indicators", "200", prog)},
+		"/api/v1/activities":                 map[string]any{"post": post("Propose an activity, bespoke or from a menu offer", "201")},
+		"/api/v1/activities/{id}":            map[string]any{"get": get("One activity", id, sameAnyDay)},
+		"/api/v1/activities/{id}/{step}":     map[string]any{"post": post("A workflow step: approve, invite, register, hold, report or cancel", "200", id, path("step", "the step"))},
 		"/api/v1/menu": map[string]any{
-			"get":  get("The cooperation menu (format=csv for CSV)", query("format", "json or csv")),
-			"post": post("Import offers from CSV (Content-Type text/csv) or JSON, all or nothing", "200", query("name", "file name for error messages")),
+			"get":  get("The cooperation menu (format=csv for CSV)", format, sameAnyDay),
+			"post": post("Import offers from CSV (Content-Type text/csv) or JSON, all or nothing", "200", format, query("name", "file name for error messages")),
 		},
 	}
 }
