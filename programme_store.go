@@ -38,13 +38,18 @@ type ProgrammeReader interface {
 }
 
 // ProgrammeTx writes programme structure, menu offers, activities and
-// reviews. Put methods insert or replace the record with the same key.
+// reviews; Create and Update behave as on Tx.
 type ProgrammeTx interface {
-	PutObjective(ctx context.Context, o *Objective) error
-	PutGoal(ctx context.Context, g *Goal) error
-	PutOffer(ctx context.Context, o *Offer) error
-	PutActivity(ctx context.Context, a *Activity) error
-	PutReview(ctx context.Context, r *Review) error
+	CreateObjective(ctx context.Context, o *Objective) error
+	UpdateObjective(ctx context.Context, o *Objective) error
+	CreateGoal(ctx context.Context, g *Goal) error
+	UpdateGoal(ctx context.Context, g *Goal) error
+	CreateOffer(ctx context.Context, o *Offer) error
+	UpdateOffer(ctx context.Context, o *Offer) error
+	CreateActivity(ctx context.Context, a *Activity) error
+	UpdateActivity(ctx context.Context, a *Activity) error
+	// CreateReview adds r; a review is never changed.
+	CreateReview(ctx context.Context, r *Review) error
 	// AddRecords inserts every record of ds, none of which may exist yet,
 	// in batches: the bulk path for generated data. A record that exists
 	// already fails it with ECONFLICT.

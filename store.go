@@ -57,18 +57,48 @@ type Reader interface {
 	ProgrammeReader
 }
 
-// Tx is a store transaction: reads see its own writes. Put methods insert or
-// replace the record with the same key. On PostgreSQL a failed statement
-// aborts the whole transaction, so fn should return a Put's error rather than
-// carry on.
+// Tx is a store transaction: reads see its own writes.
+//
+// Create methods insert a new record and return ECONFLICT if one with the
+// same key exists: creating never overwrites. Update methods change an
+// existing record (with its child rows) and return ENOTFOUND if there is
+// none. On PostgreSQL a failed statement aborts the whole transaction, so fn
+// should return a write's error rather than carry on.
+//
+// A rule that reads records and then writes must find them unchanged at
+// commit. Lock methods take a record's write lock until the transaction
+// ends, so that of two transactions checking a rule over the same record,
+// the second waits for the first and then reads what it wrote; a missing
+// record is not an error (the caller's find reports it). Each use case
+// takes one lock before it reads, always in the order alliance, programme,
+// activity, so that two transactions never wait for each other:
+//   - LockAlliance: accession steps (they read all of the alliance's
+//     memberships) and programme agreements (they read the partner's
+//     programmes and memberships);
+//   - LockProgramme: proposals (the activity id is chosen from the
+//     programme's activities), reviews, objectives and goals;
+//   - LockActivity: workflow steps on one activity (capacity, state).
+//
+// On SQLite every write transaction holds the database's write lock from
+// its start, so the locks cost nothing there; on PostgreSQL they are row
+// locks (SELECT ... FOR NO KEY UPDATE).
 type Tx interface {
 	Reader
-	PutSource(ctx context.Context, s *Source) error
-	PutMembership(ctx context.Context, m *Membership) error
-	PutPartnership(ctx context.Context, p *Partnership) error
-	PutProgramme(ctx context.Context, p *Programme) error
-	PutContribution(ctx context.Context, c *Contribution) error
-	PutInvitation(ctx context.Context, in *Invitation) error
+	LockAlliance(ctx context.Context, code string) error
+	LockProgramme(ctx context.Context, id string) error
+	LockActivity(ctx context.Context, id string) error
+	// EnsureSource adds s unless a source with its id exists.
+	EnsureSource(ctx context.Context, s *Source) error
+	CreateMembership(ctx context.Context, m *Membership) error
+	UpdateMembership(ctx context.Context, m *Membership) error
+	CreatePartnership(ctx context.Context, p *Partnership) error
+	UpdatePartnership(ctx context.Context, p *Partnership) error
+	CreateProgramme(ctx context.Context, p *Programme) error
+	UpdateProgramme(ctx context.Context, p *Programme) error
+	CreateContribution(ctx context.Context, c *Contribution) error
+	UpdateContribution(ctx context.Context, c *Contribution) error
+	CreateInvitation(ctx context.Context, in *Invitation) error
+	UpdateInvitation(ctx context.Context, in *Invitation) error
 	// AddAuditEvent appends e; the store sets its ID, and At if zero.
 	AddAuditEvent(ctx context.Context, e *AuditEvent) error
 	ProgrammeTx
@@ -81,6 +111,9 @@ type Store interface {
 	Reader
 	// Update runs fn in one transaction and commits it if fn returns nil.
 	// A change and its audit event therefore commit together or not at all.
+	// If the database aborts the transaction to break a deadlock, Update
+	// runs fn again in a new one, a few times at most, so fn must not keep
+	// state from one run to the next.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in one read-only transaction: every read made through
 	// the Reader fn is given sees the same snapshot of the store, whatever

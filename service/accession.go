@@ -43,7 +43,7 @@ var WorkflowSource = entente.Source{ID: "entente-audit-log", Title: "Recorded th
 // evidence, and its audit events say who made it and when; citing them keeps
 // every record sourced, so exports import again.
 func citeWorkflow(ctx context.Context, tx entente.Tx) ([]string, error) {
-	if err := tx.PutSource(ctx, &WorkflowSource); err != nil {
+	if err := tx.EnsureSource(ctx, &WorkflowSource); err != nil {
 		return nil, err
 	}
 	return []string{WorkflowSource.ID}, nil
@@ -55,6 +55,13 @@ func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*e
 	d := s.day(req.Date)
 	var out entente.Membership
 	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		// Every step's rule reads the alliance's memberships (who is a
+		// member, who has consented or ratified), so the step holds the
+		// alliance's lock: steps of one alliance run one at a time, each
+		// reading what the one before wrote.
+		if err := tx.LockAlliance(ctx, req.Alliance); err != nil {
+			return err
+		}
 		a, err := tx.FindAlliance(ctx, req.Alliance)
 		if err != nil {
 			return err
@@ -118,7 +125,11 @@ func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*e
 				return err
 			}
 		}
-		if err := tx.PutMembership(ctx, &out); err != nil {
+		write := tx.UpdateMembership
+		if cur == nil {
+			write = tx.CreateMembership
+		}
+		if err := write(ctx, &out); err != nil {
 			return err
 		}
 		key := a.Code + "/" + c.Code
@@ -154,7 +165,7 @@ func (s *Service) endPartnerships(ctx context.Context, tx entente.Tx, actor stri
 		before := p
 		p.To = m.Acceded
 		p.Sources = append(p.Sources, WorkflowSource.ID)
-		if err := tx.PutPartnership(ctx, &p); err != nil {
+		if err := tx.UpdatePartnership(ctx, &p); err != nil {
 			return err
 		}
 		key := p.Alliance + "/" + p.Country + "/" + p.Framework

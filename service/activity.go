@@ -32,6 +32,13 @@ func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*ent
 	d := s.day(req.Date)
 	var out entente.Activity
 	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		// The programme's lock makes proposals under it take turns, so
+		// the id chosen below from its activities is still free at
+		// commit, and the programme still in force. CreateActivity
+		// refuses an id taken all the same.
+		if err := tx.LockProgramme(ctx, req.Programme); err != nil {
+			return err
+		}
 		p, err := programme(ctx, tx, req.Programme)
 		if err != nil {
 			return err
@@ -82,7 +89,7 @@ func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*ent
 		if out.Sources, err = citeWorkflow(ctx, tx); err != nil {
 			return err
 		}
-		if err := tx.PutActivity(ctx, &out); err != nil {
+		if err := tx.CreateActivity(ctx, &out); err != nil {
 			return err
 		}
 		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "activity.propose", "activity", out.ID, nil, out))
@@ -113,6 +120,11 @@ func (s *Service) StepActivity(ctx context.Context, step entente.ActivityStep, r
 	d := s.day(req.Date)
 	var out entente.Activity
 	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		// Steps on one activity take turns: each reads the state and
+		// registrations the one before left (capacity, the workflow).
+		if err := tx.LockActivity(ctx, req.ID); err != nil {
+			return err
+		}
 		a, err := tx.FindActivity(ctx, req.ID)
 		if err != nil {
 			return err
@@ -135,7 +147,7 @@ func (s *Service) StepActivity(ctx context.Context, step entente.ActivityStep, r
 		if out, err = a.Step(step, in, who); err != nil {
 			return err
 		}
-		if err := tx.PutActivity(ctx, &out); err != nil {
+		if err := tx.UpdateActivity(ctx, &out); err != nil {
 			return err
 		}
 		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "activity."+string(step), "activity", out.ID, *a, out))

@@ -290,8 +290,23 @@ func (s *Service) ImportMenu(ctx context.Context, actor, name, format string, r 
 		if err := probs.err(); err != nil {
 			return err
 		}
+		stored, err := tx.FindOffers(ctx, "")
+		if err != nil {
+			return err
+		}
+		have := map[string]bool{}
+		for _, o := range stored {
+			have[o.Code] = true
+		}
 		for i := range offers {
-			if err := tx.PutOffer(ctx, &offers[i]); err != nil {
+			// A new offer that another import creates meanwhile makes
+			// CreateOffer fail with ECONFLICT, and this import write
+			// nothing: it never overwrites what it did not read.
+			write := tx.CreateOffer
+			if have[offers[i].Code] {
+				write = tx.UpdateOffer
+			}
+			if err := write(ctx, &offers[i]); err != nil {
 				return err
 			}
 		}

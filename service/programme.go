@@ -176,6 +176,11 @@ func (s *Service) ReviewProgramme(ctx context.Context, req ReviewRequest) (*ente
 	d := s.day(req.Date)
 	var out entente.Review
 	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		// Reviews of one programme take turns, so the id chosen from its
+		// reviews below is still free at commit.
+		if err := tx.LockProgramme(ctx, req.Programme); err != nil {
+			return err
+		}
 		snap, err := s.txSnapshot(ctx, tx, req.Programme)
 		if err != nil {
 			return err
@@ -191,7 +196,7 @@ func (s *Service) ReviewProgramme(ctx context.Context, req ReviewRequest) (*ente
 		if out, err = entente.NewReview(id, snap, d, req.Note, req.Actor); err != nil {
 			return err
 		}
-		if err := tx.PutReview(ctx, &out); err != nil {
+		if err := tx.CreateReview(ctx, &out); err != nil {
 			return err
 		}
 		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "programme.review", "review", out.ID, nil, out))
@@ -256,10 +261,21 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 	if req.Type == "" || req.Title == "" {
 		return nil, entente.Errorf(entente.EINVALID, "a programme needs a type (e.g. ITPP) and a title")
 	}
-	res := &AgreeResult{Superseded: []string{}, CarriedOver: []entente.Goal{}, Objectives: []entente.Objective{}}
+	var res *AgreeResult
 	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		// Update may run this again (see entente.Store): start afresh.
+		res = &AgreeResult{Superseded: []string{}, CarriedOver: []entente.Goal{}, Objectives: []entente.Objective{}}
 		a, err := defaultAlliance(ctx, tx, req.Alliance)
 		if err != nil {
+			return err
+		}
+		// The rule reads the partner's programmes (which one is in force
+		// and is superseded) and the alliance's memberships (a member is
+		// not a partner); both change only under the alliance's lock, so
+		// agreements and accession steps of one alliance take turns and
+		// a partner never has two programmes in force. What follows reads
+		// them after taking it.
+		if err := tx.LockAlliance(ctx, a.Code); err != nil {
 			return err
 		}
 		c, err := country(ctx, tx, req.Partner)
@@ -292,7 +308,7 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 				return entente.Errorf(entente.EINVALID, "unknown area %q", ar)
 			}
 		}
-		if err := tx.PutSource(ctx, &WorkflowSource); err != nil {
+		if err := tx.EnsureSource(ctx, &WorkflowSource); err != nil {
 			return err
 		}
 		p := entente.Programme{ID: req.ID, Alliance: a.Code, Partner: c.Code, Type: req.Type, Title: req.Title, Agreed: d,
@@ -317,7 +333,11 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 				}
 				res.Superseded = append(res.Superseded, w.ID)
 			}
-			if err := tx.PutProgramme(ctx, w); err != nil {
+			write := tx.UpdateProgramme
+			if w.ID == p.ID {
+				write = tx.CreateProgramme
+			}
+			if err := write(ctx, w); err != nil {
 				return err
 			}
 			if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, action, "programme", w.ID, before, *w)); err != nil {
@@ -352,7 +372,7 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 			}
 		}
 		for i := range objs {
-			if err := tx.PutObjective(ctx, &objs[i]); err != nil {
+			if err := tx.CreateObjective(ctx, &objs[i]); err != nil {
 				return err
 			}
 			if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, "objective.add", "objective", objs[i].Key(), nil, objs[i])); err != nil {
@@ -361,7 +381,7 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 		}
 		for i := range res.CarriedOver {
 			g := &res.CarriedOver[i]
-			if err := tx.PutGoal(ctx, g); err != nil {
+			if err := tx.CreateGoal(ctx, g); err != nil {
 				return err
 			}
 			if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, "goal.carry-over", "goal", g.Key(), nil, *g)); err != nil {
@@ -406,6 +426,11 @@ func (s *Service) PutObjective(ctx context.Context, req ObjectiveRequest) (*ente
 		return nil, entente.Errorf(entente.EINVALID, "an objective needs a code (letters, digits, '-') and a title")
 	}
 	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		// Under the programme's lock, it is still not superseded at
+		// commit and the objective still new (or not) as read below.
+		if err := tx.LockProgramme(ctx, o.Programme); err != nil {
+			return err
+		}
 		p, err := programme(ctx, tx, o.Programme)
 		if err != nil {
 			return err
@@ -433,7 +458,11 @@ func (s *Service) PutObjective(ctx context.Context, req ObjectiveRequest) (*ente
 		if o.Sources, err = citeWorkflow(ctx, tx); err != nil {
 			return err
 		}
-		if err := tx.PutObjective(ctx, &o); err != nil {
+		write := tx.CreateObjective
+		if before != nil {
+			write = tx.UpdateObjective
+		}
+		if err := write(ctx, &o); err != nil {
 			return err
 		}
 		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "objective.put", "objective", o.Key(), before, o))
@@ -467,6 +496,11 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 		}
 	}
 	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		// As for objectives: the programme's lock keeps what is read
+		// below true at commit.
+		if err := tx.LockProgramme(ctx, g.Programme); err != nil {
+			return err
+		}
 		p, err := programme(ctx, tx, g.Programme)
 		if err != nil {
 			return err
@@ -495,7 +529,11 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 		if g.Sources, err = citeWorkflow(ctx, tx); err != nil {
 			return err
 		}
-		if err := tx.PutGoal(ctx, &g); err != nil {
+		write := tx.CreateGoal
+		if before != nil {
+			write = tx.UpdateGoal
+		}
+		if err := write(ctx, &g); err != nil {
 			return err
 		}
 		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "goal.put", "goal", g.Key(), before, g))
@@ -521,7 +559,7 @@ func (s *Service) AddArea(ctx context.Context, actor, code, name string) (*enten
 		if slices.ContainsFunc(areas, func(x entente.Area) bool { return x.Code == code }) {
 			return entente.Errorf(entente.ECONFLICT, "area %s exists already", code)
 		}
-		if err := tx.PutSource(ctx, &WorkflowSource); err != nil {
+		if err := tx.EnsureSource(ctx, &WorkflowSource); err != nil {
 			return err
 		}
 		if err := tx.AddRecords(ctx, &entente.Dataset{Areas: []entente.Area{a}}); err != nil {

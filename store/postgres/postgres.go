@@ -11,6 +11,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -71,7 +72,12 @@ func dialect(addr string) *sqlstore.Dialect {
 		// advisory lock, keyed by schema so that stores in different
 		// schemas of one database do not wait for each other, serialises
 		// them.
-		Notify:        "NOTIFY " + channel,
+		Notify: "NOTIFY " + channel,
+		// Writes run at READ COMMITTED, whatever the server's default,
+		// and lock the rows their rules read (see sqlstore.Store.Update).
+		RowLock:       " FOR NO KEY UPDATE",
+		WriteTx:       &sql.TxOptions{Isolation: sql.LevelReadCommitted},
+		Retry:         retryable,
 		ExclusiveLock: "SELECT pg_advisory_xact_lock(hashtext('entente ' || coalesce(current_schema(), '')))",
 		Err:           func(err error) *entente.Error { return mapError(addr, err) },
 	}
@@ -120,7 +126,7 @@ func mapPgError(addr string, pe *pgconn.PgError) *entente.Error {
 	case strings.HasPrefix(pe.Code, "23"): // other integrity constraints
 		return &entente.Error{Code: entente.ECONFLICT, Message: "it violates a constraint: " + pe.Message}
 	case pe.Code == "40001", pe.Code == "40P01": // serialization failure, deadlock
-		return &entente.Error{Code: entente.ECONFLICT, Message: "another transaction changed the same records meanwhile: try again"}
+		return &entente.Error{Code: entente.EUNAVAILABLE, Message: "another transaction was writing the same records: try again"}
 	case pe.Code == "55P03": // lock_not_available
 		return &entente.Error{Code: entente.EUNAVAILABLE, Message: "database is locked by another process: try again later"}
 	case strings.HasPrefix(pe.Code, "08"), // connection exception
@@ -132,6 +138,14 @@ func mapPgError(addr string, pe *pgconn.PgError) *entente.Error {
 			Message: fmt.Sprintf("PostgreSQL at %s is unavailable: %s", addr, pe.Message)}
 	}
 	return nil
+}
+
+// retryable reports whether err is a serialisation failure or a deadlock:
+// the server aborted the transaction so that another could finish, and
+// running it again may succeed.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
 // cause is why a connection could not be made ("connection refused", "no

@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,5 +68,58 @@ func TestInvalidURL(t *testing.T) {
 	}
 	if msg := entente.ErrorMessage(err); strings.Contains(msg, "secret") {
 		t.Errorf("Open(bad URL): message %q shows the password", msg)
+	}
+}
+
+// TestDeadlockRetried makes two transactions lock two activities in
+// opposite orders, so that PostgreSQL aborts one of them to break the
+// deadlock: Update runs the aborted one again, and both commit.
+func TestDeadlockRetried(t *testing.T) {
+	s := open(t, pgtest.New(t))
+	ctx := t.Context()
+	if err := s.Import(ctx, storetest.PlanFixture(), nil); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"NZL-2024-ITPP-A001", "NZL-2024-ITPP-A002"}
+	var held sync.WaitGroup
+	held.Add(2)
+	var attempts atomic.Int32
+	errs := make(chan error, 2)
+	for i := range 2 {
+		go func() {
+			first := true
+			errs <- s.Update(ctx, func(tx entente.Tx) error {
+				attempts.Add(1)
+				if err := tx.LockActivity(ctx, ids[i]); err != nil {
+					return err
+				}
+				if first {
+					// Both hold their first lock before either asks
+					// for its second.
+					first = false
+					held.Done()
+					held.Wait()
+				}
+				if err := tx.LockActivity(ctx, ids[1-i]); err != nil {
+					return err
+				}
+				return tx.AddAuditEvent(ctx, &entente.AuditEvent{Actor: "test", Action: "lock", Entity: "activity", Key: ids[i]})
+			})
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("Update: %v, want the deadlocked transaction run again", err)
+		}
+	}
+	if n := attempts.Load(); n != 3 {
+		t.Errorf("%d attempts, want 3: one transaction aborted and run again", n)
+	}
+	evs, err := s.FindAuditEvents(ctx, entente.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 {
+		t.Errorf("%d audit events, want 2: one per committed transaction", len(evs))
 	}
 }

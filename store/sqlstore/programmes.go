@@ -244,13 +244,13 @@ func (t *tx) insertActivities(ctx context.Context, op string, acts []entente.Act
 		var err error
 		if c.n == per {
 			if full == nil {
-				if full, err = t.q.PrepareContext(ctx, t.bulkSQL(activitiesTable.insert(per, false))); err != nil {
+				if full, err = t.q.PrepareContext(ctx, t.bulkSQL(activitiesTable.insert(per))); err != nil {
 					return t.d.wrap(op, err)
 				}
 			}
 			_, err = full.ExecContext(ctx, c.args...)
 		} else {
-			_, err = t.q.ExecContext(ctx, t.bulkSQL(activitiesTable.insert(c.n, false)), c.args...)
+			_, err = t.q.ExecContext(ctx, t.bulkSQL(activitiesTable.insert(c.n)), c.args...)
 		}
 		if err != nil {
 			return t.d.wrap(op, err)
@@ -274,52 +274,88 @@ func (t *tx) bulkSQL(query string) string {
 	return numbered.ReplaceAllString(query, "?")
 }
 
-// PutObjective inserts or replaces o.
-func (t *tx) PutObjective(ctx context.Context, o *entente.Objective) error {
+// CreateObjective inserts o.
+func (t *tx) CreateObjective(ctx context.Context, o *entente.Objective) error {
 	if o == nil {
 		return nothing("objective")
 	}
-	return t.put(ctx, "put objective "+o.Key(), objectivesTable, objectiveRow(o))
+	return t.create(ctx, "create objective "+o.Key(), objectivesTable, objectiveRow(o))
 }
 
-// PutGoal inserts or replaces g with its indicators.
-func (t *tx) PutGoal(ctx context.Context, g *entente.Goal) error {
+// UpdateObjective changes o.
+func (t *tx) UpdateObjective(ctx context.Context, o *entente.Objective) error {
+	if o == nil {
+		return nothing("objective")
+	}
+	return t.update(ctx, "update objective "+o.Key(), objectivesTable, objectiveRow(o))
+}
+
+// CreateGoal inserts g with its indicators.
+func (t *tx) CreateGoal(ctx context.Context, g *entente.Goal) error {
 	if g == nil {
 		return nothing("goal")
 	}
-	return t.put(ctx, "put goal "+g.Key(), goalsTable, goalRow(g),
+	return t.create(ctx, "create goal "+g.Key(), goalsTable, goalRow(g), children{t: indicatorsTable, rows: indicatorRows(g)})
+}
+
+// UpdateGoal changes g and replaces its indicators.
+func (t *tx) UpdateGoal(ctx context.Context, g *entente.Goal) error {
+	if g == nil {
+		return nothing("goal")
+	}
+	return t.update(ctx, "update goal "+g.Key(), goalsTable, goalRow(g),
 		children{indicatorsTable, "programme = $1 AND goal = $2", []any{g.Programme, g.Code}, indicatorRows(g)})
 }
 
-// PutOffer inserts or replaces o.
-func (t *tx) PutOffer(ctx context.Context, o *entente.Offer) error {
+// CreateOffer inserts o.
+func (t *tx) CreateOffer(ctx context.Context, o *entente.Offer) error {
 	if o == nil {
 		return nothing("offer")
 	}
-	return t.put(ctx, "put offer "+o.Code, offersTable, offerRow(o))
+	return t.create(ctx, "create offer "+o.Code, offersTable, offerRow(o))
 }
 
-// PutActivity inserts or replaces a.
-func (t *tx) PutActivity(ctx context.Context, a *entente.Activity) error {
+// UpdateOffer changes o.
+func (t *tx) UpdateOffer(ctx context.Context, o *entente.Offer) error {
+	if o == nil {
+		return nothing("offer")
+	}
+	return t.update(ctx, "update offer "+o.Code, offersTable, offerRow(o))
+}
+
+// CreateActivity inserts a.
+func (t *tx) CreateActivity(ctx context.Context, a *entente.Activity) error {
 	if a == nil {
 		return nothing("activity")
 	}
-	if err := t.checkPeriod(ctx, "put activity "+a.ID, "", a.Period); err != nil {
+	if err := t.checkPeriod(ctx, "create activity "+a.ID, "", a.Period); err != nil {
 		return err
 	}
-	return t.put(ctx, "put activity "+a.ID, activitiesTable, activityRow(a))
+	return t.create(ctx, "create activity "+a.ID, activitiesTable, activityRow(a))
 }
 
-// PutReview inserts or replaces r.
-func (t *tx) PutReview(ctx context.Context, r *entente.Review) error {
+// UpdateActivity changes a.
+func (t *tx) UpdateActivity(ctx context.Context, a *entente.Activity) error {
+	if a == nil {
+		return nothing("activity")
+	}
+	if err := t.checkPeriod(ctx, "update activity "+a.ID, "", a.Period); err != nil {
+		return err
+	}
+	return t.update(ctx, "update activity "+a.ID, activitiesTable, activityRow(a))
+}
+
+// CreateReview inserts r. Reviews record what a programme was on a day, so
+// there is no UpdateReview.
+func (t *tx) CreateReview(ctx context.Context, r *entente.Review) error {
 	if r == nil {
 		return nothing("review")
 	}
 	row, err := reviewRow(r)
 	if err != nil {
-		return t.d.wrap("put review "+r.ID, err)
+		return t.d.wrap("create review "+r.ID, err)
 	}
-	return t.put(ctx, "put review "+r.ID, reviewsTable, row)
+	return t.create(ctx, "create review "+r.ID, reviewsTable, row)
 }
 
 // FindObjectives returns a programme's objectives (all when "").

@@ -13,6 +13,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/entente/entente"
@@ -35,6 +36,25 @@ type Dialect struct {
 	// needs none, as its write transactions begin with an exclusive write
 	// lock already (BEGIN IMMEDIATE); PostgreSQL takes an advisory lock.
 	ExclusiveLock string
+
+	// RowLock, if set, is appended to a SELECT of one row to lock it for
+	// the rest of the transaction (Tx.Lock*). PostgreSQL's transactions run
+	// at READ COMMITTED, where a rule checked by reading and then writing
+	// is not true at commit unless what it read is locked: " FOR NO KEY
+	// UPDATE", which excludes other writers of the row but not the KEY
+	// SHARE locks that foreign-key checks of rows referring to it take.
+	// SQLite needs none: a write transaction holds the whole database's
+	// write lock from BEGIN IMMEDIATE to its end.
+	RowLock string
+
+	// WriteTx are the options write transactions begin with (nil: the
+	// driver's defaults).
+	WriteTx *sql.TxOptions
+
+	// Retry, if set, reports whether err means the database aborted the
+	// transaction only to let another one go ahead (a deadlock broken, a
+	// serialisation failure), so that running it again may succeed.
+	Retry func(err error) bool
 
 	// Notify, if set, is run in every committed write transaction to tell
 	// other processes sharing the database that records changed
@@ -106,12 +126,47 @@ func (s *Store) Close() error {
 // Update runs fn in one transaction and commits it if fn returns nil; an
 // error from fn comes back unchanged, after the transaction is rolled back.
 //
-// On SQLite the transaction begins with BEGIN IMMEDIATE (see store/sqlite),
-// so it holds the write lock from the start: two processes updating at once
-// queue on the lock instead of one failing at its first write with an
-// unrecoverable SQLITE_BUSY.
+// Concurrency. Every rule that reads before it writes takes a lock on what
+// it reads first (see entente.Tx), so that it is still true at commit. That
+// was chosen over SERIALIZABLE isolation with retries: SERIALIZABLE would
+// abort, rather than queue, two proposals under one programme (both read
+// its activities to choose an id) and nearly every other pair of writers
+// on one record, so under load most attempts would be retries; row locks
+// make them wait their turn and run once. They also match what SQLite
+// does, whose write transactions (BEGIN IMMEDIATE, see store/sqlite) hold
+// the database's write lock from the start, so that two writers queue on
+// the lock and every rule is checked against the latest commit.
+//
+// A use case takes one lock, or locks in a fixed order, so deadlocks should
+// not happen; if the database still aborts a transaction to break one, or
+// for a serialisation failure (a server configured to default to
+// SERIALIZABLE), fn runs again, at most maxAttempts times in all, after
+// which the error is EUNAVAILABLE: try again later.
 func (s *Store) Update(ctx context.Context, fn func(entente.Tx) error) error {
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	for attempt := 1; ; attempt++ {
+		err := s.update(ctx, fn)
+		if err == nil || s.d.Retry == nil || !s.d.Retry(err) {
+			return err
+		}
+		if attempt == maxAttempts {
+			return &entente.Error{Code: entente.EUNAVAILABLE, Err: err,
+				Message: fmt.Sprintf("%s aborted the transaction %d times to let others finish: try again", s.d.Name, attempt)}
+		}
+		select {
+		case <-ctx.Done():
+			return s.d.wrap("retry", ctx.Err())
+		case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
+		}
+	}
+}
+
+// maxAttempts is how many times Update runs a transaction the database
+// aborted to break a deadlock or a serialisation failure.
+const maxAttempts = 4
+
+// update is one attempt of Update.
+func (s *Store) update(ctx context.Context, fn func(entente.Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, s.d.WriteTx)
 	if err != nil {
 		return s.d.wrap("begin transaction", err)
 	}

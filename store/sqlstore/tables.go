@@ -49,11 +49,11 @@ var recordTables = []string{
 	"objectives", "goals", "offers", "activities", "reviews", // programmes.go
 }
 
-// insert returns an INSERT of n rows. With upsert, a row whose key exists
-// replaces the stored one (ON CONFLICT ... DO UPDATE, which both engines
-// spell the same). Replacing in place, rather than deleting and inserting,
-// keeps rows that reference the record valid.
-func (t table) insert(n int, upsert bool) string {
+// insert returns a plain INSERT of n rows: a row whose key exists already
+// fails it with a unique violation, which the dialect reports as ECONFLICT.
+// No write path replaces a row by inserting over it: creating a record that
+// exists is a conflict, and changing one is an UPDATE (see tx.update).
+func (t table) insert(n int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", t.name, strings.Join(t.cols, ", "))
 	p := 1
@@ -71,16 +71,43 @@ func (t table) insert(n int, upsert bool) string {
 		}
 		b.WriteByte(')')
 	}
-	if upsert {
-		fmt.Fprintf(&b, " ON CONFLICT (%s) DO UPDATE SET ", strings.Join(t.cols[:t.keys], ", "))
-		for i, c := range t.cols[t.keys:] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "%s = excluded.%s", c, c)
+	return b.String()
+}
+
+// insertOrKeep returns an INSERT of one row that does nothing if a row with
+// its key exists (ON CONFLICT DO NOTHING, spelt the same by both engines).
+// It is atomic: of two transactions inserting the same key at once, the
+// second waits for the first and then keeps its row.
+func (t table) insertOrKeep() string {
+	return t.insert(1) + " ON CONFLICT (" + strings.Join(t.cols[:t.keys], ", ") + ") DO NOTHING"
+}
+
+// keyWhere is the WHERE clause selecting one row by its key, whose values
+// are the parameters $1...$keys, as in a row's first columns.
+func (t table) keyWhere() string {
+	var b strings.Builder
+	for i, c := range t.cols[:t.keys] {
+		if i > 0 {
+			b.WriteString(" AND ")
 		}
+		fmt.Fprintf(&b, "%s = $%d", c, i+1)
 	}
 	return b.String()
+}
+
+// update returns an UPDATE of the row whose key is the row's first columns,
+// setting every other column; its parameters are a whole row, in column
+// order.
+func (t table) update() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "UPDATE %s SET ", t.name)
+	for i, c := range t.cols[t.keys:] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s = $%d", c, t.keys+i+1)
+	}
+	return b.String() + " WHERE " + t.keyWhere()
 }
 
 // Batches: one INSERT carries up to maxBatchRows rows and maxBatchParams
@@ -110,13 +137,13 @@ func (t *tx) insertRows(ctx context.Context, op string, tb table, rows [][]any) 
 		var err error
 		if n == per {
 			if full == nil {
-				if full, err = t.q.PrepareContext(ctx, tb.insert(per, false)); err != nil {
+				if full, err = t.q.PrepareContext(ctx, tb.insert(per)); err != nil {
 					return t.d.wrap(op, err)
 				}
 			}
 			_, err = full.ExecContext(ctx, args...)
 		} else {
-			_, err = t.q.ExecContext(ctx, tb.insert(n, false), args...)
+			_, err = t.q.ExecContext(ctx, tb.insert(n), args...)
 		}
 		if err != nil {
 			return t.d.wrap(op, err)

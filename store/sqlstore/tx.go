@@ -2,13 +2,15 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/entente/entente"
 )
 
 // tx is an entente.Tx: a reader over the transaction, so its reads see its
-// own writes, plus the Put methods.
+// own writes, plus the Lock, Create and Update methods.
 type tx struct {
 	reader
 	now func() time.Time
@@ -23,15 +25,45 @@ type children struct {
 	rows  [][]any
 }
 
-// put inserts or replaces a record's row, then replaces its child rows. The
-// row is upserted rather than deleted and reinserted so that rows referring
-// to the record (a programme that supersedes it, say) stay valid.
+// create inserts a new record's row and its child rows. A record with the
+// same key is a unique violation, which comes back as ECONFLICT: creating
+// never replaces. Two transactions creating one key at once cannot both
+// succeed, on either engine, whatever they read before: the second insert
+// waits for the first transaction and fails once it commits.
 //
 // On PostgreSQL a failed statement aborts the whole transaction, so the
-// caller should return put's error rather than carry on.
-func (t *tx) put(ctx context.Context, op string, tb table, row []any, kids ...children) error {
-	if _, err := t.q.ExecContext(ctx, tb.insert(1, true), row...); err != nil {
+// caller should return create's error rather than carry on.
+func (t *tx) create(ctx context.Context, op string, tb table, row []any, kids ...children) error {
+	if _, err := t.q.ExecContext(ctx, tb.insert(1), row...); err != nil {
 		return t.d.wrap(op, err)
+	}
+	for _, k := range kids {
+		if err := t.insertRows(ctx, op, k.t, k.rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// update changes an existing record's row in place and replaces its child
+// rows; ENOTFOUND if no row has its key. The row is updated rather than
+// deleted and reinserted so that rows referring to the record (a programme
+// that supersedes it, say) stay valid.
+//
+// An UPDATE locks the row it changes, but that is too late for a rule that
+// read the record earlier in the transaction: the caller takes the record's
+// lock (Lock* methods) before reading what the rule reads.
+func (t *tx) update(ctx context.Context, op string, tb table, row []any, kids ...children) error {
+	res, err := t.q.ExecContext(ctx, tb.update(), row...)
+	if err != nil {
+		return t.d.wrap(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return t.d.wrap(op, err)
+	}
+	if n == 0 {
+		return entente.Errorf(entente.ENOTFOUND, "%s: no such record to change", op)
 	}
 	for _, k := range kids {
 		if _, err := t.q.ExecContext(ctx, "DELETE FROM "+k.t.name+" WHERE "+k.where, k.args...); err != nil {
@@ -42,6 +74,34 @@ func (t *tx) put(ctx context.Context, op string, tb table, row []any, kids ...ch
 		}
 	}
 	return nil
+}
+
+// lock takes the write lock on the row of tb with key, if there is one,
+// until the transaction ends (see Dialect.RowLock). A missing row is not an
+// error: there is nothing to lock, and the caller's own find reports it.
+func (t *tx) lock(ctx context.Context, op string, tb table, key ...any) error {
+	var one int
+	err := t.q.QueryRowContext(ctx, "SELECT 1 FROM "+tb.name+" WHERE "+tb.keyWhere()+t.d.RowLock, key...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return t.d.wrap(op, err)
+}
+
+// LockAlliance locks an alliance's row: the rules over its memberships and
+// its partners' programmes take it (see entente.Tx).
+func (t *tx) LockAlliance(ctx context.Context, code string) error {
+	return t.lock(ctx, "lock alliance "+code, alliancesTable, code)
+}
+
+// LockProgramme locks a programme's row.
+func (t *tx) LockProgramme(ctx context.Context, id string) error {
+	return t.lock(ctx, "lock programme "+id, programmesTable, id)
+}
+
+// LockActivity locks an activity's row.
+func (t *tx) LockActivity(ctx context.Context, id string) error {
+	return t.lock(ctx, "lock activity "+id, activitiesTable, id)
 }
 
 // exclusive takes the dialect's exclusive lock, if it has one, for the rest
@@ -55,59 +115,111 @@ func (t *tx) exclusive(ctx context.Context, op string) error {
 }
 
 func nothing(what string) error {
-	return entente.Errorf(entente.EINVALID, "put %s: no record given", what)
+	return entente.Errorf(entente.EINVALID, "write %s: no record given", what)
 }
 
-// PutMembership inserts or replaces m with its consents and ratifications.
-func (t *tx) PutMembership(ctx context.Context, m *entente.Membership) error {
+// CreateMembership inserts m with its consents and ratifications.
+func (t *tx) CreateMembership(ctx context.Context, m *entente.Membership) error {
 	if m == nil {
 		return nothing("membership")
 	}
-	return t.put(ctx, "put membership "+m.Alliance+" "+m.Country, membershipsTable, membershipRow(m),
+	return t.create(ctx, "create membership "+m.Alliance+" "+m.Country, membershipsTable, membershipRow(m),
+		children{t: assentsTable, rows: assentRows(m)})
+}
+
+// UpdateMembership changes m with its consents and ratifications.
+func (t *tx) UpdateMembership(ctx context.Context, m *entente.Membership) error {
+	if m == nil {
+		return nothing("membership")
+	}
+	return t.update(ctx, "update membership "+m.Alliance+" "+m.Country, membershipsTable, membershipRow(m),
 		children{assentsTable, "alliance = $1 AND country = $2", []any{m.Alliance, m.Country}, assentRows(m)})
 }
 
-// PutPartnership inserts or replaces p.
-func (t *tx) PutPartnership(ctx context.Context, p *entente.Partnership) error {
+// CreatePartnership inserts p.
+func (t *tx) CreatePartnership(ctx context.Context, p *entente.Partnership) error {
 	if p == nil {
 		return nothing("partnership")
 	}
-	op := "put partnership " + p.Alliance + " " + p.Country + " " + p.Framework
+	op := "create partnership " + p.Alliance + " " + p.Country + " " + p.Framework
 	if err := t.checkPartnership(ctx, op, p); err != nil {
 		return err
 	}
-	return t.put(ctx, op, partnershipsTable, partnershipRow(p))
+	return t.create(ctx, op, partnershipsTable, partnershipRow(p))
 }
 
-// PutProgramme inserts or replaces p with its areas.
-func (t *tx) PutProgramme(ctx context.Context, p *entente.Programme) error {
+// UpdatePartnership changes p.
+func (t *tx) UpdatePartnership(ctx context.Context, p *entente.Partnership) error {
+	if p == nil {
+		return nothing("partnership")
+	}
+	op := "update partnership " + p.Alliance + " " + p.Country + " " + p.Framework
+	if err := t.checkPartnership(ctx, op, p); err != nil {
+		return err
+	}
+	return t.update(ctx, op, partnershipsTable, partnershipRow(p))
+}
+
+// CreateProgramme inserts p with its areas.
+func (t *tx) CreateProgramme(ctx context.Context, p *entente.Programme) error {
 	if p == nil {
 		return nothing("programme")
 	}
-	if err := t.checkPeriod(ctx, "put programme "+p.ID, p.Alliance, p.Period); err != nil {
+	if err := t.checkPeriod(ctx, "create programme "+p.ID, p.Alliance, p.Period); err != nil {
 		return err
 	}
-	return t.put(ctx, "put programme "+p.ID, programmesTable, programmeRow(p),
+	return t.create(ctx, "create programme "+p.ID, programmesTable, programmeRow(p),
+		children{t: programmeAreasTable, rows: programmeAreaRows(p)})
+}
+
+// UpdateProgramme changes p with its areas.
+func (t *tx) UpdateProgramme(ctx context.Context, p *entente.Programme) error {
+	if p == nil {
+		return nothing("programme")
+	}
+	if err := t.checkPeriod(ctx, "update programme "+p.ID, p.Alliance, p.Period); err != nil {
+		return err
+	}
+	return t.update(ctx, "update programme "+p.ID, programmesTable, programmeRow(p),
 		children{programmeAreasTable, "programme = $1", []any{p.ID}, programmeAreaRows(p)})
 }
 
-// PutContribution inserts or replaces c.
-func (t *tx) PutContribution(ctx context.Context, c *entente.Contribution) error {
+// CreateContribution inserts c.
+func (t *tx) CreateContribution(ctx context.Context, c *entente.Contribution) error {
 	if c == nil {
 		return nothing("contribution")
 	}
-	if err := t.checkPeriod(ctx, "put contribution "+c.ID, "", c.Period); err != nil {
+	if err := t.checkPeriod(ctx, "create contribution "+c.ID, "", c.Period); err != nil {
 		return err
 	}
-	return t.put(ctx, "put contribution "+c.ID, contributionsTable, contributionRow(c))
+	return t.create(ctx, "create contribution "+c.ID, contributionsTable, contributionRow(c))
 }
 
-// PutInvitation inserts or replaces in.
-func (t *tx) PutInvitation(ctx context.Context, in *entente.Invitation) error {
+// UpdateContribution changes c.
+func (t *tx) UpdateContribution(ctx context.Context, c *entente.Contribution) error {
+	if c == nil {
+		return nothing("contribution")
+	}
+	if err := t.checkPeriod(ctx, "update contribution "+c.ID, "", c.Period); err != nil {
+		return err
+	}
+	return t.update(ctx, "update contribution "+c.ID, contributionsTable, contributionRow(c))
+}
+
+// CreateInvitation inserts in.
+func (t *tx) CreateInvitation(ctx context.Context, in *entente.Invitation) error {
 	if in == nil {
 		return nothing("invitation")
 	}
-	return t.put(ctx, "put invitation "+in.Meeting+" "+in.Country, invitationsTable, invitationRow(in))
+	return t.create(ctx, "create invitation "+in.Meeting+" "+in.Country, invitationsTable, invitationRow(in))
+}
+
+// UpdateInvitation changes in.
+func (t *tx) UpdateInvitation(ctx context.Context, in *entente.Invitation) error {
+	if in == nil {
+		return nothing("invitation")
+	}
+	return t.update(ctx, "update invitation "+in.Meeting+" "+in.Country, invitationsTable, invitationRow(in))
 }
 
 // AddAuditEvent appends e and sets its ID, and its At to now if zero. At is
@@ -134,10 +246,12 @@ func (t *tx) AddAuditEvent(ctx context.Context, e *entente.AuditEvent) error {
 	return nil
 }
 
-// PutSource inserts or replaces s.
-func (t *tx) PutSource(ctx context.Context, s *entente.Source) error {
+// EnsureSource inserts s unless a source with its id exists, which is kept
+// as it is.
+func (t *tx) EnsureSource(ctx context.Context, s *entente.Source) error {
 	if s == nil {
 		return nothing("source")
 	}
-	return t.put(ctx, "put source "+s.ID, sourcesTable, sourceRow(s))
+	_, err := t.q.ExecContext(ctx, sourcesTable.insertOrKeep(), sourceRow(s)...)
+	return t.d.wrap("add source "+s.ID, err)
 }

@@ -110,7 +110,7 @@ func runPlan(t *testing.T, open func(t *testing.T) entente.Store) {
 		}
 	})
 	t.Run("Find", func(t *testing.T) { testPlanFind(t, open) })
-	t.Run("Put", func(t *testing.T) { testPlanPut(t, open) })
+	t.Run("Write", func(t *testing.T) { testPlanWrite(t, open) })
 	t.Run("AddRecords", func(t *testing.T) { testAddRecords(t, open) })
 	t.Run("RollsBack", func(t *testing.T) {
 		s := open(t)
@@ -122,12 +122,12 @@ func runPlan(t *testing.T, open func(t *testing.T) entente.Store) {
 		err := s.Update(t.Context(), func(tx entente.Tx) error {
 			a := PlanFixture().Activities[2]
 			a.Status = entente.ActivityApproved
-			if err := tx.PutActivity(t.Context(), &a); err != nil {
+			if err := tx.UpdateActivity(t.Context(), &a); err != nil {
 				return err
 			}
 			g := PlanFixture().Goals[0]
 			g.Indicators = nil
-			if err := tx.PutGoal(t.Context(), &g); err != nil {
+			if err := tx.UpdateGoal(t.Context(), &g); err != nil {
 				return err
 			}
 			return boom
@@ -223,7 +223,7 @@ func testPlanFind(t *testing.T, open func(t *testing.T) entente.Store) {
 	wantCode(t, "FindReview(unknown)", err, entente.ENOTFOUND)
 }
 
-func testPlanPut(t *testing.T, open func(t *testing.T) entente.Store) {
+func testPlanWrite(t *testing.T, open func(t *testing.T) entente.Store) {
 	tests := []struct {
 		name string
 		put  func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error
@@ -231,82 +231,145 @@ func testPlanPut(t *testing.T, open func(t *testing.T) entente.Store) {
 	}{
 		{"Objective", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			ds.Objectives[0].Title = "Cyber resilience"
-			return tx.PutObjective(ctx, &ds.Objectives[0])
+			return tx.UpdateObjective(ctx, &ds.Objectives[0])
 		}, ""},
 		{"GoalIndicators", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			g := &ds.Goals[0]
 			g.Indicators = append(g.Indicators[:1], entente.Indicator{Name: "new", Target: 1, Current: 0.25})
 			g.Indicators[0].Current = 3
-			return tx.PutGoal(ctx, g)
+			return tx.UpdateGoal(ctx, g)
 		}, ""},
 		{"Offer", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			ds.Offers[1].Capacity, ds.Offers[1].Area = 99, "maritime"
-			return tx.PutOffer(ctx, &ds.Offers[1])
+			return tx.UpdateOffer(ctx, &ds.Offers[1])
 		}, ""},
 		{"NewActivity", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			a := entente.Activity{ID: "B1", Programme: "SWE-IPAP-2016", Title: "Visit", Kind: "event", Status: entente.ActivityProposed,
 				Invited: []string{}, Registrations: []entente.Registration{}, Dates: entente.ActivityDates{Proposed: d("2020-01-01")},
 				Provenance: entente.Provenance{Sources: []string{}}}
 			ds.Activities = append(ds.Activities, a)
-			return tx.PutActivity(ctx, &a)
+			return tx.CreateActivity(ctx, &a)
 		}, ""},
 		{"ActivityStep", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			a := &ds.Activities[2]
 			a.Status, a.Invited, a.Dates.Approved = entente.ActivityInvitationsSent, []string{"NZL", "SWE"}, d("2025-04-02")
 			a.Registrations = []entente.Registration{{Country: "NZL", Participants: 3}}
-			return tx.PutActivity(ctx, a)
+			return tx.UpdateActivity(ctx, a)
 		}, ""},
-		{"Review", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
-			ds.Reviews[0].Note = "changed"
-			ds.Reviews[0].Snapshot.Goals = []entente.Goal{}
-			return tx.PutReview(ctx, &ds.Reviews[0])
+		{"NewReview", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			r := deepCopy(ds.Reviews[0])
+			r.ID, r.Note, r.Snapshot.Goals = "NZL-2024-ITPP-R2", "changed", []entente.Goal{}
+			ds.Reviews = append(ds.Reviews, r)
+			return tx.CreateReview(ctx, &r)
 		}, ""},
+		{"NewObjectiveAndGoal", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			o := entente.Objective{Programme: "SWE-IPAP-2016", Code: "cyber", Area: "cyber", Title: "Cyber", Provenance: src("src-partners")}
+			g := entente.Goal{Programme: "SWE-IPAP-2016", Code: "G1", Objective: "cyber", Title: "Train", Provenance: src("src-partners"),
+				Indicators: []entente.Indicator{{Name: "courses", Target: 2}}}
+			ds.Objectives, ds.Goals = append(ds.Objectives, o), append(ds.Goals, g)
+			if err := tx.CreateObjective(ctx, &o); err != nil {
+				return err
+			}
+			return tx.CreateGoal(ctx, &g)
+		}, ""},
+		{"NewOffer", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			o := entente.Offer{Code: "PCM-NEW", Title: "New", Kind: "course", Provider: "TESTA", Provenance: src("src-partners")}
+			ds.Offers = append(ds.Offers, o)
+			return tx.CreateOffer(ctx, &o)
+		}, ""},
+		{"ActivityExists", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			a := ds.Activities[2]
+			a.Title = "Overwritten"
+			return tx.CreateActivity(ctx, &a)
+		}, entente.ECONFLICT},
+		{"ReviewExists", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			r := ds.Reviews[0]
+			r.Note = "Overwritten"
+			return tx.CreateReview(ctx, &r)
+		}, entente.ECONFLICT},
+		{"ObjectiveExists", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			return tx.CreateObjective(ctx, &ds.Objectives[0])
+		}, entente.ECONFLICT},
+		{"GoalExists", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			return tx.CreateGoal(ctx, &ds.Goals[0])
+		}, entente.ECONFLICT},
+		{"OfferExists", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			return tx.CreateOffer(ctx, &ds.Offers[0])
+		}, entente.ECONFLICT},
+		{"UpdateMissingActivity", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			a := ds.Activities[0]
+			a.ID = "NZL-2024-ITPP-A999"
+			return tx.UpdateActivity(ctx, &a)
+		}, entente.ENOTFOUND},
+		{"UpdateMissingGoal", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			g := ds.Goals[0]
+			g.Code = "G9"
+			return tx.UpdateGoal(ctx, &g)
+		}, entente.ENOTFOUND},
+		{"UpdateMissingObjective", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			o := ds.Objectives[0]
+			o.Code = "none"
+			return tx.UpdateObjective(ctx, &o)
+		}, entente.ENOTFOUND},
+		{"UpdateMissingOffer", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
+			o := ds.Offers[0]
+			o.Code = "PCM-NONE"
+			return tx.UpdateOffer(ctx, &o)
+		}, entente.ENOTFOUND},
 		{"ActivityUnknownProgramme", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			a := ds.Activities[0]
 			a.ID, a.Programme = "X1", "NOPE"
-			return tx.PutActivity(ctx, &a)
+			return tx.CreateActivity(ctx, &a)
 		}, entente.ECONFLICT},
 		{"ActivityUnknownGoal", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			a := ds.Activities[0]
 			a.ID, a.Goal = "X2", "G9"
-			return tx.PutActivity(ctx, &a)
+			return tx.CreateActivity(ctx, &a)
 		}, entente.ECONFLICT},
 		{"ActivityUnknownOffer", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			a := ds.Activities[0]
 			a.ID, a.Offer = "X3", "PCM-NONE"
-			return tx.PutActivity(ctx, &a)
+			return tx.CreateActivity(ctx, &a)
 		}, entente.ECONFLICT},
 		{"GoalUnknownObjective", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			g := ds.Goals[0]
 			g.Code, g.Objective = "G7", "nothing"
-			return tx.PutGoal(ctx, &g)
+			return tx.CreateGoal(ctx, &g)
 		}, entente.ECONFLICT},
 		{"ObjectiveUnknownArea", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			o := ds.Objectives[0]
 			o.Code, o.Area = "x", "nowhere"
-			return tx.PutObjective(ctx, &o)
+			return tx.CreateObjective(ctx, &o)
 		}, entente.ECONFLICT},
+	}
+	// Refused writes leave the store as it was, so they share one.
+	refusing := open(t)
+	if err := refusing.Import(t.Context(), PlanFixture(), importEvent()); err != nil {
+		t.Fatal(err)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := open(t)
+			s := refusing
 			ctx := t.Context()
-			if err := s.Import(ctx, PlanFixture(), importEvent()); err != nil {
-				t.Fatal(err)
+			if tt.code == "" {
+				s = open(t)
+				if err := s.Import(ctx, PlanFixture(), importEvent()); err != nil {
+					t.Fatal(err)
+				}
 			}
 			before := exportJSON(t, s)
 			ds := PlanFixture()
 			err := s.Update(ctx, func(tx entente.Tx) error { return tt.put(ctx, tx, ds) })
 			if tt.code != "" {
 				wantCode(t, tt.name, err, tt.code)
-				sameJSON(t, "Export after refused Put", exportJSON(t, s), before)
+				sameJSON(t, "Export after refused write", exportJSON(t, s), before)
 				return
 			}
 			if err != nil {
 				t.Fatalf("Update: %v", err)
 			}
 			ds.Sort()
-			sameJSON(t, "Export after Put", exportJSON(t, s), toJSON(t, ds))
+			sameJSON(t, "Export after write", exportJSON(t, s), toJSON(t, ds))
 		})
 	}
 }

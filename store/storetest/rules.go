@@ -8,10 +8,10 @@ import (
 	"github.com/entente/entente"
 )
 
-// testPutRules: a Put that breaks a domain rule is refused with the rule's
+// testWriteRules: a write that breaks a domain rule is refused with the rule's
 // code and message (entente.CheckPeriod, CheckPartnership) and writes
 // nothing; the store calls the rules rather than restating them.
-func testPutRules(t *testing.T, open func(t *testing.T) entente.Store) {
+func testWriteRules(t *testing.T, open func(t *testing.T) entente.Store) {
 	ds := Fixture()
 	tests := []struct {
 		name string
@@ -22,27 +22,27 @@ func testPutRules(t *testing.T, open func(t *testing.T) entente.Store) {
 		{"PartnershipEndBeforeStart", entente.EINVALID, "the end 2011 is before the start 2012", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Partnerships[0]
 			p.To = d("2011")
-			return tx.PutPartnership(ctx, &p)
+			return tx.UpdatePartnership(ctx, &p)
 		}},
 		{"PartnershipBeforeFounding", entente.EREFUSED, "1940 is before TESTA was founded", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Partnerships[0]
 			p.From = d("1940")
-			return tx.PutPartnership(ctx, &p)
+			return tx.UpdatePartnership(ctx, &p)
 		}},
 		{"MemberAsPartner", entente.EREFUSED, "a member is not its own alliance's partner", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Partnerships[0]
 			p.Country, p.From = "BEL", d("2012")
-			return tx.PutPartnership(ctx, &p)
+			return tx.UpdatePartnership(ctx, &p)
 		}},
 		{"ProgrammeEndBeforeStart", entente.EINVALID, "the end 2023 is before the start 2024-07", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Programmes[0]
 			p.Period.To = d("2023")
-			return tx.PutProgramme(ctx, &p)
+			return tx.UpdateProgramme(ctx, &p)
 		}},
 		{"ContributionEndBeforeStart", entente.EINVALID, "before the start", func(ctx context.Context, tx entente.Tx) error {
 			c := ds.Contributions[0]
 			c.To = d("1990")
-			return tx.PutContribution(ctx, &c)
+			return tx.UpdateContribution(ctx, &c)
 		}},
 	}
 	s := imported(t, open)
@@ -50,11 +50,11 @@ func testPutRules(t *testing.T, open func(t *testing.T) entente.Store) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := s.Update(t.Context(), func(tx entente.Tx) error { return tt.put(t.Context(), tx) })
-			wantCode(t, "Update with a Put that breaks a rule", err, tt.code)
+			wantCode(t, "Update with a write that breaks a rule", err, tt.code)
 			if !strings.Contains(entente.ErrorMessage(err), tt.msg) {
 				t.Errorf("message %q, want it to contain %q", entente.ErrorMessage(err), tt.msg)
 			}
-			sameJSON(t, "Export after refused Put", exportJSON(t, s), want)
+			sameJSON(t, "Export after refused write", exportJSON(t, s), want)
 		})
 	}
 }

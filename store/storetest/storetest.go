@@ -31,13 +31,17 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("FindAlliance", func(t *testing.T) { testFindAlliance(t, open) })
 	t.Run("UpdateCommits", func(t *testing.T) { testUpdateCommits(t, open) })
 	t.Run("UpdateRollsBack", func(t *testing.T) { testUpdateRollsBack(t, open) })
-	t.Run("PutReplaces", func(t *testing.T) { testPutReplaces(t, open) })
-	t.Run("PutConflict", func(t *testing.T) { testPutConflict(t, open) })
-	t.Run("PutRules", func(t *testing.T) { testPutRules(t, open) })
+	t.Run("UpdateReplaces", func(t *testing.T) { testUpdateReplaces(t, open) })
+	t.Run("WriteConflict", func(t *testing.T) { testWriteConflict(t, open) })
+	t.Run("WriteRules", func(t *testing.T) { testWriteRules(t, open) })
+	t.Run("UpdateMissing", func(t *testing.T) { testUpdateMissing(t, open) })
+	t.Run("EnsureSource", func(t *testing.T) { testEnsureSource(t, open) })
+	t.Run("Lock", func(t *testing.T) { testLock(t, open) })
 	t.Run("AuditEvents", func(t *testing.T) { testAuditEvents(t, open) })
 	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open) })
 	t.Run("Plan", func(t *testing.T) { runPlan(t, open) })
 	t.Run("View", func(t *testing.T) { runView(t, open) })
+	t.Run("Concurrency", func(t *testing.T) { runConcurrency(t, open) })
 }
 
 // imported opens a store holding the fixture.
@@ -466,7 +470,7 @@ func testUpdateCommits(t *testing.T, open func(t *testing.T) entente.Store) {
 		Attended: entente.AttendedYes, Provenance: src("src-partners")}
 	ev := entente.AuditEvent{Actor: "tester", Action: "create", Entity: "invitation", Key: "m-2024-brussels SWE", After: toJSON(t, in)}
 	err := s.Update(ctx, func(tx entente.Tx) error {
-		if err := tx.PutInvitation(ctx, &in); err != nil {
+		if err := tx.CreateInvitation(ctx, &in); err != nil {
 			return err
 		}
 		got, err := tx.FindInvitations(ctx, entente.Filter{Meeting: in.Meeting, Country: in.Country})
@@ -505,12 +509,12 @@ func testUpdateRollsBack(t *testing.T, open func(t *testing.T) entente.Store) {
 		m := Fixture().Memberships[3]
 		m.Consents = nil
 		m.Withdrawn = d("2030")
-		if err := tx.PutMembership(ctx, &m); err != nil {
+		if err := tx.UpdateMembership(ctx, &m); err != nil {
 			return err
 		}
 		in := entente.Invitation{Meeting: "m-2024-brussels", Country: "SWE", Level: "foreign-minister",
 			Attended: entente.AttendedYes, Provenance: src("src-partners")}
-		if err := tx.PutInvitation(ctx, &in); err != nil {
+		if err := tx.CreateInvitation(ctx, &in); err != nil {
 			return err
 		}
 		if err := tx.AddAuditEvent(ctx, &entente.AuditEvent{Actor: "tester", Action: "update", Entity: "membership", Key: "TESTA SWE"}); err != nil {
@@ -525,7 +529,9 @@ func testUpdateRollsBack(t *testing.T, open func(t *testing.T) entente.Store) {
 	sameJSON(t, "audit events after rolled-back Update", toJSON(t, auditEvents(t, s, 0)), toJSON(t, wantEvents))
 }
 
-func testPutReplaces(t *testing.T, open func(t *testing.T) entente.Store) {
+// testUpdateReplaces checks that Update methods change a record and its
+// child rows in place.
+func testUpdateReplaces(t *testing.T, open func(t *testing.T) entente.Store) {
 	tests := []struct {
 		name string
 		put  func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error
@@ -536,32 +542,32 @@ func testPutReplaces(t *testing.T, open func(t *testing.T) entente.Store) {
 			m.Ratifications = nil
 			m.Notice = d("2030-01")
 			m.Note = "changed"
-			return tx.PutMembership(ctx, m)
+			return tx.UpdateMembership(ctx, m)
 		}},
 		{"Partnership", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			p := &ds.Partnerships[0] // NZL GP
 			p.To = d("2030")
 			p.Unconfirmed = "the end"
-			return tx.PutPartnership(ctx, p)
+			return tx.UpdatePartnership(ctx, p)
 		}},
 		{"Programme", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			p := &ds.Programmes[1] // NZL-IPCP-2012, which the other supersedes
 			p.Title = "Changed"
 			p.Areas = []string{"cyber", "maritime"}
-			return tx.PutProgramme(ctx, p)
+			return tx.UpdateProgramme(ctx, p)
 		}},
 		{"ProgrammeNoAreas", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			p := &ds.Programmes[0]
 			p.Areas = []string{}
 			p.Supersedes = ""
-			return tx.PutProgramme(ctx, p)
+			return tx.UpdateProgramme(ctx, p)
 		}},
 		{"Contribution", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			c := &ds.Contributions[0] // nzl-adriatic, no operation
 			c.Operation = "OPA"
 			// Stored sources come back as an empty list, not null.
 			c.Sources = nil
-			if err := tx.PutContribution(ctx, c); err != nil {
+			if err := tx.UpdateContribution(ctx, c); err != nil {
 				return err
 			}
 			c.Sources = []string{}
@@ -571,7 +577,7 @@ func testPutReplaces(t *testing.T, open func(t *testing.T) entente.Store) {
 			in := &ds.Invitations[0]
 			in.Attended = entente.AttendedNo
 			in.Attendee = ""
-			return tx.PutInvitation(ctx, in)
+			return tx.UpdateInvitation(ctx, in)
 		}},
 	}
 	for _, tt := range tests {
@@ -582,12 +588,14 @@ func testPutReplaces(t *testing.T, open func(t *testing.T) entente.Store) {
 			if err != nil {
 				t.Fatalf("Update: %v", err)
 			}
-			sameJSON(t, "Export after Put", exportJSON(t, s), toJSON(t, want))
+			sameJSON(t, "Export after Update", exportJSON(t, s), toJSON(t, want))
 		})
 	}
 }
 
-func testPutConflict(t *testing.T, open func(t *testing.T) entente.Store) {
+// testWriteConflict checks that a write naming an unknown record, or
+// creating one that exists, is ECONFLICT and leaves the store unchanged.
+func testWriteConflict(t *testing.T, open func(t *testing.T) entente.Store) {
 	ds := Fixture()
 	tests := []struct {
 		name string
@@ -596,57 +604,78 @@ func testPutConflict(t *testing.T, open func(t *testing.T) entente.Store) {
 		{"MembershipUnknownCountry", func(ctx context.Context, tx entente.Tx) error {
 			m := ds.Memberships[0]
 			m.Country = "XYZ"
-			return tx.PutMembership(ctx, &m)
+			return tx.CreateMembership(ctx, &m)
 		}},
 		{"MembershipUnknownConsenter", func(ctx context.Context, tx entente.Tx) error {
 			m := ds.Memberships[3]
 			m.Consents = append(slices.Clone(m.Consents), entente.Assent{Country: "XYZ"})
-			return tx.PutMembership(ctx, &m)
+			return tx.UpdateMembership(ctx, &m)
 		}},
 		{"PartnershipUnknownCountry", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Partnerships[0]
 			p.Country = "XYZ"
-			return tx.PutPartnership(ctx, &p)
+			return tx.CreatePartnership(ctx, &p)
 		}},
 		{"PartnershipUnknownFramework", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Partnerships[0]
 			p.Framework = "NOPE"
-			return tx.PutPartnership(ctx, &p)
+			return tx.CreatePartnership(ctx, &p)
 		}},
 		{"ProgrammeUnknownPartner", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Programmes[2]
 			p.Partner = "XYZ"
-			return tx.PutProgramme(ctx, &p)
+			return tx.UpdateProgramme(ctx, &p)
 		}},
 		{"ProgrammeUnknownArea", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Programmes[2]
 			p.Areas = []string{"nope"}
-			return tx.PutProgramme(ctx, &p)
+			return tx.UpdateProgramme(ctx, &p)
 		}},
 		{"ProgrammeUnknownSuperseded", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Programmes[2]
 			p.Supersedes = "nope"
-			return tx.PutProgramme(ctx, &p)
+			return tx.UpdateProgramme(ctx, &p)
 		}},
 		{"ContributionUnknownCountry", func(ctx context.Context, tx entente.Tx) error {
 			c := ds.Contributions[0]
 			c.ID, c.Country = "new", "XYZ"
-			return tx.PutContribution(ctx, &c)
+			return tx.CreateContribution(ctx, &c)
 		}},
 		{"ContributionUnknownOperation", func(ctx context.Context, tx entente.Tx) error {
 			c := ds.Contributions[0]
 			c.Operation = "NOPE"
-			return tx.PutContribution(ctx, &c)
+			return tx.UpdateContribution(ctx, &c)
 		}},
 		{"InvitationUnknownCountry", func(ctx context.Context, tx entente.Tx) error {
 			in := ds.Invitations[0]
 			in.Country = "XYZ"
-			return tx.PutInvitation(ctx, &in)
+			return tx.CreateInvitation(ctx, &in)
 		}},
 		{"InvitationUnknownMeeting", func(ctx context.Context, tx entente.Tx) error {
 			in := ds.Invitations[0]
 			in.Meeting = "nope"
-			return tx.PutInvitation(ctx, &in)
+			return tx.CreateInvitation(ctx, &in)
+		}},
+		// Creating a record whose key exists is a conflict, never an
+		// overwrite.
+		{"MembershipExists", func(ctx context.Context, tx entente.Tx) error {
+			m := ds.Memberships[3]
+			m.Note = "overwritten"
+			return tx.CreateMembership(ctx, &m)
+		}},
+		{"PartnershipExists", func(ctx context.Context, tx entente.Tx) error {
+			return tx.CreatePartnership(ctx, &ds.Partnerships[0])
+		}},
+		{"ProgrammeExists", func(ctx context.Context, tx entente.Tx) error {
+			p := ds.Programmes[2]
+			p.Title = "Overwritten"
+			return tx.CreateProgramme(ctx, &p)
+		}},
+		{"ContributionExists", func(ctx context.Context, tx entente.Tx) error {
+			return tx.CreateContribution(ctx, &ds.Contributions[0])
+		}},
+		{"InvitationExists", func(ctx context.Context, tx entente.Tx) error {
+			return tx.CreateInvitation(ctx, &ds.Invitations[0])
 		}},
 	}
 	s := imported(t, open)
@@ -659,12 +688,108 @@ func testPutConflict(t *testing.T, open func(t *testing.T) entente.Store) {
 				}
 				return tt.put(t.Context(), tx)
 			})
-			wantCode(t, "Update with a Put naming an unknown record", err, entente.ECONFLICT)
-			sameJSON(t, "Export after refused Put", exportJSON(t, s), want)
+			wantCode(t, "Update with a refused write", err, entente.ECONFLICT)
+			sameJSON(t, "Export after refused write", exportJSON(t, s), want)
 			if n := len(auditEvents(t, s, 0)); n != 1 {
-				t.Errorf("audit events after refused Put = %d, want 1 (the import's)", n)
+				t.Errorf("audit events after refused write = %d, want 1 (the import's)", n)
 			}
 		})
+	}
+}
+
+// testUpdateMissing checks that changing a record that does not exist is
+// ENOTFOUND, not a silent insert.
+func testUpdateMissing(t *testing.T, open func(t *testing.T) entente.Store) {
+	ds := Fixture()
+	tests := []struct {
+		name  string
+		write func(ctx context.Context, tx entente.Tx) error
+	}{
+		{"Membership", func(ctx context.Context, tx entente.Tx) error {
+			m := ds.Memberships[0]
+			m.Country = "NZL"
+			return tx.UpdateMembership(ctx, &m)
+		}},
+		{"Partnership", func(ctx context.Context, tx entente.Tx) error {
+			p := ds.Partnerships[0]
+			p.Country = "CAN"
+			return tx.UpdatePartnership(ctx, &p)
+		}},
+		{"Programme", func(ctx context.Context, tx entente.Tx) error {
+			p := ds.Programmes[2]
+			p.ID = "SWE-NEW"
+			return tx.UpdateProgramme(ctx, &p)
+		}},
+		{"Contribution", func(ctx context.Context, tx entente.Tx) error {
+			c := ds.Contributions[0]
+			c.ID = "new"
+			return tx.UpdateContribution(ctx, &c)
+		}},
+		{"Invitation", func(ctx context.Context, tx entente.Tx) error {
+			in := ds.Invitations[0]
+			in.Country = "CAN"
+			return tx.UpdateInvitation(ctx, &in)
+		}},
+	}
+	s := imported(t, open)
+	want := exportJSON(t, s)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.Update(t.Context(), func(tx entente.Tx) error { return tt.write(t.Context(), tx) })
+			wantCode(t, "Update of a record that does not exist", err, entente.ENOTFOUND)
+			sameJSON(t, "Export after refused Update", exportJSON(t, s), want)
+		})
+	}
+}
+
+// testEnsureSource checks that EnsureSource adds a new source and keeps an
+// existing one as it is.
+func testEnsureSource(t *testing.T, open func(t *testing.T) entente.Store) {
+	s := imported(t, open)
+	ctx := t.Context()
+	want := Fixture()
+	added := entente.Source{ID: "src-new", Title: "New", URL: "https://example.org/new"}
+	want.Sources = append(want.Sources, added)
+	want.Sort()
+	err := s.Update(ctx, func(tx entente.Tx) error {
+		changed := Fixture().Sources[0]
+		changed.Title = "Changed"
+		if err := tx.EnsureSource(ctx, &changed); err != nil {
+			return err
+		}
+		if err := tx.EnsureSource(ctx, &added); err != nil {
+			return err
+		}
+		return tx.EnsureSource(ctx, &added)
+	})
+	if err != nil {
+		t.Fatalf("EnsureSource: %v", err)
+	}
+	sameJSON(t, "Export after EnsureSource", exportJSON(t, s), toJSON(t, want))
+}
+
+// testLock checks that the Lock methods accept existing and missing records
+// alike. That the locks serialise writers is the concurrency suite's to
+// show.
+func testLock(t *testing.T, open func(t *testing.T) entente.Store) {
+	s := open(t)
+	ctx := t.Context()
+	if err := s.Import(ctx, PlanFixture(), importEvent()); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"", "nope", "TESTA", "NZL-2024-ITPP", "NZL-2024-ITPP-A001"} {
+		err := s.Update(ctx, func(tx entente.Tx) error {
+			if err := tx.LockAlliance(ctx, key); err != nil {
+				return err
+			}
+			if err := tx.LockProgramme(ctx, key); err != nil {
+				return err
+			}
+			return tx.LockActivity(ctx, key)
+		})
+		if err != nil {
+			t.Errorf("locks on %q: %v", key, err)
+		}
 	}
 }
 
@@ -720,9 +845,9 @@ func testConcurrentUpdates(t *testing.T, open func(t *testing.T) entente.Store) 
 					if _, err := tx.FindInvitations(ctx, entente.Filter{}); err != nil {
 						return err
 					}
-					in := entente.Invitation{Meeting: "m-2024-brussels", Country: "SWE", Level: fmt.Sprintf("level-%d-%d", w, i),
+					in := entente.Invitation{Meeting: "m-2023-vilnius", Country: "SWE", Level: fmt.Sprintf("level-%d-%d", w, i),
 						Attended: entente.AttendedUnknown, Provenance: src("src-partners")}
-					if err := tx.PutInvitation(ctx, &in); err != nil {
+					if err := tx.UpdateInvitation(ctx, &in); err != nil {
 						return err
 					}
 					return tx.AddAuditEvent(ctx, &entente.AuditEvent{Actor: fmt.Sprint("writer ", w), Action: "update", Entity: "invitation", Key: "m-2024-brussels SWE"})
