@@ -112,8 +112,10 @@ func TestDeadlockRetried(t *testing.T) {
 			t.Errorf("Update: %v, want the deadlocked transaction run again", err)
 		}
 	}
-	if n := attempts.Load(); n != 3 {
-		t.Errorf("%d attempts, want 3: one transaction aborted and run again", n)
+	// At least one transaction ran twice; under load the server may abort
+	// a retry too.
+	if n := attempts.Load(); n < 3 {
+		t.Errorf("%d attempts, want at least 3: one transaction aborted and run again", n)
 	}
 	evs, err := s.FindAuditEvents(ctx, entente.Filter{})
 	if err != nil {

@@ -39,12 +39,19 @@ func countSnapshot(ctx context.Context, r entente.Reader) (snapshotCounts, error
 // 2024 meeting at level and a new source with id.
 func addInvitation(ctx context.Context, s entente.Store, level, id string) error {
 	return s.Update(ctx, func(tx entente.Tx) error {
-		if err := tx.PutSource(ctx, &entente.Source{ID: id, Title: "Written during a view", URL: "https://example.org/" + id}); err != nil {
+		if err := tx.EnsureSource(ctx, &entente.Source{ID: id, Title: "Written during a view", URL: "https://example.org/" + id}); err != nil {
 			return err
 		}
 		in := entente.Invitation{Meeting: "m-2024-brussels", Country: "SWE", Level: level,
 			Attended: entente.AttendedUnknown, Provenance: src(id)}
-		return tx.PutInvitation(ctx, &in)
+		have, err := tx.FindInvitations(ctx, entente.Filter{Meeting: in.Meeting, Country: in.Country})
+		if err != nil {
+			return err
+		}
+		if len(have) > 0 {
+			return tx.UpdateInvitation(ctx, &in)
+		}
+		return tx.CreateInvitation(ctx, &in)
 	})
 }
 
