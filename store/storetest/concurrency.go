@@ -400,13 +400,13 @@ func accessionFixture() *entente.Dataset {
 	ds := Fixture()
 	for i := range writers {
 		code := fmt.Sprintf("Q%c%c", 'A'+i/26, 'A'+i%26)
-		ds.Countries = append(ds.Countries, entente.Country{Code: code, Name: "Member " + code, Region: "Europe", European: true,
+		ds.Countries = append(ds.Countries, entente.Country{Code: code, Name: "Member " + code, Region: "Europe", Subregion: "Northern Europe", European: yes(),
 			Provenance: src("src-members")})
 		ds.Memberships = append(ds.Memberships, entente.Membership{Alliance: "TESTA", Country: code, Founding: true,
 			Acceded: d("1949-08-24"), Provenance: src("src-members")})
 	}
 	for _, code := range []string{"XAA", "XAB"} {
-		ds.Countries = append(ds.Countries, entente.Country{Code: code, Name: "Applicant " + code, Region: "Europe", European: true,
+		ds.Countries = append(ds.Countries, entente.Country{Code: code, Name: "Applicant " + code, Region: "Europe", Subregion: "Northern Europe", European: yes(),
 			Provenance: src("src-members")})
 	}
 	ds.Sort()
