@@ -712,7 +712,7 @@ func testUpdateMissing(t *testing.T, open func(t *testing.T) entente.Store) {
 		}},
 		{"Partnership", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Partnerships[0]
-			p.Country = "CAN"
+			p.Country = "FRA" // no longer a member from 1967
 			return tx.UpdatePartnership(ctx, &p)
 		}},
 		{"Programme", func(ctx context.Context, tx entente.Tx) error {
