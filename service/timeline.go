@@ -70,10 +70,8 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 		}
 		it := TimelineItem{Kind: "programme", Label: countries[p.Partner].Name + " " + p.Type, Href: "/programmes/" + p.ID,
 			From: p.Agreed, To: p.Period.To, Span: true, Provenance: p.Provenance}
-		for _, q := range progs {
-			if q.Supersedes == p.ID && q.Agreed.OnOrBefore(asOf) {
-				it.To = q.Agreed
-			}
+		if q := entente.SuccessorOn(&p, progs, asOf); q != nil {
+			it.To = q.TakesEffect()
 		}
 		tl.Items = append(tl.Items, it)
 	}

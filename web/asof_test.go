@@ -89,6 +89,10 @@ func testPartnersBeforeTheyExisted(t *testing.T, st *stack) {
 	if !strings.Contains(body, `"since": "2006"`) || !strings.Contains(body, `"since_bound": "framework"`) {
 		t.Errorf("NZL on 2007-01-01: the partnership's start is not given as bounded by the framework's:\n%s", body)
 	}
+	_, page = progDo(t, st, "GET", "/partners/NZL?as_of=2005-06-01", "", "")
+	if text := pageText(page); strings.Contains(text, "New Zealand is a partner of") || !strings.Contains(text, "New Zealand was not a partner") {
+		t.Errorf("profile of NZL on 2005-06-01 calls it a partner, before the global partners began")
+	}
 	for _, path := range []string{"/countries/NZL?as_of=2007-01-01", "/partners/NZL?as_of=2007-01-01"} {
 		_, page := progDo(t, st, "GET", path, "", "")
 		if !strings.Contains(pageText(page), "since 2006 at the earliest (the framework's start; the exact date is not recorded)") {
