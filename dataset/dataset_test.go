@@ -47,6 +47,11 @@ func TestParseErrors(t *testing.T) {
 		{"BadCode", strings.Replace(good, "[country NZL]", "[country nz]", 1), []string{`a.txt:5: [country nz]: "nz" is not an ISO 3166-1 alpha-3 code`}},
 		{"Orphan", "title: x\n", []string{`a.txt:1: a field must follow a [kind key] header`}},
 		{"Duplicate", good + "[country NZL]\nname: NZ\nregion: Asia-Pacific\nsources: s1\n", []string{`[country NZL]: defined more than once`}},
+		// Every problem, not the first (issue 7, defect 9).
+		{"EveryBadDate", good + "[alliance X]\nname: X\ntreaty: T\nsigned: 1949-13-01\nin-force: +949\nsources: s1\n" +
+			"[alliance Y]\nname: Y\ntreaty: T\nsigned: 1951-02-30\nsources: s1\n",
+			[]string{"3 problems", `a.txt:15: signed: "1949-13-01" is not a date`, `a.txt:16: in-force: "+949" is not a date`, `a.txt:21: signed: "1951-02-30" is not a date`}},
+		{"NotUTF8", good + "[source s3]\ntitle: caf\xe9\nurl: y\n", []string{`a.txt:13: not valid UTF-8`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
