@@ -12,8 +12,9 @@ import (
 	"github.com/entente/entente/dataset"
 )
 
-// TestNoAllianceInCode fails when non-test Go code names the default
-// dataset's alliance, by code or by name, even in a comment or a help text:
+// TestNoAllianceInCode fails when non-test Go code or a page template names
+// the default dataset's alliance, by code or by name, even in a comment or a
+// help text:
 // which alliance entente works on is data (the dataset's text files and the
 // store), never code.
 func TestNoAllianceInCode(t *testing.T) {
@@ -37,7 +38,8 @@ func TestNoAllianceInCode(t *testing.T) {
 		if d.IsDir() && path != "." && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
 			return filepath.SkipDir
 		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+		template := filepath.Dir(path) == filepath.Join("web", "templates")
+		if d.IsDir() || !(template || strings.HasSuffix(path, ".go")) || strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
 		b, err := os.ReadFile(path)
