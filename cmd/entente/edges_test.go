@@ -130,6 +130,9 @@ func TestLeadingFlags(t *testing.T) {
 		{[]string{"--colour", "red", "members", "NATO", db}, "no command takes the flag --colour"},
 		{[]string{db, "--limit"}, "--limit needs a value"},
 		{[]string{"--limit", "5", "members", "NATO", db}, "members does not take --limit"},
+		{[]string{"audit", "--limit", "many", db}, `--limit "many": want a whole number`},
+		{[]string{"members", "NATO", "--json=maybe", db}, `--json="maybe": want true or false`},
+		{[]string{"audit", db, "--limit"}, "--limit needs a value"},
 	} {
 		if _, stderr, code := run(t, tt.args...); code != exitUsage || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%v: exit %d, want 2 saying %q: %s", tt.args, code, tt.want, stderr)

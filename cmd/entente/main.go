@@ -343,11 +343,7 @@ func parseFlags(c *command, o *options, args []string) ([]string, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
-				return nil, fmt.Errorf("%s does not take --%s; 'entente help %s' lists the flags it takes",
-					c.name, strings.TrimLeft(name, "-"), c.name)
-			}
-			return nil, err
+			return nil, flagError(c, fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -370,6 +366,39 @@ func parseFlags(c *command, o *options, args []string) ([]string, error) {
 		}
 	})
 	return positional, err
+}
+
+// flagError says what the flag package's err means, in the words of the
+// command line rather than the flag package's.
+func flagError(c *command, fs *flag.FlagSet, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return fmt.Errorf("%s does not take --%s; 'entente help %s' lists the flags it takes",
+			c.name, strings.TrimLeft(name, "-"), c.name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("--%s needs a value", strings.TrimLeft(name, "-"))
+	}
+	var value, name string
+	if _, e := fmt.Sscanf(msg, "invalid boolean value %q for %s", &value, &name); e == nil {
+		return fmt.Errorf("--%s=%q: want true or false", strings.TrimSuffix(strings.TrimLeft(name, "-"), ":"), value)
+	}
+	if _, e := fmt.Sscanf(msg, "invalid value %q for flag %s", &value, &name); e == nil {
+		name = strings.TrimSuffix(strings.TrimLeft(name, "-"), ":")
+		want := "a valid value"
+		if f := fs.Lookup(name); f != nil {
+			if g, ok := f.Value.(flag.Getter); ok {
+				switch g.Get().(type) {
+				case int, int64, uint, uint64:
+					want = "a whole number"
+				case bool:
+					want = "true or false"
+				}
+			}
+		}
+		return fmt.Errorf("--%s %q: want %s", name, value, want)
+	}
+	return err
 }
 
 func envName(flagName string) string {
