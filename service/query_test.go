@@ -151,7 +151,7 @@ func TestTimeline(t *testing.T) {
 			for _, it := range tl.Items {
 				n[it.Kind]++
 				if !it.From.OnOrBefore(d(day)) {
-					t.Errorf("Timeline(%q, %s) shows %s from %s, after the day", country, day, it.Label, it.From)
+					t.Errorf("Timeline(%q, %s) shows %s from %s, after the day", country, day, it.Name, it.From)
 				}
 			}
 			return n

@@ -8,14 +8,22 @@ import (
 )
 
 // TimelineItem is one thing on the timeline: a span (a programme, a
-// deployment) or a point (an accession, a summit).
+// deployment) or a point (an accession, a summit). It names the record it
+// stands for; how it is labelled and linked is the web's business.
 type TimelineItem struct {
-	Kind  string       `json:"kind"` // membership, programme, deployment, summit
-	Label string       `json:"label"`
-	Href  string       `json:"href,omitempty"`
-	From  entente.Date `json:"from"`
-	To    entente.Date `json:"to,omitzero"` // zero for a point, or a span still open
-	Span  bool         `json:"span"`
+	Kind string `json:"kind"` // membership, programme, deployment, summit
+	// Ref is the record's key: the country's ISO3 code (membership), the
+	// programme's id, the operation's code (deployment), the meeting's id
+	// (summit).
+	Ref string `json:"ref"`
+	// Name is the country (membership, programme), the theatre or the
+	// operation (deployment) or the host city (summit).
+	Name string `json:"name"`
+	// Type is the programme's type (IPCP, ITPP, ...), for a programme.
+	Type string       `json:"type,omitempty"`
+	From entente.Date `json:"from"`
+	To   entente.Date `json:"to,omitzero"` // zero for a point, or a span still open
+	Span bool         `json:"span"`
 	entente.Provenance
 }
 
@@ -57,8 +65,8 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 		if m.Acceded.IsZero() || !m.Acceded.OnOrBefore(asOf) {
 			continue
 		}
-		tl.Items = append(tl.Items, TimelineItem{Kind: "membership", Label: countries[m.Country].Name + " joins",
-			Href: "/countries/" + m.Country, From: m.Acceded, Provenance: m.Provenance})
+		tl.Items = append(tl.Items, TimelineItem{Kind: "membership", Ref: m.Country, Name: countries[m.Country].Name,
+			From: m.Acceded, Provenance: m.Provenance})
 	}
 	progs, err := s.Store.FindProgrammes(ctx, f)
 	if err != nil {
@@ -68,7 +76,7 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 		if p.Agreed.IsZero() || !p.Agreed.OnOrBefore(asOf) {
 			continue
 		}
-		it := TimelineItem{Kind: "programme", Label: countries[p.Partner].Name + " " + p.Type, Href: "/programmes/" + p.ID,
+		it := TimelineItem{Kind: "programme", Ref: p.ID, Name: countries[p.Partner].Name, Type: p.Type,
 			From: p.Agreed, To: p.Period.To, Span: true, Provenance: p.Provenance}
 		if q := entente.SuccessorOn(&p, progs, asOf); q != nil {
 			it.To = q.TakesEffect()
@@ -84,7 +92,7 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 			if !c.From.OnOrBefore(asOf) {
 				continue
 			}
-			tl.Items = append(tl.Items, TimelineItem{Kind: "deployment", Label: Theatre(c.Theatre), Href: "/operations#" + c.Operation,
+			tl.Items = append(tl.Items, TimelineItem{Kind: "deployment", Ref: c.Operation, Name: Theatre(c.Theatre),
 				From: c.From, To: c.To, Span: true, Provenance: c.Provenance})
 		}
 	} else {
@@ -96,7 +104,7 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 			if !o.From.OnOrBefore(asOf) {
 				continue
 			}
-			tl.Items = append(tl.Items, TimelineItem{Kind: "deployment", Label: o.Code, Href: "/operations#" + o.Code,
+			tl.Items = append(tl.Items, TimelineItem{Kind: "deployment", Ref: o.Code, Name: o.Code,
 				From: o.From, To: o.To, Span: true, Provenance: o.Provenance})
 		}
 	}
@@ -118,7 +126,7 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 		if !m.From.OnOrBefore(asOf) || (country != "" && !invited[m.ID]) {
 			continue
 		}
-		tl.Items = append(tl.Items, TimelineItem{Kind: "summit", Label: m.City + " " + m.From.String()[:4], Href: "/meetings#" + m.ID,
+		tl.Items = append(tl.Items, TimelineItem{Kind: "summit", Ref: m.ID, Name: m.City,
 			From: m.From, Provenance: m.Provenance})
 	}
 	slices.SortStableFunc(tl.Items, func(a, b TimelineItem) int {

@@ -125,11 +125,12 @@ func timelineRows(items []service.TimelineItem) []timelineRow {
 		if n := len(out); n > 0 && !it.Span && !out[n-1].Span && out[n-1].Kind == it.Kind && out[n-1].From == it.From && it.Kind == "membership" {
 			prev := &out[n-1]
 			prev.Label = strings.TrimSuffix(prev.Label, " joins")
-			prev.Label = strings.TrimSuffix(prev.Label, " join") + ", " + strings.TrimSuffix(it.Label, " joins") + " join"
+			prev.Label = strings.TrimSuffix(prev.Label, " join") + ", " + it.Name + " join"
 			prev.Href = ""
 			continue
 		}
-		r := timelineRow{Kind: it.Kind, Label: it.Label, Href: it.Href, From: it.From, To: it.To, Span: it.Span,
+		label, href := timelineLabel(it)
+		r := timelineRow{Kind: it.Kind, Label: label, Href: href, From: it.From, To: it.To, Span: it.Span,
 			Unconfirmed: it.Unconfirmed != ""}
 		if it.Span {
 			r.Period = humanPeriod(entente.Period{From: it.From, To: it.To})
@@ -142,6 +143,21 @@ func timelineRows(items []service.TimelineItem) []timelineRow {
 		out = append(out, r)
 	}
 	return out
+}
+
+// timelineLabel is how the timeline names an item, and where it links.
+func timelineLabel(it service.TimelineItem) (label, href string) {
+	switch it.Kind {
+	case "membership":
+		return it.Name + " joins", "/countries/" + it.Ref
+	case "programme":
+		return it.Name + " " + it.Type, "/programmes/" + it.Ref
+	case "deployment":
+		return it.Name, "/operations#" + it.Ref
+	case "summit":
+		return fmt.Sprintf("%s %d", it.Name, it.From.Year), "/meetings#" + it.Ref
+	}
+	return it.Name, ""
 }
 
 var kindNames = map[string]string{"membership": "Accession", "programme": "Programme", "deployment": "Deployment", "summit": "Meeting"}
@@ -179,7 +195,7 @@ func timelineChart(id, title string, rows []timelineRow, asOf entente.Date) temp
 	var parts []string
 	for _, k := range service.TimelineKinds {
 		if counts[k] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s rows", counts[k], strings.ToLower(kindNames[k])))
+			parts = append(parts, plural(counts[k], strings.ToLower(kindNames[k])+" row"))
 		}
 	}
 	desc := fmt.Sprintf("Events from %d to %s on one time axis: %s. The table below lists them.", int(x0), human(asOf), strings.Join(parts, ", "))

@@ -130,7 +130,7 @@ func (s *Server) apiProgressSVG(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
-	io.WriteString(w, service.ProgressSVG(v.Progress))
+	io.WriteString(w, ProgressSVG(v.Progress))
 }
 
 func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
@@ -222,7 +222,7 @@ func (s *Server) apiMenuImport(w http.ResponseWriter, r *http.Request) {
 type programmePage struct {
 	*service.ProgrammeView
 	Chart      template.HTML
-	Rows       []service.ChartRow
+	Rows       []ChartRow
 	Activities []entente.Activity
 	More       int
 }
@@ -237,7 +237,7 @@ func (s *Server) pageProgramme(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return page{}, err
 		}
-		pp := programmePage{ProgrammeView: v, Chart: template.HTML(service.ProgressSVG(v.Progress)), Rows: service.ChartRows(v.Progress),
+		pp := programmePage{ProgrammeView: v, Chart: template.HTML(ProgressSVG(v.Progress)), Rows: ChartRows(v.Progress),
 			Activities: acts, More: v.Activities - len(acts)}
 		return page{Title: v.Title + " (" + v.ID + ")", Data: pp}, nil
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/service"
+	"github.com/entente/entente/web"
 )
 
 // planOptions are the programme commands' own flags, kept in options so that
@@ -247,7 +248,7 @@ func runProgrammeProgress(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if e.opts.plan.svg != "" {
-		if err := writeFile(e.opts.plan.svg, []byte(service.ProgressSVG(v.Progress))); err != nil {
+		if err := writeFile(e.opts.plan.svg, []byte(web.ProgressSVG(v.Progress))); err != nil {
 			return entente.Errorf(entente.EINVALID, "--svg: %v", err)
 		}
 	}
@@ -257,7 +258,7 @@ func runProgrammeProgress(ctx context.Context, e *env, args []string) error {
 	w := e.stdout
 	fmt.Fprintf(w, "Progress of %s as of %s\n\n", v.ID, v.Progress.AsOf)
 	var rows [][]string
-	for _, r := range service.ChartRows(v.Progress) {
+	for _, r := range web.ChartRows(v.Progress) {
 		label := r.Label
 		switch r.Level {
 		case "objective", "unassigned":

@@ -1,4 +1,4 @@
-package service
+package web
 
 import (
 	"fmt"
@@ -7,6 +7,10 @@ import (
 
 	"github.com/entente/entente"
 )
+
+// The progress chart of a programme: drawn here, from the roll-up the
+// service computes (entente.ProgrammeProgress), for the programme page, the
+// API's progress.svg and the CLI's "programme plan --svg".
 
 // ChartRow is one bar of a progress chart and one row of the data table
 // beside it.
