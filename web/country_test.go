@@ -100,3 +100,42 @@ func TestNoOnePlural(t *testing.T) {
 		t.Error(`/programmes/NZL-ITPP-2024 does not say "1 activity"`)
 	}
 }
+
+// TestCountriesPage checks /countries lists every country of the store,
+// each linked to its page under a heading of its UN M49 region, and marks
+// members and partners as of the day asked for.
+func TestCountriesPage(t *testing.T) {
+	engines(t, func(t *testing.T, st *stack) {
+		cs, err := st.svc.Store.FindCountries(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body := get(t, nil, st.srv.URL+"/countries")
+		for _, c := range cs {
+			if !strings.Contains(body, `href="/countries/`+c.Code+`"`) {
+				t.Errorf("/countries does not link to %s", c.Code)
+			}
+			if c.Region != "" && !strings.Contains(body, ">"+c.Region+"</h2>") {
+				t.Errorf("/countries has no heading for region %q", c.Region)
+			}
+		}
+		marker := func(body, code string) string {
+			li := between(body, `href="/countries/`+code, `</li>`)
+			switch {
+			case strings.Contains(li, "tag member"):
+				return "member"
+			case strings.Contains(li, "tag partner"):
+				return "partner"
+			}
+			return ""
+		}
+		_, old := get(t, nil, st.srv.URL+"/countries?as_of=2020-01-01")
+		for _, tt := range []struct {
+			body, code, want string
+		}{{body, "FIN", "member"}, {old, "FIN", "partner"}, {body, "NZL", "partner"}, {body, "BEL", "member"}, {body, "BRA", ""}, {old, "BEL", "member"}} {
+			if got := marker(tt.body, tt.code); got != tt.want {
+				t.Errorf("%s marked %q, want %q", tt.code, got, tt.want)
+			}
+		}
+	})
+}

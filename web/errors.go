@@ -103,7 +103,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	page := buf.Bytes()
+	page := carryAsOf(buf.Bytes(), carriedDay(r, s.svc.Today()))
 	if i := bytes.Index(page, consentMarker); i >= 0 {
 		var banner bytes.Buffer
 		if consentFrom(r.Context()) == consentAsk {

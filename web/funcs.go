@@ -14,23 +14,25 @@ import (
 // {{template "head" .}} both work.
 func (s *Server) funcs() template.FuncMap {
 	fm := template.FuncMap{
-		"join":   strings.Join,
-		"href":   href,
-		"asset":  s.assets.URL,
-		"title":  pageTitle,
-		"human":  human,
-		"since":  sinceText,
-		"lower":  strings.ToLower,
-		"year":   func(d entente.Date) int { return d.Year },
-		"add":    func(a, b int) int { return a + b },
-		"period": humanPeriod,
-		"list":   andList,
-		"dict":   dict,
-		"level":  Level,
-		"when":   when,
-		"place":  place,
-		"places": places,
-		"plural": plural,
+		"join":    strings.Join,
+		"href":    href,
+		"asset":   s.assets.URL,
+		"title":   pageTitle,
+		"human":   human,
+		"since":   sinceText,
+		"lower":   strings.ToLower,
+		"year":    func(d entente.Date) int { return d.Year },
+		"add":     func(a, b int) int { return a + b },
+		"period":  humanPeriod,
+		"list":    andList,
+		"dict":    dict,
+		"level":   Level,
+		"when":    when,
+		"place":   place,
+		"places":  places,
+		"plural":  plural,
+		"day":     shownDay,
+		"datebar": dateBarOf,
 	}
 	for k, v := range extraFuncs {
 		if _, taken := fm[k]; !taken {
@@ -184,4 +186,17 @@ func sinceText(st entente.Start) string {
 		what = "the alliance's founding"
 	}
 	return "since " + human(st.Since) + " at the earliest (" + what + "; the exact date is not recorded)"
+}
+
+// shownDay is the day a page answers for: its as-of day, or today when
+// none was asked for. v is the page, as given to the templates.
+func shownDay(v any) entente.Date {
+	p, ok := v.(page)
+	if !ok {
+		return entente.Date{}
+	}
+	if p.AsOf.IsZero() {
+		return p.Today
+	}
+	return p.AsOf
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -21,6 +22,10 @@ type page struct {
 	Chart    template.HTML
 	Extra    any
 	carry    string
+	// Timeless pages do not depend on the day: no date bar.
+	Timeless bool
+	// url is the page's own, for the date bar's form and links.
+	url *url.URL
 }
 
 // Carried is the query the page's links pass on (see href).
@@ -53,7 +58,7 @@ func (s *Server) allianceView(w http.ResponseWriter, r *http.Request, tmpl, titl
 		p.Title = title
 	}
 	p.Alliance, p.carry = a, carried(r)
-	p.AsOf, p.Today = d, s.svc.Today()
+	p.AsOf, p.Today, p.url = d, s.svc.Today(), r.URL
 	s.render(w, r, http.StatusOK, tmpl, p)
 }
 
@@ -223,6 +228,8 @@ func (s *Server) pageTimeline(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return page{}, err
 		}
+		// The country list reads by name, not by code.
+		slices.SortFunc(cs, func(a, b entente.Country) int { return strings.Compare(a.Name, b.Name) })
 		rows := timelineRows(tl.Items)
 		title := "Timeline"
 		if tl.Name != "" {
@@ -235,7 +242,7 @@ func (s *Server) pageTimeline(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) pagePrivacy(w http.ResponseWriter, r *http.Request) {
 	s.view(w, r, "privacy.html", "Privacy", func(d entente.Date) (page, error) {
-		return page{Data: string(consentFrom(r.Context()))}, nil
+		return page{Data: string(consentFrom(r.Context())), Timeless: true}, nil
 	})
 }
 
@@ -254,6 +261,6 @@ func (s *Server) pageStats(w http.ResponseWriter, r *http.Request) {
 		}
 		pages := barChart("pages-chart", "Visits per page", "Consented visits counted for each page, most visited first.", st.Pages)
 		refs := barChart("referrers-chart", "Where visitors come from", "Consented visits by the host of the site that linked here, most first.", st.Referrers)
-		return page{Data: statsData{st, refs}, Chart: pages}, nil
+		return page{Data: statsData{st, refs}, Chart: pages, Timeless: true}, nil
 	})
 }

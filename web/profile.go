@@ -26,6 +26,8 @@ type ProfileView struct {
 	CSS template.CSS
 	// carry is the query the site's links pass on (see href).
 	carry string
+	// day is the day the page answers for, for the date bar.
+	day page
 }
 
 // Carried is the query the page's links pass on (see href).
@@ -166,6 +168,7 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	v := NewProfileView(p)
 	v.carry = carried(r)
+	v.day = page{AsOf: d, Today: s.svc.Today(), url: r.URL}
 	s.render(w, r, http.StatusOK, "profile.html", v)
 }
 

@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/countries/{iso3}", s.apiCountry)
 	m.HandleFunc("GET /api/v1/partners/{iso3}/profile", s.apiProfile)
 	m.HandleFunc("GET /api/v1/timeline", s.apiTimeline)
+	m.HandleFunc("GET /countries", s.pageCountries)
 	m.HandleFunc("GET /countries/{iso3}", s.pageCountry)
 	m.HandleFunc("GET /{$}", s.pageHome)
 	m.HandleFunc("GET /members", s.pageMembers)
