@@ -141,7 +141,9 @@ func testProgrammeStatusOneAnswer(t *testing.T, st *stack) {
 		}
 		for _, id := range []string{"NZL-IPCP-2012", "NZL-ITPP-2024"} {
 			stat, listed := tt.want[id]
-			i := strings.Index(list, `href="/programmes/`+id+`"`)
+			// The link keeps the day (?as_of=), as every link of a page
+			// as of a day does.
+			i := strings.Index(list, `href="/programmes/`+id+`?as_of=`+tt.day+`"`)
 			if (i >= 0) != listed {
 				t.Errorf("list on %s: %s listed %v, want %v", tt.day, id, i >= 0, listed)
 				continue
