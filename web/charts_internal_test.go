@@ -57,9 +57,9 @@ func TestTimelineRows(t *testing.T) {
 // service's roll-up: a bar per programme, objective and goal, as wide as its
 // score, labelled, with a title and description for screen readers.
 func TestProgressSVG(t *testing.T) {
-	p := entente.ProgrammeProgress{Programme: "NZL-ITPP-2024", AsOf: day(t, "2026-01-01"), Score: 0.5,
-		Objectives: []entente.ObjectiveProgress{{Code: "O1", Title: "Cyber defence", Score: 0.25,
-			Goals: []entente.GoalProgress{{Code: "G1", Title: strings.Repeat("A very long goal title ", 4), Score: 1}}}}}
+	p := entente.ProgrammeProgress{Programme: "NZL-ITPP-2024", AsOf: day(t, "2026-01-01"), Score: 0.5, Measured: true,
+		Objectives: []entente.ObjectiveProgress{{Code: "O1", Title: "Cyber defence", Score: 0.25, Measured: true,
+			Goals: []entente.GoalProgress{{Code: "G1", Title: strings.Repeat("A very long goal title ", 4), Score: 1, Measured: true}}}}}
 	rows := ChartRows(p)
 	if len(rows) != 3 || rows[0].Level != "programme" || rows[1].Percent != 25 || rows[2].Level != "goal" || rows[2].Percent != 100 {
 		t.Fatalf("rows: %+v", rows)

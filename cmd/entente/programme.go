@@ -220,7 +220,7 @@ func runProgrammeShow(ctx context.Context, e *env, args []string) error {
 				}
 			}
 		}
-		fmt.Fprintf(w, "  activities: %d; progress %s", v.Activities, service.ChartRows(v.Progress)[0].Figure())
+		fmt.Fprintf(w, "  activities: %d; progress %s", v.Activities, web.ChartRows(v.Progress)[0].Figure())
 		if len(v.Reviews) > 0 {
 			fmt.Fprintf(w, "; last review %s", v.Reviews[len(v.Reviews)-1].Date)
 		}
