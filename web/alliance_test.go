@@ -182,3 +182,19 @@ func testAllianceChoice(t *testing.T, dsn string) {
 		t.Errorf("a server whose default alliance the store lacks: status %d, want 404 naming it", res.StatusCode)
 	}
 }
+
+// TestBeforeTheFounding: the home page answered 500 for a day before the
+// alliance's first member (its chart's caption read the first point of an
+// empty series). Every page about the alliance answers for such a day.
+func TestBeforeTheFounding(t *testing.T) {
+	s, _ := generatedStack(t, filepath.Join(t.TempDir(), "synth.db"), web.Config{})
+	for _, path := range []string{"/", "/members", "/partners", "/programmes", "/timeline", "/collective-defence", "/operations", "/meetings"} {
+		res, body := get(t, nil, s.srv.URL+path+"?as_of=1990-06-01")
+		if res.StatusCode != 200 {
+			t.Errorf("%s on 1990-06-01: status %d", path, res.StatusCode)
+		}
+		if path == "/" && !strings.Contains(body, "No state had joined by 1 June 1990: the Synthetic Treaty (not real) was signed on 1 January 2000.") {
+			t.Errorf("/ on 1990-06-01 does not say the alliance had no members yet:\n%s", pageText(body))
+		}
+	}
+}
