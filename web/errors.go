@@ -38,6 +38,11 @@ type statusError struct {
 func (e *statusError) Error() string { return e.err.Error() }
 func (e *statusError) Unwrap() error { return e.err }
 
+// retryAfter is the Retry-After of a 503, in seconds: a writer that found
+// the database busy has waited out the busy timeout already, and a server
+// that cannot be reached is retried at the next request.
+const retryAfter = "2"
+
 // Problem is an RFC 9457 problem details object.
 type Problem struct {
 	Type     string           `json:"type"`
@@ -65,6 +70,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if code == entente.EINTERNAL {
 		s.log.Error("internal error", "path", r.URL.Path, "err", err)
+	}
+	if status == http.StatusServiceUnavailable {
+		// The database is busy with another writer or cannot be reached
+		// for now: say when to try again, for people and clients alike.
+		w.Header().Set("Retry-After", retryAfter)
 	}
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
 		Detail: entente.ErrorMessage(err), Instance: r.URL.Path, Code: code, Reasons: entente.ErrorReasons(err)}
