@@ -160,6 +160,7 @@ func testConcurrentProposals(t *testing.T, open func(t *testing.T) entente.Store
 	some(t, changed, "of %d proposals acknowledged, %d are stored with another proposal's title", n)
 	some(t, unaudited, "of %d proposals acknowledged, %d do not have exactly one audit event", n)
 	before := len(PlanFixture().Activities)
+	t.Logf("%d proposals by %d writers: %d acknowledged, %d distinct ids, %d stored, %d audited", writers*each, writers, n, len(titles), len(stored)-before, len(evs))
 	if len(stored) != before+n || len(evs) != n {
 		t.Errorf("%d proposals acknowledged, %d stored (besides the fixture's %d), %d audited", n, len(stored)-before, before, len(evs))
 	}
@@ -186,6 +187,7 @@ func testConcurrentSameID(t *testing.T, open func(t *testing.T) entente.Store) {
 		return err
 	})
 	n := tally(t, "ProposeActivity with one id", errs, entente.ECONFLICT)
+	t.Logf("%d proposals of one id: %d acknowledged, %d conflicts", writers, n[""], n[entente.ECONFLICT])
 	if n[""] != 1 || n[entente.ECONFLICT] != writers-1 {
 		t.Errorf("%d proposals of one id: %d succeeded and %d were conflicts, want 1 and %d", writers, n[""], n[entente.ECONFLICT], writers-1)
 	}
@@ -240,6 +242,7 @@ func testConcurrentCapacity(t *testing.T, open func(t *testing.T) entente.Store)
 				return err
 			})
 			n := tally(t, "register", errs, entente.EREFUSED)
+			t.Logf("%d registrations against capacity %d: %d acknowledged, %d refused", writers, capacity, n[""], n[entente.EREFUSED])
 			if want := min(writers, capacity); n[""] != want {
 				t.Errorf("%d registrations of one place each against capacity %d: %d acknowledged, want %d", writers, capacity, n[""], want)
 			}
@@ -282,6 +285,7 @@ func testConcurrentSteps(t *testing.T, open func(t *testing.T) entente.Store) {
 		return err
 	})
 	n := tally(t, "activity steps", errs, entente.EREFUSED)
+	t.Logf("%d concurrent steps on one activity: %d acknowledged, %d refused", writers, n[""], n[entente.EREFUSED])
 	if n[""] == 0 {
 		t.Errorf("no step of %d was acknowledged", writers)
 	}
@@ -376,6 +380,7 @@ func testConcurrentAgreements(t *testing.T, open func(t *testing.T) entente.Stor
 			t.Errorf("%s is superseded by %d programmes, want one: %v", old, len(by), by)
 		}
 	}
+	t.Logf("%d agreements for one partner: %d acknowledged; %d programmes in force", writers, n[""], len(active))
 	if len(active) != 1 {
 		t.Errorf("%d programmes in force for NZL after %d concurrent agreements, want 1: %v", len(active), n[""], active)
 	}
@@ -443,6 +448,7 @@ func testConcurrentAccession(t *testing.T, open func(t *testing.T) entente.Store
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("FindMemberships(XAB) = %d, %v; want one", len(ms), err)
 	}
+	t.Logf("%d concurrent consents: %d acknowledged, %d stored", writers, n[""], len(ms[0].Consents))
 	if len(ms[0].Consents) != n[""] {
 		t.Errorf("%d consents stored, %d acknowledged", len(ms[0].Consents), n[""])
 	}
