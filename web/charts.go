@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/service"
@@ -90,10 +91,7 @@ func barChart(id, title, desc string, rows []service.Tally) template.HTML {
 	for i, r := range rows {
 		y := top + i*row
 		bw := math.Max(1, float64(r.Count)/float64(maxN)*float64(w-label-60))
-		name := r.Name
-		if rs := []rune(name); len(rs) > 34 {
-			name = string(rs[:33]) + "…"
-		}
+		name := shorten(r.Name, 34)
 		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%d" text-anchor="end">%s</text>`, label-8, y+17, esc(name))
 		fmt.Fprintf(&b, `<rect class="bar" x="%d" y="%d" width="%.1f" height="%d"/>`, label, y+4, bw, row-8)
 		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d">%d</text>`, float64(label)+bw+6, y+17, r.Count)
@@ -226,12 +224,19 @@ func timelineChart(id, title string, rows []timelineRow, asOf entente.Date) temp
 		} else {
 			fmt.Fprintf(&b, `<circle class="%s" cx="%.1f" cy="%d" r="5"/>`, cls, a, y+row/2)
 		}
-		label := []rune(r.Label)
-		if len(label) > maxLabel {
-			label = append(label[:maxLabel-1], '…')
-		}
-		fmt.Fprintf(&b, `<text class="tick" x="%.0f" y="%d" text-anchor="end">%s</text>`, left-10, y+row/2+4, esc(string(label)))
+		label := shorten(r.Label, maxLabel)
+		fmt.Fprintf(&b, `<text class="tick" x="%.0f" y="%d" text-anchor="end">%s</text>`, left-10, y+row/2+4, esc(label))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// shorten cuts s to at most n characters (runes, never bytes, so no
+// character is split), ending a shortened label with "…".
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	rs := []rune(s)
+	return string(rs[:n-1]) + "…"
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/service"
@@ -80,5 +81,29 @@ func TestProgressSVG(t *testing.T) {
 		if !strings.Contains(svg, w) {
 			t.Errorf("no bar %s", w)
 		}
+	}
+}
+
+// TestChartLabelsCutOnRunes: a progress chart label was cut at byte 40,
+// leaving half a UTF-8 character in the SVG (issue 8). Labels are cut on
+// rune boundaries, and the chart stays valid UTF-8.
+func TestChartLabelsCutOnRunes(t *testing.T) {
+	long := strings.Repeat("é", 60) // two bytes each: byte 40 is a boundary, 41 is not
+	for _, title := range []string{"x" + long, long} {
+		p := entente.ProgrammeProgress{Programme: "P", AsOf: day(t, "2026-01-01"), Measured: true,
+			Objectives: []entente.ObjectiveProgress{{Code: "O1", Title: title, Measured: true}}}
+		svg := ProgressSVG(p)
+		if !utf8.ValidString(svg) {
+			t.Errorf("label %.10q…: the chart is not valid UTF-8", title)
+		}
+		if !strings.Contains(svg, "…</text>") {
+			t.Errorf("label %.10q…: not shortened", title)
+		}
+	}
+	if got := shorten("abcdef", 4); got != "abc…" {
+		t.Errorf("shorten(abcdef, 4) = %q, want abc…", got)
+	}
+	if got := shorten("abcd", 4); got != "abcd" {
+		t.Errorf("shorten(abcd, 4) = %q, want abcd", got)
 	}
 }

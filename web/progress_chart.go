@@ -88,10 +88,7 @@ func ProgressSVG(p entente.ProgrammeProgress) string {
 	for i, r := range rows {
 		y := top + i*rowH
 		indent := map[string]int{"programme": 0, "objective": 12, "goal": 24, "unassigned": 12}[r.Level]
-		label := r.Label
-		if len(label) > 42 {
-			label = label[:40] + "…"
-		}
+		label := shorten(r.Label, 41)
 		weight := "normal"
 		if r.Level != "goal" {
 			weight = "bold"
