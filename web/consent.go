@@ -2,10 +2,11 @@ package web
 
 import (
 	"context"
-
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/entente/entente"
 )
@@ -70,9 +71,17 @@ func consentFrom(ctx context.Context) consent {
 }
 
 // localPath returns p if it is a path on this site, else "/": the form's
-// return address must not send the visitor elsewhere.
+// return address must not send the visitor elsewhere. A local path starts
+// with one "/" and, once decoded, holds no "//" (before its query), no
+// backslash and no control character: a browser drops a tab in /%09/host
+// and reads //host, another site.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	dec, err := url.PathUnescape(p)
+	if err != nil || !strings.HasPrefix(p, "/") {
+		return "/"
+	}
+	path, _, _ := strings.Cut(dec, "?")
+	if strings.Contains(path, "//") || strings.ContainsRune(dec, '\\') || strings.ContainsFunc(dec, unicode.IsControl) {
 		return "/"
 	}
 	return p

@@ -31,11 +31,17 @@ var queryParams = map[string][]queryParam{
 	"POST /api/v1/menu":                      {{Name: "format", Values: []string{"json", "csv"}}, {Name: "name"}},
 }
 
-// checkQuery refuses API requests whose query parameters the route does not
-// read or whose values it does not take. Pages are lenient: links from
-// elsewhere carry parameters of their own.
+// checkQuery refuses a query string that does not parse, on any route (Go
+// would drop a pair holding ";" or a bad escape without a word, and
+// as_of=2020-01-01;x would read as today); and API requests whose query
+// parameters the route does not read or whose values it does not take.
+// Pages are lenient about parameters: links from elsewhere carry their own.
 func (s *Server) checkQuery(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			s.fail(w, r, entente.Errorf(entente.EINVALID, "malformed query string: %v", err))
+			return
+		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			if _, pattern := s.mux.Handler(r); pattern != "" && pattern != catchAll {
 				if err := validQuery(pattern, r); err != nil {
