@@ -32,9 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("UpdateCommits", func(t *testing.T) { testUpdateCommits(t, open) })
 	t.Run("UpdateRollsBack", func(t *testing.T) { testUpdateRollsBack(t, open) })
 	t.Run("UpdateReplaces", func(t *testing.T) { testUpdateReplaces(t, open) })
-	t.Run("WriteConflict", func(t *testing.T) { testWriteConflict(t, open) })
+	t.Run("WriteRefused", func(t *testing.T) { testWriteRefused(t, open) })
 	t.Run("WriteRules", func(t *testing.T) { testWriteRules(t, open) })
-	t.Run("UpdateMissing", func(t *testing.T) { testUpdateMissing(t, open) })
 	t.Run("EnsureSource", func(t *testing.T) { testEnsureSource(t, open) })
 	t.Run("Lock", func(t *testing.T) { testLock(t, open) })
 	t.Run("AuditEvents", func(t *testing.T) { testAuditEvents(t, open) })
@@ -593,89 +592,117 @@ func testUpdateReplaces(t *testing.T, open func(t *testing.T) entente.Store) {
 	}
 }
 
-// testWriteConflict checks that a write naming an unknown record, or
-// creating one that exists, is ECONFLICT and leaves the store unchanged.
-func testWriteConflict(t *testing.T, open func(t *testing.T) entente.Store) {
+// testWriteRefused checks that a write naming an unknown record, or
+// creating one that exists, is ECONFLICT; that changing one that does not
+// exist is ENOTFOUND, not a silent insert; and that either leaves the store
+// unchanged.
+func testWriteRefused(t *testing.T, open func(t *testing.T) entente.Store) {
 	ds := Fixture()
 	tests := []struct {
 		name string
+		code string // ECONFLICT when ""
 		put  func(ctx context.Context, tx entente.Tx) error
 	}{
-		{"MembershipUnknownCountry", func(ctx context.Context, tx entente.Tx) error {
+		{"MembershipUnknownCountry", "", func(ctx context.Context, tx entente.Tx) error {
 			m := ds.Memberships[0]
 			m.Country = "XYZ"
 			return tx.CreateMembership(ctx, &m)
 		}},
-		{"MembershipUnknownConsenter", func(ctx context.Context, tx entente.Tx) error {
+		{"MembershipUnknownConsenter", "", func(ctx context.Context, tx entente.Tx) error {
 			m := ds.Memberships[3]
 			m.Consents = append(slices.Clone(m.Consents), entente.Assent{Country: "XYZ"})
 			return tx.UpdateMembership(ctx, &m)
 		}},
-		{"PartnershipUnknownCountry", func(ctx context.Context, tx entente.Tx) error {
+		{"PartnershipUnknownCountry", "", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Partnerships[0]
 			p.Country = "XYZ"
 			return tx.CreatePartnership(ctx, &p)
 		}},
-		{"PartnershipUnknownFramework", func(ctx context.Context, tx entente.Tx) error {
+		{"PartnershipUnknownFramework", "", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Partnerships[0]
 			p.Framework = "NOPE"
 			return tx.CreatePartnership(ctx, &p)
 		}},
-		{"ProgrammeUnknownPartner", func(ctx context.Context, tx entente.Tx) error {
+		{"ProgrammeUnknownPartner", "", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Programmes[2]
 			p.Partner = "XYZ"
 			return tx.UpdateProgramme(ctx, &p)
 		}},
-		{"ProgrammeUnknownArea", func(ctx context.Context, tx entente.Tx) error {
+		{"ProgrammeUnknownArea", "", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Programmes[2]
 			p.Areas = []string{"nope"}
 			return tx.UpdateProgramme(ctx, &p)
 		}},
-		{"ProgrammeUnknownSuperseded", func(ctx context.Context, tx entente.Tx) error {
+		{"ProgrammeUnknownSuperseded", "", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Programmes[2]
 			p.Supersedes = "nope"
 			return tx.UpdateProgramme(ctx, &p)
 		}},
-		{"ContributionUnknownCountry", func(ctx context.Context, tx entente.Tx) error {
+		{"ContributionUnknownCountry", "", func(ctx context.Context, tx entente.Tx) error {
 			c := ds.Contributions[0]
 			c.ID, c.Country = "new", "XYZ"
 			return tx.CreateContribution(ctx, &c)
 		}},
-		{"ContributionUnknownOperation", func(ctx context.Context, tx entente.Tx) error {
+		{"ContributionUnknownOperation", "", func(ctx context.Context, tx entente.Tx) error {
 			c := ds.Contributions[0]
 			c.Operation = "NOPE"
 			return tx.UpdateContribution(ctx, &c)
 		}},
-		{"InvitationUnknownCountry", func(ctx context.Context, tx entente.Tx) error {
+		{"InvitationUnknownCountry", "", func(ctx context.Context, tx entente.Tx) error {
 			in := ds.Invitations[0]
 			in.Country = "XYZ"
 			return tx.CreateInvitation(ctx, &in)
 		}},
-		{"InvitationUnknownMeeting", func(ctx context.Context, tx entente.Tx) error {
+		{"InvitationUnknownMeeting", "", func(ctx context.Context, tx entente.Tx) error {
 			in := ds.Invitations[0]
 			in.Meeting = "nope"
 			return tx.CreateInvitation(ctx, &in)
 		}},
 		// Creating a record whose key exists is a conflict, never an
 		// overwrite.
-		{"MembershipExists", func(ctx context.Context, tx entente.Tx) error {
+		{"MembershipExists", "", func(ctx context.Context, tx entente.Tx) error {
 			m := ds.Memberships[3]
 			m.Note = "overwritten"
 			return tx.CreateMembership(ctx, &m)
 		}},
-		{"PartnershipExists", func(ctx context.Context, tx entente.Tx) error {
+		{"PartnershipExists", "", func(ctx context.Context, tx entente.Tx) error {
 			return tx.CreatePartnership(ctx, &ds.Partnerships[0])
 		}},
-		{"ProgrammeExists", func(ctx context.Context, tx entente.Tx) error {
+		{"ProgrammeExists", "", func(ctx context.Context, tx entente.Tx) error {
 			p := ds.Programmes[2]
 			p.Title = "Overwritten"
 			return tx.CreateProgramme(ctx, &p)
 		}},
-		{"ContributionExists", func(ctx context.Context, tx entente.Tx) error {
+		{"ContributionExists", "", func(ctx context.Context, tx entente.Tx) error {
 			return tx.CreateContribution(ctx, &ds.Contributions[0])
 		}},
-		{"InvitationExists", func(ctx context.Context, tx entente.Tx) error {
+		{"InvitationExists", "", func(ctx context.Context, tx entente.Tx) error {
 			return tx.CreateInvitation(ctx, &ds.Invitations[0])
+		}},
+		{"MembershipMissing", entente.ENOTFOUND, func(ctx context.Context, tx entente.Tx) error {
+			m := ds.Memberships[0]
+			m.Country = "NZL"
+			return tx.UpdateMembership(ctx, &m)
+		}},
+		{"PartnershipMissing", entente.ENOTFOUND, func(ctx context.Context, tx entente.Tx) error {
+			p := ds.Partnerships[0]
+			p.Country = "FRA" // no longer a member from 1967
+			return tx.UpdatePartnership(ctx, &p)
+		}},
+		{"ProgrammeMissing", entente.ENOTFOUND, func(ctx context.Context, tx entente.Tx) error {
+			p := ds.Programmes[2]
+			p.ID = "SWE-NEW"
+			return tx.UpdateProgramme(ctx, &p)
+		}},
+		{"ContributionMissing", entente.ENOTFOUND, func(ctx context.Context, tx entente.Tx) error {
+			c := ds.Contributions[0]
+			c.ID = "new"
+			return tx.UpdateContribution(ctx, &c)
+		}},
+		{"InvitationMissing", entente.ENOTFOUND, func(ctx context.Context, tx entente.Tx) error {
+			in := ds.Invitations[0]
+			in.Country = "CAN"
+			return tx.UpdateInvitation(ctx, &in)
 		}},
 	}
 	s := imported(t, open)
@@ -688,56 +715,15 @@ func testWriteConflict(t *testing.T, open func(t *testing.T) entente.Store) {
 				}
 				return tt.put(t.Context(), tx)
 			})
-			wantCode(t, "Update with a refused write", err, entente.ECONFLICT)
+			code := tt.code
+			if code == "" {
+				code = entente.ECONFLICT
+			}
+			wantCode(t, "Update with a refused write", err, code)
 			sameJSON(t, "Export after refused write", exportJSON(t, s), want)
 			if n := len(auditEvents(t, s, 0)); n != 1 {
 				t.Errorf("audit events after refused write = %d, want 1 (the import's)", n)
 			}
-		})
-	}
-}
-
-// testUpdateMissing checks that changing a record that does not exist is
-// ENOTFOUND, not a silent insert.
-func testUpdateMissing(t *testing.T, open func(t *testing.T) entente.Store) {
-	ds := Fixture()
-	tests := []struct {
-		name  string
-		write func(ctx context.Context, tx entente.Tx) error
-	}{
-		{"Membership", func(ctx context.Context, tx entente.Tx) error {
-			m := ds.Memberships[0]
-			m.Country = "NZL"
-			return tx.UpdateMembership(ctx, &m)
-		}},
-		{"Partnership", func(ctx context.Context, tx entente.Tx) error {
-			p := ds.Partnerships[0]
-			p.Country = "FRA" // no longer a member from 1967
-			return tx.UpdatePartnership(ctx, &p)
-		}},
-		{"Programme", func(ctx context.Context, tx entente.Tx) error {
-			p := ds.Programmes[2]
-			p.ID = "SWE-NEW"
-			return tx.UpdateProgramme(ctx, &p)
-		}},
-		{"Contribution", func(ctx context.Context, tx entente.Tx) error {
-			c := ds.Contributions[0]
-			c.ID = "new"
-			return tx.UpdateContribution(ctx, &c)
-		}},
-		{"Invitation", func(ctx context.Context, tx entente.Tx) error {
-			in := ds.Invitations[0]
-			in.Country = "CAN"
-			return tx.UpdateInvitation(ctx, &in)
-		}},
-	}
-	s := imported(t, open)
-	want := exportJSON(t, s)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := s.Update(t.Context(), func(tx entente.Tx) error { return tt.write(t.Context(), tx) })
-			wantCode(t, "Update of a record that does not exist", err, entente.ENOTFOUND)
-			sameJSON(t, "Export after refused Update", exportJSON(t, s), want)
 		})
 	}
 }
