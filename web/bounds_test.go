@@ -1,10 +1,15 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/entente/entente/internal/pgtest"
+	"github.com/entente/entente/web"
 )
 
 // TestConsentBackIsLocal: the consent form's "back" accepted /%09/evil
@@ -56,5 +61,67 @@ func TestMalformedQuery(t *testing.T) {
 	}
 	if res, _ := do(t, st, "GET", "/members?as_of=2020-01-01&utm_source=x"); res.StatusCode != http.StatusOK {
 		t.Errorf("a well-formed query: %d, want 200", res.StatusCode)
+	}
+}
+
+// TestBodyLimits: a body over 1 MB answered 400 "unexpected EOF", and a
+// menu CSV past 32 MiB was cut by io.LimitReader and imported in part,
+// answering 200 (issue 8). A body past its route's limit is refused with
+// 413 saying the limit, and nothing is written; a body that does not say
+// it is what the route takes is refused with 415. On both engines.
+func TestBodyLimits(t *testing.T) {
+	t.Run("SQLite", func(t *testing.T) { testBodyLimits(t, filepath.Join(t.TempDir(), "entente.db")) })
+	t.Run("PostgreSQL", func(t *testing.T) { testBodyLimits(t, pgtest.New(t)) })
+}
+
+func testBodyLimits(t *testing.T, dsn string) {
+	svc := openService(t, dsn)
+	const importLimit = 64 << 10
+	st := &stack{serveWith(t, svc, web.Config{MaxImportBody: importLimit}), svc}
+	menu := func() int {
+		offers, err := svc.Menu(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(offers)
+	}
+	before := menu()
+	// A JSON write over the default 1 MiB: a long title.
+	big := `{"programme": "NZL-ITPP-2024", "title": "` + strings.Repeat("x", 2<<20) + `"}`
+	code, body := progDo(t, st, "POST", "/api/v1/activities", "application/json", big)
+	if code != http.StatusRequestEntityTooLarge || !strings.Contains(body, "larger than 1048576 bytes") {
+		t.Errorf("a 2 MiB JSON write: %d %.300s; want 413 naming the limit", code, body)
+	}
+	// A menu CSV past the import limit, every row of it good: the rows
+	// before the limit are not imported either.
+	var csv strings.Builder
+	csv.WriteString("code,title,kind,provider\n")
+	for i := 0; csv.Len() <= importLimit; i++ {
+		fmt.Fprintf(&csv, "BIG-%05d,Offer number %d,course,NATO School\n", i, i)
+	}
+	code, body = progDo(t, st, "POST", "/api/v1/menu?name=big.csv", "text/csv", csv.String())
+	if code != http.StatusRequestEntityTooLarge || !strings.Contains(body, fmt.Sprintf("larger than %d bytes", importLimit)) {
+		t.Errorf("a menu CSV past the limit: %d %.300s; want 413 naming the limit", code, body)
+	}
+	if n := menu(); n != before {
+		t.Errorf("the refused import wrote %d offers", n-before)
+	}
+	// Content types.
+	for _, tt := range []struct {
+		path, ctype, body string
+		want              int
+	}{
+		{"/api/v1/activities", "text/plain", `{"programme": "NZL-ITPP-2024"}`, 415},
+		{"/api/v1/activities", "", `{"programme": "NZL-ITPP-2024"}`, 415},
+		{"/api/v1/activities", "application/json; charset=latin1", `{"programme": "NZL-ITPP-2024"}`, 415},
+		{"/api/v1/activities", "application/x-www-form-urlencoded", `programme=NZL-ITPP-2024`, 415},
+		{"/api/v1/menu", "text/plain", "code,title\n", 415},
+		{"/api/v1/menu", "application/xml", "<offers/>", 415},
+		{"/api/v1/programmes/NZL-ITPP-2024/goals", "application/json; charset=UTF-8", `{"code": 5}`, 400},
+		{"/api/v1/menu?name=empty.json", "application/json; charset=utf-8", `[]`, 200},
+	} {
+		if code, body := progDo(t, st, "POST", tt.path, tt.ctype, tt.body); code != tt.want {
+			t.Errorf("POST %s as %q: %d, want %d: %.300s", tt.path, tt.ctype, code, tt.want, body)
+		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/entente/entente"
-	"github.com/entente/entente/internal/jsondec"
 	"github.com/entente/entente/service"
 )
 
@@ -57,7 +56,7 @@ func (s *Server) programmeRoutes() {
 func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (Res, error), prepare func(*http.Request, *Req), location ...func(Res) string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req Req
-		if err := decode(r, &req); err != nil {
+		if err := s.decode(w, r, &req); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -72,18 +71,6 @@ func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (
 		}
 		s.writeJSON(w, status, v)
 	}
-}
-
-// decode reads a JSON request body into v, refusing unknown fields and
-// anything after the object; an empty body is an empty request. Every
-// problem found is named by its field and what the field takes, never by Go
-// names.
-func decode(r *http.Request, v any) error {
-	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		return entente.Errorf(entente.EINVALID, "request body: %v", err)
-	}
-	return jsondec.Request(data, v)
 }
 
 // actor is who makes an API change: the body's actor, else "api".
@@ -161,7 +148,7 @@ func (s *Server) apiActivityStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req service.ActivityRequest
-	if err := decode(r, &req); err != nil {
+	if err := s.decode(w, r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -196,21 +183,28 @@ func (s *Server) apiMenu(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, offers)
 }
 
-// apiMenuImport imports a menu posted as CSV (Content-Type text/csv or
-// ?format=csv) or JSON, all or nothing.
+// apiMenuImport imports a menu posted as CSV (Content-Type text/csv) or
+// JSON (application/json), all or nothing; ?format= may say which when the
+// Content-Type does not. A body past s.maxImport is refused with 413.
 func (s *Server) apiMenuImport(w http.ResponseWriter, r *http.Request) {
+	mt, ok := mediaType(r)
+	if !ok || (mt != "text/csv" && mt != "application/json") {
+		s.fail(w, r, unsupportedType(r.Header.Get("Content-Type"), "text/csv", "application/json"))
+		return
+	}
 	format := r.URL.Query().Get("format")
 	if format == "" {
-		format = "json"
-		if strings.Contains(r.Header.Get("Content-Type"), "csv") {
-			format = "csv"
-		}
+		format = map[string]string{"text/csv": "csv", "application/json": "json"}[mt]
 	}
 	name := r.URL.Query().Get("name")
 	if name == "" {
 		name = "request"
 	}
-	n, err := s.svc.ImportMenu(r.Context(), "api", name, format, io.LimitReader(r.Body, 32<<20))
+	body := &overLimit{r: http.MaxBytesReader(w, r.Body, s.maxImport), limit: s.maxImport}
+	n, err := s.svc.ImportMenu(r.Context(), "api", name, format, body)
+	if body.over {
+		err = tooLarge(body.limit)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -8,6 +8,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -48,6 +49,9 @@ type Server struct {
 	// alliance is the code of the alliance pages show when the request
 	// names none; "" is the store's default (see service.DefaultAlliance).
 	alliance string
+	// maxJSON and maxImport bound request bodies: JSON writes, and the menu
+	// import.
+	maxJSON, maxImport int64
 }
 
 // Config configures a Server.
@@ -64,11 +68,16 @@ type Config struct {
 	// none with ?alliance=CODE; empty means the store's only alliance, or
 	// the first in code order.
 	Alliance string
+	// MaxJSONBody and MaxImportBody bound request bodies in bytes: a JSON
+	// write's, and a menu import's; past them the answer is 413. Zero
+	// means DefaultMaxJSONBody and DefaultMaxImportBody.
+	MaxJSONBody, MaxImportBody int64
 }
 
 // New returns a Server for svc.
 func New(svc *service.Service, cfg Config) (*Server, error) {
 	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, alliance: cfg.Alliance, mux: http.NewServeMux(), ready: svc.Store.Ping, metrics: newMetrics()}
+	s.maxJSON, s.maxImport = cmp.Or(cfg.MaxJSONBody, DefaultMaxJSONBody), cmp.Or(cfg.MaxImportBody, DefaultMaxImportBody)
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
