@@ -19,7 +19,7 @@ type ProgrammeView struct {
 	AreaNames    map[string]string         `json:"area_names"`
 	Objectives   []entente.Objective       `json:"objectives"`
 	Goals        []entente.Goal            `json:"goals"`
-	Activities   int                       `json:"activity_count"`
+	Activities   int                       `json:"activity_count"` // proposed by the day
 	Reviews      []ReviewSummary           `json:"reviews"`
 	Progress     entente.ProgrammeProgress `json:"progress"`
 }
@@ -112,15 +112,17 @@ func (s *Service) Programme(ctx context.Context, id string, asOf entente.Date) (
 	if err != nil {
 		return nil, err
 	}
-	v.Activities = len(acts)
 	reviews, err := s.Store.FindReviews(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range reviews {
-		v.Reviews = append(v.Reviews, ReviewSummary{ID: r.ID, Date: r.Date, Note: r.Note})
+		if r.Date.OnOrBefore(asOf) {
+			v.Reviews = append(v.Reviews, ReviewSummary{ID: r.ID, Date: r.Date, Note: r.Note})
+		}
 	}
 	v.Progress = entente.Progress(entente.Snapshot(v.Programme, v.Objectives, v.Goals), acts, reviews, asOf)
+	v.Activities = v.Progress.Activities.Total // those proposed by the day
 	return v, nil
 }
 

@@ -25,6 +25,9 @@ type AllianceView struct {
 	*entente.Alliance
 	AsOf    entente.Date `json:"as_of"`
 	Members int          `json:"member_count"`
+	// Founded is false on a day before the treaty was signed: the alliance
+	// did not exist yet (entente.CheckFounded).
+	Founded bool `json:"founded"`
 }
 
 // Alliance returns the alliance with its member count on day asOf.
@@ -38,7 +41,8 @@ func (s *Service) Alliance(ctx context.Context, code string, asOf entente.Date) 
 	if err != nil {
 		return nil, err
 	}
-	return &AllianceView{Alliance: a, AsOf: asOf, Members: len(entente.MembersOn(ms, asOf))}, nil
+	return &AllianceView{Alliance: a, AsOf: asOf, Members: len(entente.MembersOn(ms, asOf)),
+		Founded: entente.CheckFounded(a, asOf) == nil}, nil
 }
 
 // Members lists the alliance's members on day asOf, in order of accession.

@@ -53,6 +53,10 @@ func testPartnersBeforeTheyExisted(t *testing.T, st *stack) {
 			t.Errorf("home on %s does not say %q (the API lists %d)", day, want, len(ps))
 		}
 	}
+	status, home := progDo(t, st, "GET", "/?as_of=1940-01-01", "", "")
+	if text := pageText(home); status != 200 || !strings.Contains(text, "On 1 January 1940 the treaty had not yet been signed") || strings.Contains(text, "it has 0 members") {
+		t.Errorf("home on 1940-01-01, before the founding: %q", text)
+	}
 	if n := len(partners("1990-01-01")); n != 0 {
 		t.Errorf("1990-01-01: %d partners, want none (no framework had begun)", n)
 	}

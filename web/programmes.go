@@ -231,8 +231,17 @@ func (s *Server) pageProgramme(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return page{}, err
 		}
+		// The activities as they stood on the day: none proposed later, each
+		// at its status then.
+		var shown []entente.Activity
+		for _, a := range acts {
+			if st := a.StatusOn(v.AsOf); st != "" {
+				a.Status = st
+				shown = append(shown, a)
+			}
+		}
 		pp := programmePage{ProgrammeView: v, Chart: template.HTML(ProgressSVG(v.Progress)), Rows: ChartRows(v.Progress),
-			Activities: acts, More: v.Activities - len(acts)}
+			Activities: shown, More: v.Activities - len(shown)}
 		return page{Title: v.Title + " (" + v.ID + ")", Data: pp}, nil
 	})
 }

@@ -245,7 +245,20 @@ func checkProgressAddsUp(t *testing.T, st *stack) {
 	if len(shown) != 2 || shown[0] != 0.625 || p.Score != (shown[0]+shown[1])/2 {
 		t.Errorf("programme %g from parts %v, want their mean, (0.625+1)/2", p.Score, shown)
 	}
-	_, page := progDo(t, st, "GET", "/programmes/NZL-ITPP-2024?as_of=2025-03-01", "", "")
+	// Activities count and show as they stood on the day.
+	_, page := progDo(t, st, "GET", "/programmes/NZL-ITPP-2024?as_of=2025-01-05", "", "")
+	if !strings.Contains(page, "No activities recorded.") {
+		t.Errorf("programme page on 2025-01-05 shows activities proposed later")
+	}
+	_, body = progDo(t, st, "GET", "/api/v1/programmes/NZL-ITPP-2024?as_of=2025-01-05", "", "")
+	if !strings.Contains(body, `"activity_count": 0`) {
+		t.Errorf("API on 2025-01-05 counts activities proposed later")
+	}
+	_, page = progDo(t, st, "GET", "/programmes/NZL-ITPP-2024?as_of=2025-01-20", "", "")
+	if text := pageText(page); !strings.Contains(text, "Cyber defence staff talks staff-talks registration-open") {
+		t.Errorf("programme page on 2025-01-20 does not show the activity at its status then (registration-open)")
+	}
+	_, page = progDo(t, st, "GET", "/programmes/NZL-ITPP-2024?as_of=2025-03-01", "", "")
 	text := pageText(page)
 	for _, want := range []string{"How progress is computed", "Programme NZL-ITPP-2024 81% 1 1 0", "Climate change and security 63%",
 		"not measured", "Activities serving no goal 100% 1 1 0"} {
