@@ -66,14 +66,22 @@ type m49 struct{ region, subregion, intermediate string }
 func main() {
 	in := flag.String("in", ".", "directory holding the inputs")
 	out := flag.String("out", "", "file to write (default: standard output)")
+	sql := flag.Bool("sql", false, "write a store migration from the embedded dataset instead (see writeSQL)")
 	flag.Parse()
-	cs, err := build(*in)
+	var b bytes.Buffer
+	var err error
+	if *sql {
+		err = writeSQL(&b)
+	} else {
+		var cs []country
+		if cs, err = build(*in); err == nil {
+			write(&b, cs)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gencountries:", err)
 		os.Exit(1)
 	}
-	var b bytes.Buffer
-	write(&b, cs)
 	if *out == "" {
 		_, err = os.Stdout.Write(b.Bytes())
 	} else {
