@@ -122,6 +122,29 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	// The date bar is a plain form: pick a day, press Show, and the page
+	// (with its country kept) answers for that day; a link followed from
+	// there keeps the day.
+	t.Run("DateForm", func(t *testing.T) {
+		ctx := b.NewContext(t)
+		if err := browsertest.Navigate(ctx, base+"/timeline?country=NZL"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := browsertest.Eval[bool](ctx, `(document.getElementById("as_of").value = "2013-05-01", true)`); err != nil {
+			t.Fatal(err)
+		}
+		click(t, ctx, `form.asof button[type="submit"]`)
+		waitPath(t, ctx, "/timeline?as_of=2013-05-01&country=NZL")
+		if bar, _ := browsertest.Text(ctx, "form.asof p"); !strings.Contains(bar, "1 May 2013") {
+			t.Errorf("after choosing 1 May 2013 the date bar says %q", bar)
+		}
+		click(t, ctx, `header nav a[href^="/members"]`)
+		waitPath(t, ctx, "/members?as_of=2013-05-01")
+		if h2, _ := browsertest.Eval[string](ctx, `[...document.querySelectorAll("main h2")].pop().textContent`); !strings.Contains(h2, "2009") {
+			t.Errorf("the members as of 2013 end with %q, want the 2009 wave", h2)
+		}
+	})
+
 	visits := func(t *testing.T) int64 {
 		st, err := svc.Stats(t.Context(), svc.Today())
 		if err != nil {
