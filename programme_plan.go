@@ -63,15 +63,52 @@ type Indicator struct {
 // target, between 0 and 1. A target equal to the baseline is met when the
 // current value reaches it. Targets may lie below the baseline (fewer
 // incidents, say).
+//
+// It is always a number between 0 and 1, even for values CheckIndicator
+// refuses: a range too wide for a float64 is measured in halves, and what
+// is not a number counts as no progress.
 func (i Indicator) Progress() float64 {
-	span := i.Target - i.Baseline
+	span, done := i.Target-i.Baseline, i.Current-i.Baseline
+	if math.IsInf(span, 0) || math.IsInf(done, 0) {
+		span, done = i.Target/2-i.Baseline/2, i.Current/2-i.Baseline/2
+	}
 	if span == 0 {
 		if i.Current == i.Target {
 			return 1
 		}
 		return 0
 	}
-	return math.Max(0, math.Min(1, (i.Current-i.Baseline)/span))
+	return unitInterval(done / span)
+}
+
+// unitInterval clamps x to [0, 1]; NaN is 0.
+func unitInterval(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return math.Max(0, math.Min(1, x))
+}
+
+// CheckIndicator refuses an indicator without a name, or whose values are
+// not finite numbers or lie so far apart that the distance between them is
+// not one (a baseline of -1e308 and a target of 1e308). n numbers it in its
+// goal, from 1, for the message.
+func CheckIndicator(n int, in Indicator) error {
+	if strings.TrimSpace(in.Name) == "" {
+		return Errorf(EINVALID, "indicator %d needs a name", n)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"baseline", in.Baseline}, {"target", in.Target}, {"current", in.Current}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return Errorf(EINVALID, "indicator %d: %s: want a finite number", n, f.name)
+		}
+	}
+	if math.IsInf(in.Target-in.Baseline, 0) || math.IsInf(in.Current-in.Baseline, 0) {
+		return Errorf(EINVALID, "indicator %d: baseline %g, target %g and current %g lie too far apart to measure progress", n, in.Baseline, in.Target, in.Current)
+	}
+	return nil
 }
 
 // Met reports whether the indicator has reached its target.
@@ -209,6 +246,8 @@ func (v *validator) validatePlan(programmes map[string]*Programme, areas map[str
 		for i, in := range g.Indicators {
 			if strings.TrimSpace(in.Name) == "" {
 				v.addf(ref, "indicators", "indicator %d: a name is required", i+1)
+			} else if err := CheckIndicator(i+1, in); err != nil {
+				v.addf(ref, "indicators", "%s", ErrorMessage(err))
 			}
 		}
 		optionalProv(ref, g.Provenance)

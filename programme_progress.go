@@ -138,15 +138,17 @@ type ProgrammeProgress struct {
 	LastReview   Date        `json:"last_review,omitzero"`
 }
 
+// mean is the mean of scores between 0 and 1; it stays between 0 and 1
+// (never NaN) whatever it is given.
 func mean(xs []float64) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
 	s := 0.0
 	for _, x := range xs {
-		s += x
+		s += unitInterval(x)
 	}
-	return s / float64(len(xs))
+	return unitInterval(s / float64(len(xs)))
 }
 
 // measured reports whether a tally of activities measures anything: some

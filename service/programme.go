@@ -493,8 +493,8 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 		return nil, entente.Errorf(entente.EINVALID, "a goal needs a code (letters, digits, '-') and a title")
 	}
 	for i, in := range g.Indicators {
-		if strings.TrimSpace(in.Name) == "" {
-			return nil, entente.Errorf(entente.EINVALID, "indicator %d needs a name", i+1)
+		if err := entente.CheckIndicator(i+1, in); err != nil {
+			return nil, err
 		}
 	}
 	err := s.Store.Update(ctx, func(tx entente.Tx) error {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -123,5 +124,31 @@ func testBodyLimits(t *testing.T, dsn string) {
 		if code, body := progDo(t, st, "POST", tt.path, tt.ctype, tt.body); code != tt.want {
 			t.Errorf("POST %s as %q: %d, want %d: %.300s", tt.path, tt.ctype, code, tt.want, body)
 		}
+	}
+}
+
+// TestIndicatorOverflowAPI: one POST of an indicator with baseline -1e308
+// and target and current 1e308 made GET /api/v1/programmes/NZL-ITPP-2024
+// answer an empty 200 on both engines (issue 8). The goal is refused with
+// 400 naming the indicator, and the programme still answers.
+func TestIndicatorOverflowAPI(t *testing.T) {
+	t.Run("SQLite", func(t *testing.T) { testIndicatorOverflowAPI(t, newStack(t)) })
+	t.Run("PostgreSQL", func(t *testing.T) { testIndicatorOverflowAPI(t, progStackPG(t)) })
+}
+
+func testIndicatorOverflowAPI(t *testing.T, st *stack) {
+	code, body := progDo(t, st, "GET", "/api/v1/programmes/NZL-ITPP-2024", "", "")
+	var prog struct{ Objectives []struct{ Code string } }
+	if code != 200 || json.Unmarshal([]byte(body), &prog) != nil || len(prog.Objectives) == 0 {
+		t.Fatalf("the programme: %d %.300s", code, body)
+	}
+	goal := fmt.Sprintf(`{"code": "HUGE", "objective": %q, "title": "Huge", "indicators": [{"name": "n", "unit": "u", "baseline": -1e308, "target": 1e308, "current": 1e308}]}`, prog.Objectives[0].Code)
+	code, body = progDo(t, st, "POST", "/api/v1/programmes/NZL-ITPP-2024/goals", "application/json", goal)
+	if code != http.StatusBadRequest || !strings.Contains(body, "indicator 1") || !strings.Contains(body, "too far apart") {
+		t.Errorf("the overflowing goal: %d %.300s; want 400 naming indicator 1", code, body)
+	}
+	code, body = progDo(t, st, "GET", "/api/v1/programmes/NZL-ITPP-2024", "", "")
+	if code != 200 || !json.Valid([]byte(body)) || strings.TrimSpace(body) == "" {
+		t.Errorf("the programme after: %d %.300s", code, body)
 	}
 }

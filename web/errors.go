@@ -89,12 +89,25 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, status, "error.html", p)
 }
 
+// writeJSON answers v as JSON with status. It encodes into a buffer first:
+// a value that cannot be encoded (a NaN, say) is logged and answered with a
+// 500, never with an empty 200.
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		s.log.Error("encode JSON response", "err", err)
+		w.Header().Del("Location")
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusInternalServerError)
+		json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: http.StatusText(http.StatusInternalServerError),
+			Status: http.StatusInternalServerError, Detail: "the answer could not be written as JSON", Code: entente.EINTERNAL})
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
+	w.Write(buf.Bytes())
 }
 
 // render executes a page template into a buffer first, so a template error
