@@ -31,7 +31,7 @@ func openAPIDoc() map[string]any {
 			"/api/v1/alliances":                         op("The alliances the store holds, with their treaty articles"),
 			"/api/v1/alliances/{code}":                  op("An alliance with its treaty articles and member count", code),
 			"/api/v1/alliances/{code}/members":          op("The members on a day, in order of accession", code),
-			"/api/v1/alliances/{code}/partners":         op("The partners on a day, with frameworks and groups", code),
+			"/api/v1/alliances/{code}/partners":         op("The partners on a day, with frameworks and groups. A partnership counts from its since; where the sources give none, since is its framework's start (or the alliance's founding) and since_bound names which: the earliest it can have begun", code),
 			"/api/v1/alliances/{code}/accession/{iso3}": op("Whether a country may be invited to join, with the articles that decide it", code, iso3),
 			"/api/v1/countries/{iso3}":                  op("Everything about one country, with sources", iso3),
 			"/api/v1/partners/{iso3}/profile":           op("The facts of a partner's public page", iso3, alliance),
