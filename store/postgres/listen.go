@@ -8,11 +8,12 @@ import (
 )
 
 // channel is the NOTIFY channel on which every committed change is announced,
-// so that each process sharing the database drops its caches.
+// so that each process sharing the database drops its caches. The payload is
+// the schema of the store that changed: a listener ignores other schemas'.
 const channel = "entente_changes"
 
 // listen holds a connection of its own that LISTENs on channel and calls
-// changed for each notification. If the connection drops it reconnects, and
+// changed for each notification from its own schema. If the connection drops it reconnects, and
 // calls changed once more, since notifications sent meanwhile are lost. It
 // returns after the first LISTEN succeeded (or failed), so that a change
 // committed after Open returns is seen; stop ends it.
@@ -32,7 +33,11 @@ func listen(cfg *pgx.ConnConfig, changed func()) (stop func()) {
 		defer signal()
 		backoff := 100 * time.Millisecond
 		for ctx.Err() == nil {
+			var schema string
 			conn, err := pgx.ConnectConfig(ctx, cfg)
+			if err == nil {
+				err = conn.QueryRow(ctx, "SELECT coalesce(current_schema(), '')").Scan(&schema)
+			}
 			if err == nil {
 				_, err = conn.Exec(ctx, "LISTEN "+channel)
 			}
@@ -54,10 +59,13 @@ func listen(cfg *pgx.ConnConfig, changed func()) (stop func()) {
 			signal()
 			backoff = 100 * time.Millisecond
 			for {
-				if _, err := conn.WaitForNotification(ctx); err != nil {
+				n, err := conn.WaitForNotification(ctx)
+				if err != nil {
 					break
 				}
-				changed()
+				if n.Payload == schema {
+					changed()
+				}
 			}
 			conn.Close(context.Background())
 		}

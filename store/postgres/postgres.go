@@ -72,7 +72,9 @@ func dialect(addr string) *sqlstore.Dialect {
 		// advisory lock, keyed by schema so that stores in different
 		// schemas of one database do not wait for each other, serialises
 		// them.
-		Notify: "NOTIFY " + channel,
+		// The notification names the schema, so that stores in other
+		// schemas of the same database do not drop this one's caches.
+		Notify: "SELECT pg_notify('" + channel + "', coalesce(current_schema(), ''))",
 		// Writes run at READ COMMITTED, whatever the server's default,
 		// and lock the rows their rules read (see sqlstore.Store.Update).
 		RowLock:       " FOR NO KEY UPDATE",

@@ -125,3 +125,30 @@ func TestDeadlockRetried(t *testing.T) {
 		t.Errorf("%d audit events, want 2: one per committed transaction", len(evs))
 	}
 }
+
+// TestNotifyOwnSchema checks that a change is announced to the other
+// processes using the same schema, and not to stores in other schemas of the
+// same database (whose caches it would drop for nothing).
+func TestNotifyOwnSchema(t *testing.T) {
+	base := pgtest.URL(t)
+	schemaA, schemaB := pgtest.Schema(t, base), pgtest.Schema(t, base)
+	writer, sameSchema, otherSchema := open(t, schemaA), open(t, schemaA), open(t, schemaB)
+	type notifier interface{ OnChange(func()) }
+	var same, other atomic.Int32
+	sameSchema.(notifier).OnChange(func() { same.Add(1) })
+	otherSchema.(notifier).OnChange(func() { other.Add(1) })
+	if err := writer.Import(t.Context(), storetest.Fixture(), nil); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); same.Load() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a store in the same schema was not told of the change")
+		}
+	}
+	// The notifications of one commit arrive together: once the same
+	// schema's listener has heard it, the other's has had its chance.
+	time.Sleep(200 * time.Millisecond)
+	if n := other.Load(); n != 0 {
+		t.Errorf("a store in another schema was told of the change %d times, want 0", n)
+	}
+}
