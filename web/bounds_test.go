@@ -1,13 +1,21 @@
 package web_test
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/entente/entente/internal/pgtest"
 	"github.com/entente/entente/web"
@@ -150,5 +158,62 @@ func testIndicatorOverflowAPI(t *testing.T, st *stack) {
 	code, body = progDo(t, st, "GET", "/api/v1/programmes/NZL-ITPP-2024", "", "")
 	if code != 200 || !json.Valid([]byte(body)) || strings.TrimSpace(body) == "" {
 		t.Errorf("the programme after: %d %.300s", code, body)
+	}
+}
+
+// TestServerTimeouts: only the header timeout was set, and 200 slow-body
+// connections and 200 idle keep-alive connections were all still open
+// after 60 s (issue 8). Over a real listener with short timeouts, a client
+// that sends its body too slowly is cut off after the read timeout, and an
+// idle keep-alive connection is closed after the idle timeout.
+func TestServerTimeouts(t *testing.T) {
+	svc := openService(t, filepath.Join(t.TempDir(), "entente.db"))
+	const limit = 300 * time.Millisecond
+	h, err := web.New(svc, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Timeouts: web.Timeouts{Read: limit, Write: time.Second, Idle: limit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- h.ListenAndServe(ctx, "127.0.0.1:0", func(a net.Addr) { addr <- a.String() }) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	a := <-addr
+	// closedWithin reports whether the server closes conn within d,
+	// reading (and dropping) whatever it answers first.
+	closedWithin := func(conn net.Conn, d time.Duration) (time.Duration, bool) {
+		start := time.Now()
+		conn.SetReadDeadline(start.Add(d))
+		_, err := io.Copy(io.Discard, conn)
+		return time.Since(start), err == nil || errors.Is(err, syscall.ECONNRESET)
+	}
+	dial := func() net.Conn {
+		conn, err := net.Dial("tcp", a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		return conn
+	}
+	slow := dial()
+	fmt.Fprintf(slow, "POST /api/v1/activities HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"pro")
+	if took, ok := closedWithin(slow, 5*time.Second); !ok || took < limit {
+		t.Errorf("a slow body: closed %t after %v, want closed after the read timeout %v", ok, took, limit)
+	}
+	idle := dial()
+	fmt.Fprintf(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	res, err := http.ReadResponse(bufio.NewReader(idle), nil)
+	if err != nil || res.StatusCode != 200 || res.Close {
+		t.Fatalf("a keep-alive request: %v %v", res, err)
+	}
+	res.Body.Close()
+	if took, ok := closedWithin(idle, 5*time.Second); !ok || took < limit/2 {
+		t.Errorf("an idle keep-alive connection: closed %t after %v, want closed after the idle timeout %v", ok, took, limit)
 	}
 }

@@ -52,6 +52,7 @@ type Server struct {
 	// maxJSON and maxImport bound request bodies: JSON writes, and the menu
 	// import.
 	maxJSON, maxImport int64
+	timeouts           Timeouts
 }
 
 // Config configures a Server.
@@ -72,11 +73,37 @@ type Config struct {
 	// write's, and a menu import's; past them the answer is 413. Zero
 	// means DefaultMaxJSONBody and DefaultMaxImportBody.
 	MaxJSONBody, MaxImportBody int64
+	// Timeouts bound a connection's time (see Timeouts); zero fields take
+	// DefaultTimeouts'.
+	Timeouts Timeouts
+}
+
+// Timeouts bound how long a connection may take: to send its headers
+// (ReadHeader), its whole request (Read), for the server to answer
+// (Write, from the end of the headers), and to stay open idle between
+// requests (Idle). MaxHeaderBytes bounds the request line and headers.
+type Timeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+	MaxHeaderBytes                int
+}
+
+// DefaultTimeouts are the Timeouts a Config leaves zero: a request (a menu
+// import of 64 MiB included) has a minute to arrive and a minute to be
+// answered; an idle keep-alive connection is closed after two.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: time.Minute, Write: time.Minute,
+	Idle: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+
+// orDefault fills t's zero fields from DefaultTimeouts.
+func (t Timeouts) orDefault() Timeouts {
+	d := DefaultTimeouts
+	return Timeouts{ReadHeader: cmp.Or(t.ReadHeader, d.ReadHeader), Read: cmp.Or(t.Read, d.Read),
+		Write: cmp.Or(t.Write, d.Write), Idle: cmp.Or(t.Idle, d.Idle), MaxHeaderBytes: cmp.Or(t.MaxHeaderBytes, d.MaxHeaderBytes)}
 }
 
 // New returns a Server for svc.
 func New(svc *service.Service, cfg Config) (*Server, error) {
 	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, alliance: cfg.Alliance, mux: http.NewServeMux(), ready: svc.Store.Ping, metrics: newMetrics()}
+	s.timeouts = cfg.Timeouts.orDefault()
 	s.maxJSON, s.maxImport = cmp.Or(cfg.MaxJSONBody, DefaultMaxJSONBody), cmp.Or(cfg.MaxImportBody, DefaultMaxImportBody)
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -150,7 +177,9 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, started func(n
 	if started != nil {
 		started(ln.Addr())
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	t := s.timeouts
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write,
+		IdleTimeout: t.Idle, MaxHeaderBytes: t.MaxHeaderBytes}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

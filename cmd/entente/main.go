@@ -117,6 +117,7 @@ type options struct {
 	activity activityOptions
 	plan     planOptions
 	generate generateOptions
+	serve    serveOptions
 }
 
 // env is what a running command has: its options, output and, once opened,

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/entente/entente/web"
 )
@@ -16,7 +17,7 @@ func init() {
 	commands = append(commands, &command{
 		name:    "serve",
 		summary: "serve the web UI and the JSON API",
-		usage:   "[--addr :8080] [--db entente.db] [--alliance CODE]",
+		usage:   "[--addr :8080] [--db entente.db] [--alliance CODE] [--read-timeout 1m] [--write-timeout 1m] [--idle-timeout 2m]",
 		help: `
 With no flags, serve creates ./entente.db, loads the embedded default dataset
 ({alliance}) into it and serves on :8080. SIGINT or SIGTERM shut it down
@@ -25,6 +26,11 @@ gracefully.
 The pages show one alliance: the one a page names with ?alliance=CODE, else
 --alliance (ENTENTE_ALLIANCE), else the store's only alliance, or with
 several the first by code. An alliance the store lacks is an error.
+
+A request has --read-timeout to arrive (headers and body) and
+--write-timeout to be answered; a keep-alive connection idle for
+--idle-timeout is closed. Bodies are bounded too: 1 MiB for a JSON write,
+64 MiB for a menu import (413 past that).
 
 Examples:
   entente serve
@@ -36,6 +42,10 @@ Examples:
 			fs.StringVar(&o.addr, "addr", ":8080", "address to listen on")
 			fs.BoolVar(&o.dev, "dev", false, "read templates and static files from ./web on each request")
 			fs.StringVar(&o.alliance, "alliance", "", "the alliance pages show by default (default: the store's only alliance, or the first by code)")
+			d := web.DefaultTimeouts
+			fs.DurationVar(&o.serve.timeouts.Read, "read-timeout", d.Read, "time a request has to arrive, headers and body")
+			fs.DurationVar(&o.serve.timeouts.Write, "write-timeout", d.Write, "time the server has to answer a request")
+			fs.DurationVar(&o.serve.timeouts.Idle, "idle-timeout", d.Idle, "time a keep-alive connection may stay idle")
 		},
 		run: runServe,
 	})
@@ -45,6 +55,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if len(args) != 0 {
 		return usagef("serve takes no arguments")
 	}
+	for _, t := range []struct {
+		flag string
+		d    time.Duration
+	}{{"read-timeout", e.opts.serve.timeouts.Read}, {"write-timeout", e.opts.serve.timeouts.Write}, {"idle-timeout", e.opts.serve.timeouts.Idle}} {
+		if t.d <= 0 {
+			return usagef("--%s %v: want a positive duration such as 30s or 2m", t.flag, t.d)
+		}
+	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	if err := e.open(ctx, true); err != nil {
 		return err
@@ -52,13 +70,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if _, err := e.svc.DefaultAlliance(ctx, e.opts.alliance); err != nil {
 		return err
 	}
-	srv, err := web.New(e.svc, web.Config{Dev: e.opts.dev, DevDir: "web", Logger: log, Alliance: strings.ToUpper(e.opts.alliance)})
+	srv, err := web.New(e.svc, web.Config{Dev: e.opts.dev, DevDir: "web", Logger: log, Alliance: strings.ToUpper(e.opts.alliance),
+		Timeouts: e.opts.serve.timeouts})
 	if err != nil {
 		return err
 	}
 	return srv.ListenAndServe(ctx, e.opts.addr, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "db", redact(e.opts.db), "pid", os.Getpid())
 	})
+}
+
+// serveOptions are serve's own flags.
+type serveOptions struct {
+	timeouts web.Timeouts
 }
 
 // redact hides a password in a database URL before it is logged.
