@@ -30,38 +30,94 @@ func WriteJSON(w io.Writer, ds *entente.Dataset) error {
 // past a bad record to report the next, and stops only where the JSON
 // itself is malformed. On any problem no dataset is returned. The records'
 // references to each other are checked once every record could be read.
+//
+// The document is read as a stream: the decoder holds one record at a time
+// besides its read-ahead, and line numbers are counted as reading advances,
+// each byte once, so time and memory grow linearly with the document.
 func ReadJSON(name string, r io.Reader) (*entente.Dataset, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
+	ds, _, err := readJSON(name, r)
+	return ds, err
+}
+
+// readJSON is ReadJSON, also returning how many bytes were scanned for line
+// numbers (for the test that reading is linear).
+func readJSON(name string, r io.Reader) (*entente.Dataset, int64, error) {
 	p := &parser{positions: map[entente.Ref]pos{}}
 	var ds entente.Dataset
-	rd := &jsonReader{name: name, data: data, p: p, dec: json.NewDecoder(bytes.NewReader(data))}
+	lr := &lineReader{r: r, line: 1}
+	rd := &jsonReader{name: name, lines: lr, p: p, dec: json.NewDecoder(lr)}
 	rd.document(&ds)
-	return p.finish(&ds)
+	if lr.err != nil {
+		return nil, lr.scanned, lr.err
+	}
+	out, err := p.finish(&ds)
+	return out, lr.scanned, err
 }
+
+// lineReader passes a document on to the decoder and counts its lines: it
+// keeps the bytes from the last offset asked about (a cursor that only
+// moves forward) to what the decoder has read, and counts the newlines in
+// them when asked about a later offset. Every byte is scanned once.
+type lineReader struct {
+	r       io.Reader
+	err     error  // a read error other than io.EOF
+	pending []byte // the bytes from off on that have been read
+	off     int64  // the cursor: the offset of pending[0]
+	line    int    // the line at off
+	total   int64  // bytes read
+	scanned int64  // bytes scanned for newlines
+}
+
+func (lr *lineReader) Read(b []byte) (int, error) {
+	n, err := lr.r.Read(b)
+	lr.pending = append(lr.pending, b[:n]...)
+	lr.total += int64(n)
+	if err != nil && !errors.Is(err, io.EOF) {
+		lr.err = err
+	}
+	return n, err
+}
+
+// lineAt returns the line of the byte at off, moving the cursor there. An
+// offset before the cursor gets the cursor's line.
+func (lr *lineReader) lineAt(off int64) int {
+	if k := min(off-lr.off, int64(len(lr.pending))); k > 0 {
+		lr.line += bytes.Count(lr.pending[:k], newline)
+		lr.pending = lr.pending[k:]
+		lr.off += k
+		lr.scanned += k
+	}
+	return lr.line
+}
+
+var newline = []byte("\n")
 
 // jsonReader reads one JSON document, collecting problems in p.
 type jsonReader struct {
-	name string
-	data []byte
-	dec  *json.Decoder
-	p    *parser
-}
-
-func (rd *jsonReader) lineAt(off int64) int {
-	return 1 + bytes.Count(rd.data[:min(max(int(off), 0), len(rd.data))], []byte("\n"))
+	name  string
+	lines *lineReader
+	dec   *json.Decoder
+	p     *parser
 }
 
 func (rd *jsonReader) problem(off int64, msg string) {
-	rd.p.problems = append(rd.p.problems, fmt.Sprintf("%s:%d: %s", rd.name, rd.lineAt(off), msg))
+	rd.problemAtLine(rd.lines.lineAt(off), msg)
+}
+
+func (rd *jsonReader) problemAtLine(line int, msg string) {
+	rd.p.problems = append(rd.p.problems, fmt.Sprintf("%s:%d: %s", rd.name, line, msg))
 }
 
 // malformed records a problem with the JSON itself, after which nothing
 // more can be read.
 func (rd *jsonReader) malformed(err error) {
-	prob := jsondec.Describe(rd.data, err)
+	if rd.lines.err != nil {
+		return // ReadJSON reports the read error itself
+	}
+	prob := jsondec.Describe(nil, err)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		prob.Offset = rd.lines.total
+	}
 	if prob.Offset == 0 {
 		prob.Offset = rd.dec.InputOffset()
 	}
@@ -119,20 +175,22 @@ func (rd *jsonReader) section(kind string, add func(json.RawMessage) (entente.Re
 		return false
 	}
 	for dec.More() {
-		start := dec.InputOffset()
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			rd.malformed(err)
 			return false
 		}
-		// The element starts after the separator the offset may point at.
-		start += int64(len(rd.data[start:]) - len(bytes.TrimLeft(rd.data[start:], ", \t\r\n")))
+		// raw is the element's bytes exactly, so it starts len(raw) before
+		// where the decoder now is. A problem's line is counted from there
+		// within the element, so the cursor never goes back.
+		line := rd.lines.lineAt(dec.InputOffset() - int64(len(raw)))
 		ref, probs := add(raw)
 		for _, prob := range probs {
-			rd.problem(start+prob.Offset, kind+": "+prob.String())
+			in := raw[:min(max(prob.Offset, 0), int64(len(raw)))]
+			rd.problemAtLine(line+bytes.Count(in, newline), kind+": "+prob.String())
 		}
 		if len(probs) == 0 {
-			rd.p.positions[ref] = pos{file: rd.name, line: rd.lineAt(start)}
+			rd.p.positions[ref] = pos{file: rd.name, line: line}
 		}
 	}
 	if _, err := dec.Token(); err != nil {

@@ -137,13 +137,13 @@ func (t *tx) insertRows(ctx context.Context, op string, tb table, rows [][]any) 
 		var err error
 		if n == per {
 			if full == nil {
-				if full, err = t.q.PrepareContext(ctx, tb.insert(per)); err != nil {
+				if full, err = t.q.PrepareContext(ctx, t.bulkSQL(tb.insert(per))); err != nil {
 					return t.d.wrap(op, err)
 				}
 			}
 			_, err = full.ExecContext(ctx, args...)
 		} else {
-			_, err = t.q.ExecContext(ctx, tb.insert(n), args...)
+			_, err = t.q.ExecContext(ctx, t.bulkSQL(tb.insert(n)), args...)
 		}
 		if err != nil {
 			return t.d.wrap(op, err)
