@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
 	"maps"
@@ -96,44 +97,96 @@ func acceptsGzip(r *http.Request) bool {
 // pageCache holds rendered responses by request key until the store
 // reports a change. A change bumps the generation; an entry rendered under
 // an older generation is never served, so a page rendered while a write
-// committed is not kept past it.
+// committed is not kept past it. The cache is bounded in bytes: past
+// maxBytes the least recently used entries go.
 type pageCache struct {
-	gen     atomic.Uint64
-	mu      sync.RWMutex
-	entries map[string]*entry
+	gen      atomic.Uint64
+	maxBytes int64
+	mu       sync.Mutex
+	entries  map[string]*list.Element // of *cached
+	lru      *list.List               // most recently used first
+	bytes    int64
 }
 
-// maxEntries bounds the cache: query strings are the client's to choose.
-const maxEntries = 4096
+// cached is an entry under its key, and what it costs.
+type cached struct {
+	key  string
+	e    *entry
+	size int64
+}
 
-func newPageCache() *pageCache { return &pageCache{entries: map[string]*entry{}} }
+// DefaultCacheBytes bounds the page cache when Config.CacheBytes is zero.
+const DefaultCacheBytes = 64 << 20
+
+// entryOverhead is what an entry costs besides its key, bodies and header
+// values: the map slot, the list element and the structs.
+const entryOverhead = 512
+
+func newPageCache(maxBytes int64) *pageCache {
+	return &pageCache{maxBytes: maxBytes, entries: map[string]*list.Element{}, lru: list.New()}
+}
 
 func (c *pageCache) invalidate() {
 	c.gen.Add(1)
 	c.mu.Lock()
 	clear(c.entries)
+	c.lru.Init()
+	c.bytes = 0
 	c.mu.Unlock()
 }
 
 func (c *pageCache) get(key string) *entry {
-	c.mu.RLock()
-	e := c.entries[key]
-	c.mu.RUnlock()
-	if e == nil || e.gen != c.gen.Load() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el := c.entries[key]
+	if el == nil {
 		return nil
 	}
+	e := el.Value.(*cached).e
+	if e.gen != c.gen.Load() {
+		return nil
+	}
+	c.lru.MoveToFront(el)
 	return e
 }
 
 func (c *pageCache) put(key string, e *entry) {
+	size := int64(len(key)+len(e.body)+len(e.gz)+len(e.etag)) + entryOverhead
+	for k, vs := range e.header {
+		size += int64(len(k))
+		for _, v := range vs {
+			size += int64(len(v))
+		}
+	}
+	if size > c.maxBytes/4 {
+		return // one response may not take the cache from the others
+	}
 	c.mu.Lock()
-	if len(c.entries) >= maxEntries {
-		clear(c.entries)
+	defer c.mu.Unlock()
+	if e.gen != c.gen.Load() {
+		return
 	}
-	if e.gen == c.gen.Load() {
-		c.entries[key] = e
+	if el := c.entries[key]; el != nil {
+		c.remove(el)
 	}
-	c.mu.Unlock()
+	c.entries[key] = c.lru.PushFront(&cached{key: key, e: e, size: size})
+	c.bytes += size
+	for c.bytes > c.maxBytes {
+		c.remove(c.lru.Back())
+	}
+}
+
+func (c *pageCache) remove(el *list.Element) {
+	ce := c.lru.Remove(el).(*cached)
+	delete(c.entries, ce.key)
+	c.bytes -= ce.size
+}
+
+// stats reports how many entries the cache holds and their cost in bytes.
+func (c *pageCache) stats() (entries int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries), c.bytes
 }
 
 // recorder buffers a handler's response so that it can be cached.

@@ -29,6 +29,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	next = s.checkQuery(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w.Header())
+		if err := admit(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			// Forms post only from our own pages: a cross-site POST (a
 			// forged consent, say) is refused.
@@ -46,11 +50,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			return
 		}
 		page := !strings.HasPrefix(path, "/api/")
+		if page {
+			r = s.keepPageParams(r)
+		}
 		c := consentOf(r)
 		counted := page && c == consentYes && r.Method == http.MethodGet
 		// Pages answer as of today unless asked otherwise, so the day is
-		// part of the key: yesterday's pages are not served tomorrow.
-		key := s.svc.Today().String() + " " + r.Method + " " + r.URL.RequestURI()
+		// part of the key: yesterday's pages are not served tomorrow. The
+		// query is in its canonical order; a page's has only what it reads.
+		key := s.svc.Today().String() + " " + r.Method + " " + r.URL.EscapedPath() + "?" + r.URL.Query().Encode()
 		if page {
 			key = string(c) + " " + key
 		}

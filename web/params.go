@@ -31,17 +31,12 @@ var queryParams = map[string][]queryParam{
 	"POST /api/v1/menu":                      {{Name: "format", Values: []string{"json", "csv"}}, {Name: "name"}},
 }
 
-// checkQuery refuses a query string that does not parse, on any route (Go
-// would drop a pair holding ";" or a bad escape without a word, and
-// as_of=2020-01-01;x would read as today); and API requests whose query
-// parameters the route does not read or whose values it does not take.
-// Pages are lenient about parameters: links from elsewhere carry their own.
+// checkQuery refuses API requests whose query parameters the route does not
+// read or whose values it does not take. Pages are lenient about
+// parameters (links from elsewhere carry their own): they see only those
+// they read (keepPageParams).
 func (s *Server) checkQuery(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
-			s.fail(w, r, entente.Errorf(entente.EINVALID, "malformed query string: %v", err))
-			return
-		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			if _, pattern := s.mux.Handler(r); pattern != "" && pattern != catchAll {
 				if err := validQuery(pattern, r); err != nil {
@@ -90,4 +85,50 @@ func reads(known []queryParam) string {
 		names = append(names, p.Name)
 	}
 	return "this request reads " + strings.Join(names, ", ")
+}
+
+// maxURI bounds a request's path and query: no page or API call needs
+// more, and the cache keys on them.
+const maxURI = 8 << 10
+
+// admit refuses a request whose URI is too long (414), or whose query
+// string does not parse (400): Go would drop a pair holding ";" or a bad
+// escape without a word, and as_of=2020-01-01;x would read as today.
+func admit(r *http.Request) error {
+	if n := len(r.URL.EscapedPath()) + len(r.URL.RawQuery); n > maxURI {
+		return &statusError{status: http.StatusRequestURITooLong,
+			err: entente.Errorf(entente.EINVALID, "the address is %d bytes long; at most %d are read", n, maxURI)}
+	}
+	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		return entente.Errorf(entente.EINVALID, "malformed query string: %v", err)
+	}
+	return nil
+}
+
+// pageParams lists, per page route pattern, the query parameters the page
+// reads besides as_of and alliance, which every page reads.
+var pageParams = map[string][]string{
+	"GET /timeline": {"country"},
+}
+
+// keepPageParams drops from a page request's query the parameters the page
+// does not read, and puts the rest in canonical order: the page, its links
+// and the cache key then depend on them alone, so ?utm_source=... or junk
+// makes no page of its own. It returns r with that query.
+func (s *Server) keepPageParams(r *http.Request) *http.Request {
+	if r.URL.RawQuery == "" {
+		return r
+	}
+	_, pattern := s.mux.Handler(r)
+	q := r.URL.Query()
+	for name := range q {
+		if name != "as_of" && name != allianceParam && !slices.Contains(pageParams[pattern], name) {
+			delete(q, name)
+		}
+	}
+	u := *r.URL
+	u.RawQuery = q.Encode()
+	r2 := *r
+	r2.URL = &u
+	return &r2
 }

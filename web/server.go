@@ -73,6 +73,8 @@ type Config struct {
 	// write's, and a menu import's; past them the answer is 413. Zero
 	// means DefaultMaxJSONBody and DefaultMaxImportBody.
 	MaxJSONBody, MaxImportBody int64
+	// CacheBytes bounds the page cache; zero means DefaultCacheBytes.
+	CacheBytes int64
 	// Timeouts bound a connection's time (see Timeouts); zero fields take
 	// DefaultTimeouts'.
 	Timeouts Timeouts
@@ -132,7 +134,7 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 		s.tmpl = parse
 	}
 	if !cfg.Dev && !cfg.NoCache {
-		s.cache = newPageCache()
+		s.cache = newPageCache(cmp.Or(cfg.CacheBytes, DefaultCacheBytes))
 		if n, ok := svc.Store.(entente.Notifier); ok {
 			n.OnChange(s.cache.invalidate)
 		}

@@ -17,7 +17,7 @@ func init() {
 	commands = append(commands, &command{
 		name:    "serve",
 		summary: "serve the web UI and the JSON API",
-		usage:   "[--addr :8080] [--db entente.db] [--alliance CODE] [--read-timeout 1m] [--write-timeout 1m] [--idle-timeout 2m]",
+		usage:   "[--addr :8080] [--db entente.db] [--alliance CODE] [--read-timeout 1m] [--write-timeout 1m] [--idle-timeout 2m] [--cache-mb 64]",
 		help: `
 With no flags, serve creates ./entente.db, loads the embedded default dataset
 ({alliance}) into it and serves on :8080. SIGINT or SIGTERM shut it down
@@ -30,7 +30,8 @@ several the first by code. An alliance the store lacks is an error.
 A request has --read-timeout to arrive (headers and body) and
 --write-timeout to be answered; a keep-alive connection idle for
 --idle-timeout is closed. Bodies are bounded too: 1 MiB for a JSON write,
-64 MiB for a menu import (413 past that).
+64 MiB for a menu import (413 past that). Rendered pages are cached in
+memory up to --cache-mb MiB, the least recently used dropped first.
 
 Examples:
   entente serve
@@ -46,6 +47,7 @@ Examples:
 			fs.DurationVar(&o.serve.timeouts.Read, "read-timeout", d.Read, "time a request has to arrive, headers and body")
 			fs.DurationVar(&o.serve.timeouts.Write, "write-timeout", d.Write, "time the server has to answer a request")
 			fs.DurationVar(&o.serve.timeouts.Idle, "idle-timeout", d.Idle, "time a keep-alive connection may stay idle")
+			fs.IntVar(&o.serve.cacheMB, "cache-mb", web.DefaultCacheBytes>>20, "MiB of rendered pages kept in memory")
 		},
 		run: runServe,
 	})
@@ -63,6 +65,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return usagef("--%s %v: want a positive duration such as 30s or 2m", t.flag, t.d)
 		}
 	}
+	if e.opts.serve.cacheMB <= 0 || e.opts.serve.cacheMB > 1<<20 {
+		return usagef("--cache-mb %d: want a whole number of MiB from 1 to %d", e.opts.serve.cacheMB, 1<<20)
+	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	if err := e.open(ctx, true); err != nil {
 		return err
@@ -71,7 +76,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	srv, err := web.New(e.svc, web.Config{Dev: e.opts.dev, DevDir: "web", Logger: log, Alliance: strings.ToUpper(e.opts.alliance),
-		Timeouts: e.opts.serve.timeouts})
+		Timeouts: e.opts.serve.timeouts, CacheBytes: int64(e.opts.serve.cacheMB) << 20})
 	if err != nil {
 		return err
 	}
@@ -83,6 +88,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // serveOptions are serve's own flags.
 type serveOptions struct {
 	timeouts web.Timeouts
+	cacheMB  int
 }
 
 // redact hides a password in a database URL before it is logged.
