@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,8 @@ type GenerateRequest struct {
 	Partners   int
 	Activities int
 	Seed       uint64
-	// Batch is how many activities each transaction writes (default 10000).
+	// Batch is how many activities are made and written at a time (default
+	// 10000); the whole run is one transaction.
 	Batch int
 	// Force writes beside real records; without it generate refuses a
 	// database that holds any.
@@ -92,9 +94,11 @@ type synthProgramme struct {
 }
 
 // Generate fills the store with a synthetic alliance, deterministic for the
-// seed: the same request always writes the same records. Activities are
-// streamed in batches, each its own transaction with its audit event, so
-// memory stays flat however many are asked for.
+// seed: the same request always writes the same records. The whole run is
+// one transaction, all or nothing: a run that fails or is cancelled part of
+// the way (ctx) writes nothing, so a rerun starts from an empty store.
+// Activities are made and written in batches, so memory stays flat however
+// many are asked for; each batch has its own audit event.
 func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateResult, error) {
 	if req.Partners < 1 || req.Partners > MaxSyntheticPartners {
 		return nil, entente.Errorf(entente.EINVALID, "--partners must be between 1 and %d, got %d", MaxSyntheticPartners, req.Partners)
@@ -119,24 +123,34 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateR
 			"generate refused: the database holds real records (%d sources, such as %s); synthetic data goes into a new database, or beside real data only with --force",
 			len(srcs), srcs[0].ID)
 	}
+	var res *GenerateResult
+	// Update may run the function again after the database aborted it, so
+	// each attempt starts from the seed.
+	err = s.Store.Update(ctx, func(tx entente.Tx) error {
+		res, err = s.generate(ctx, tx, req)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
 
+// generate writes the whole synthetic alliance in tx.
+func (s *Service) generate(ctx context.Context, tx entente.Tx, req GenerateRequest) (*GenerateResult, error) {
 	rng := rand.New(rand.NewPCG(req.Seed, 0x5EED))
 	base, progs := synthBase(rng, req)
 	res := &GenerateResult{Alliance: SyntheticAlliance, Members: SyntheticMembers, Partners: req.Partners,
 		Programmes: len(base.Programmes), Goals: len(base.Goals), Offers: len(base.Offers), Seed: req.Seed}
 	note := fmt.Sprintf("seed %d, %d partners, %d activities", req.Seed, req.Partners, req.Activities)
-	err = s.Store.Update(ctx, func(tx entente.Tx) error {
-		if err := tx.AddRecords(ctx, base); err != nil {
-			return err
-		}
-		return tx.AddAuditEvent(ctx, &entente.AuditEvent{At: s.Now().UTC(), Actor: req.Actor, Action: "generate",
-			Entity: "dataset", Key: "synthetic alliance " + SyntheticAlliance + " (" + note + ")"})
-	})
-	if err != nil {
+	if err := tx.AddRecords(ctx, base); err != nil {
 		return nil, err
 	}
-	offers := make([]entente.Offer, len(base.Offers))
-	copy(offers, base.Offers)
+	if err := tx.AddAuditEvent(ctx, &entente.AuditEvent{At: s.Now().UTC(), Actor: req.Actor, Action: "generate",
+		Entity: "dataset", Key: "synthetic alliance " + SyntheticAlliance + " (" + note + ")"}); err != nil {
+		return nil, err
+	}
+	offers := slices.Clone(base.Offers)
 	base = nil
 
 	// One goroutine makes the batches while this one writes them, so that
@@ -162,26 +176,23 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateR
 		}
 	}()
 	for batch := range batches {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		first, last := res.Activities+1, res.Activities+len(batch)
-		err := s.Store.Update(ctx, func(tx entente.Tx) error {
-			if err := tx.AddRecords(ctx, &entente.Dataset{Activities: batch}); err != nil {
-				return err
-			}
-			return tx.AddAuditEvent(ctx, &entente.AuditEvent{At: s.Now().UTC(), Actor: req.Actor, Action: "generate",
-				Entity: "activity", Key: fmt.Sprintf("synthetic activities %d to %d", first, last)})
-		})
-		if err != nil {
-			return res, err
+		if err := tx.AddRecords(ctx, &entente.Dataset{Activities: batch}); err != nil {
+			return nil, err
+		}
+		if err := tx.AddAuditEvent(ctx, &entente.AuditEvent{At: s.Now().UTC(), Actor: req.Actor, Action: "generate",
+			Entity: "activity", Key: fmt.Sprintf("synthetic activities %d to %d", first, last)}); err != nil {
+			return nil, err
 		}
 		res.Activities = last
 		if req.Progress != nil {
 			req.Progress(last, req.Activities)
 		}
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
 	}
-	return res, nil
+	return res, ctx.Err()
 }
 
 func synthProv() entente.Provenance {

@@ -1,11 +1,15 @@
 package service_test
 
 import (
+	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 
 	"github.com/entente/entente"
+	"github.com/entente/entente/internal/pgtest"
 	"github.com/entente/entente/service"
+	"github.com/entente/entente/store"
 	"github.com/entente/entente/store/sqlite"
 )
 
@@ -94,5 +98,61 @@ func TestGenerateRefusesRealData(t *testing.T) {
 	}
 	if _, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 3, Activities: 10, Seed: 1, Force: true}); err != nil {
 		t.Fatalf("Generate --force: %v", err)
+	}
+}
+
+// TestGenerateAllOrNothing cancels a run after its second batch, on both
+// engines: nothing may be left (a batch per transaction once left a partial
+// store that a rerun refused as "already holds synthetic data"), and a rerun
+// writes the whole alliance.
+func TestGenerateAllOrNothing(t *testing.T) {
+	dsns := map[string]func(t *testing.T) string{
+		"SQLite":     func(t *testing.T) string { return filepath.Join(t.TempDir(), "entente.db") },
+		"PostgreSQL": func(t *testing.T) string { return pgtest.New(t) },
+	}
+	for _, name := range []string{"SQLite", "PostgreSQL"} {
+		t.Run(name, func(t *testing.T) {
+			st, err := store.Open(t.Context(), dsns[name](t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			svc := service.New(st)
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			batches := 0
+			req := service.GenerateRequest{Actor: "test", Partners: 3, Activities: 500, Seed: 3, Batch: 100,
+				Progress: func(done, total int) {
+					if batches++; batches == 2 {
+						cancel()
+					}
+				}}
+			if _, err := svc.Generate(ctx, req); !errors.Is(err, context.Canceled) {
+				t.Fatalf("cancelled Generate: %v, want context.Canceled", err)
+			}
+			if batches != 2 {
+				t.Fatalf("the run wrote %d batches before it stopped, want 2", batches)
+			}
+			empty, err := st.Empty(t.Context())
+			if err != nil || !empty {
+				t.Fatalf("after a cancelled run the store is empty: %v (%v), want true", empty, err)
+			}
+			events, err := st.FindAuditEvents(t.Context(), entente.Filter{Limit: 10})
+			if err != nil || len(events) != 0 {
+				t.Fatalf("after a cancelled run the audit log holds %d events (%v), want none", len(events), err)
+			}
+			req.Progress = nil
+			res, err := svc.Generate(t.Context(), req)
+			if err != nil {
+				t.Fatalf("rerun: %v", err)
+			}
+			ds, err := svc.Export(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Activities != 500 || len(ds.Activities) != 500 {
+				t.Fatalf("rerun wrote %d activities (reported %d), want 500", len(ds.Activities), res.Activities)
+			}
+		})
 	}
 }

@@ -32,8 +32,10 @@ and M activities at every step of their workflow. Every record is flagged
 synthetic: it cites the source "synthetic-data", country codes come from the
 ISO 3166 ranges reserved for user assignment (QMA-QZZ, XAA-XZZ, ...), and
 every name says synthetic. The same seed always gives the same data.
-Activities are written in batches of --batch per transaction; a progress bar
-is shown when standard error is a terminal.
+Activities are made and written in batches of --batch; a progress bar is
+shown when standard error is a terminal. The whole run is one transaction,
+all or nothing: a run that is interrupted or fails leaves the database as it
+was, and running the same command again starts afresh (it does not resume).
 
 generate refuses a database that holds real records (such as the default
 dataset, {alliance}) unless --force is given; it never loads the default dataset.
@@ -45,7 +47,7 @@ Examples:
 			fs.IntVar(&o.generate.partners, "partners", 40, "how many partners")
 			fs.IntVar(&o.generate.activities, "activities", 1000, "how many activities")
 			fs.Uint64Var(&o.generate.seed, "seed", 1, "random seed: the same seed gives the same data")
-			fs.IntVar(&o.generate.batch, "batch", 10000, "activities per transaction")
+			fs.IntVar(&o.generate.batch, "batch", 10000, "activities made and written at a time (the run is one transaction)")
 			fs.BoolVar(&o.force, "force", false, "write even into a database that holds real records")
 		},
 		run: runGenerate,
