@@ -64,10 +64,16 @@ type CountryInvitation struct {
 	City        string       `json:"city"`
 }
 
-// Country returns everything about one country on day asOf.
+// Country returns everything about one country on day asOf, read from one
+// snapshot of the store.
 func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (*CountryView, error) {
 	asOf = s.day(asOf)
-	c, err := country(ctx, s.Store, code)
+	return view(ctx, s, func(r entente.Reader) (*CountryView, error) { return countryView(ctx, r, code, asOf) })
+}
+
+// countryView gathers the country view from r.
+func countryView(ctx context.Context, r entente.Reader, code string, asOf entente.Date) (*CountryView, error) {
+	c, err := country(ctx, r, code)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +83,7 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 	f := entente.Filter{Country: code}
 	cited := append([]string{}, c.Sources...)
 
-	ms, err := s.Store.FindMemberships(ctx, f)
+	ms, err := r.FindMemberships(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +94,7 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 		}
 	}
 
-	ps, err := s.Store.FindPartnerships(ctx, f)
+	ps, err := r.FindPartnerships(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +103,7 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 		if c, ok := cals[alliance]; ok {
 			return c, nil
 		}
-		c, err := newCalendar(ctx, s.Store, alliance)
+		c, err := newCalendar(ctx, r, alliance)
 		cals[alliance] = c
 		return c, err
 	}
@@ -114,7 +120,7 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 		cited = append(cited, p.Sources...)
 	}
 
-	gs, err := s.Store.FindGroups(ctx, f)
+	gs, err := r.FindGroups(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +136,7 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 		}
 	}
 
-	progs, err := s.Store.FindProgrammes(ctx, f)
+	progs, err := r.FindProgrammes(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -149,13 +155,13 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 	}
 	slices.SortStableFunc(v.Programmes, func(a, b CountryProgramme) int { return a.Agreed.Compare(b.Agreed) })
 
-	cs, err := s.Store.FindContributions(ctx, f)
+	cs, err := r.FindContributions(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	ops := map[string]string{}
 	if len(cs) > 0 {
-		all, err := s.Store.FindOperations(ctx, entente.Filter{})
+		all, err := r.FindOperations(ctx, entente.Filter{})
 		if err != nil {
 			return nil, err
 		}
@@ -176,12 +182,12 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 		return cmp.Or(a.From.Compare(b.From), cmp.Compare(boolRank(a.Operation == ""), boolRank(b.Operation == "")))
 	})
 
-	ins, err := s.Store.FindInvitations(ctx, f)
+	ins, err := r.FindInvitations(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	if len(ins) > 0 {
-		meetings, err := s.Store.FindMeetings(ctx, entente.Filter{})
+		meetings, err := r.FindMeetings(ctx, entente.Filter{})
 		if err != nil {
 			return nil, err
 		}
@@ -200,7 +206,7 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 		slices.SortStableFunc(v.Invitations, func(a, b CountryInvitation) int { return a.Date.Compare(b.Date) })
 	}
 
-	evs, err := s.Store.FindDefenceEvents(ctx, f)
+	evs, err := r.FindDefenceEvents(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +219,7 @@ func (s *Service) Country(ctx context.Context, code string, asOf entente.Date) (
 	slices.SortStableFunc(v.DefenceEvents, func(a, b entente.DefenceEvent) int { return a.Date.Compare(b.Date) })
 
 	slices.Sort(cited)
-	v.Sources, err = s.Store.FindSources(ctx, slices.Compact(cited)) // a country always cites one
+	v.Sources, err = r.FindSources(ctx, slices.Compact(cited)) // a country always cites one
 	if err != nil {
 		return nil, err
 	}

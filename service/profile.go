@@ -86,22 +86,29 @@ func Theatre(t string) string {
 	return t
 }
 
-// Profile gathers the public page of partner code with alliance on day asOf.
+// Profile gathers the public page of partner code with alliance on day
+// asOf, read from one snapshot of the store.
 func (s *Service) Profile(ctx context.Context, alliance, code string, asOf entente.Date) (*Profile, error) {
 	asOf = s.day(asOf)
-	cv, err := s.Country(ctx, code, asOf)
+	return view(ctx, s, func(r entente.Reader) (*Profile, error) { return profile(ctx, r, alliance, code, asOf) })
+}
+
+// profile gathers the profile from r, with a fixed number of finds
+// whatever the number of programmes, groups and meetings.
+func profile(ctx context.Context, r entente.Reader, alliance, code string, asOf entente.Date) (*Profile, error) {
+	cv, err := countryView(ctx, r, code, asOf)
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.Store.FindAlliance(ctx, alliance)
+	a, err := r.FindAlliance(ctx, alliance)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.Store.FindMemberships(ctx, entente.Filter{Alliance: a.Code})
+	ms, err := r.FindMemberships(ctx, entente.Filter{Alliance: a.Code})
 	if err != nil {
 		return nil, err
 	}
-	countries, err := s.countryIndex(ctx)
+	countries, err := countriesByCode(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -146,13 +153,17 @@ func (s *Service) Profile(ctx context.Context, alliance, code string, asOf enten
 			cite(pt.Sources)
 		}
 	}
-	areas, err := s.Store.FindAreas(ctx)
+	areas, err := r.FindAreas(ctx)
 	if err != nil {
 		return nil, err
 	}
 	areaName := map[string]string{}
 	for _, ar := range areas {
 		areaName[ar.Code] = ar.Name
+	}
+	objsOf, goalsOf, err := plansOf(ctx, r, cv.Programmes)
+	if err != nil {
+		return nil, err
 	}
 	for _, pr := range cv.Programmes {
 		if pr.Alliance != a.Code {
@@ -162,21 +173,13 @@ func (s *Service) Profile(ctx context.Context, alliance, code string, asOf enten
 		for _, ar := range pr.Areas {
 			pp.AreaNames = append(pp.AreaNames, cmpOr(areaName[ar], ar))
 		}
-		objs, err := s.Store.FindObjectives(ctx, pr.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range objs {
+		for _, o := range objsOf[pr.ID] {
 			if !o.Synthetic {
 				pp.Objectives = append(pp.Objectives, o)
 				cite(o.Sources)
 			}
 		}
-		goals, err := s.Store.FindGoals(ctx, pr.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range goals {
+		for _, g := range goalsOf[pr.ID] {
 			if !g.Synthetic {
 				pp.Goals = append(pp.Goals, g)
 				cite(g.Sources)
@@ -186,9 +189,19 @@ func (s *Service) Profile(ctx context.Context, alliance, code string, asOf enten
 		cite(pr.Sources)
 	}
 
-	meetings, err := s.Store.FindMeetings(ctx, entente.Filter{Alliance: a.Code})
+	meetings, err := r.FindMeetings(ctx, entente.Filter{Alliance: a.Code})
 	if err != nil {
 		return nil, err
+	}
+	invitations := map[string][]entente.Invitation{} // by meeting
+	if len(cv.GroupDetails) > 0 {
+		ins, err := r.FindInvitations(ctx, entente.Filter{})
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range ins {
+			invitations[in.Meeting] = append(invitations[in.Meeting], in)
+		}
 	}
 	for _, g := range cv.GroupDetails {
 		if g.Alliance != a.Code {
@@ -204,11 +217,7 @@ func (s *Service) Profile(ctx context.Context, alliance, code string, asOf enten
 				continue
 			}
 			pm := ProfileMeeting{Meeting: m}
-			ins, err := s.Store.FindInvitations(ctx, entente.Filter{Meeting: m.ID})
-			if err != nil {
-				return nil, err
-			}
-			for _, in := range ins {
+			for _, in := range invitations[m.ID] {
 				if slices.Contains(g.Members, in.Country) {
 					pm.Invitees = append(pm.Invitees, ProfileInvitee{Country: in.Country, Name: countries[in.Country].Name, Invitation: in})
 					cite(in.Sources)
@@ -267,7 +276,7 @@ func (s *Service) Profile(ctx context.Context, alliance, code string, asOf enten
 			order = append(order, id)
 		}
 	}
-	srcs, err := s.Store.FindSources(ctx, order)
+	srcs, err := r.FindSources(ctx, order)
 	if err != nil {
 		return nil, err
 	}
@@ -281,6 +290,38 @@ func (s *Service) Profile(ctx context.Context, alliance, code string, asOf enten
 		}
 	}
 	return p, nil
+}
+
+// plansOf reads the objectives and goals of the programmes ps, by
+// programme, in one find each rather than one per programme.
+func plansOf(ctx context.Context, r entente.Reader, ps []CountryProgramme) (map[string][]entente.Objective, map[string][]entente.Goal, error) {
+	objs, goals := map[string][]entente.Objective{}, map[string][]entente.Goal{}
+	if len(ps) == 0 {
+		return objs, goals, nil
+	}
+	mine := map[string]bool{}
+	for _, p := range ps {
+		mine[p.ID] = true
+	}
+	all, err := r.FindObjectives(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, o := range all {
+		if mine[o.Programme] {
+			objs[o.Programme] = append(objs[o.Programme], o)
+		}
+	}
+	gs, err := r.FindGoals(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, g := range gs {
+		if mine[g.Programme] {
+			goals[g.Programme] = append(goals[g.Programme], g)
+		}
+	}
+	return objs, goals, nil
 }
 
 func cmpOr(a, b string) string {

@@ -44,86 +44,137 @@ func programme(ctx context.Context, r entente.Reader, id string) (*entente.Progr
 }
 
 // ProgrammesOf returns a partner's programmes (ISO3), or the one programme
-// named by an id, oldest first, each as it stood on day asOf.
+// named by an id, oldest first, each as it stood on day asOf, read from one
+// snapshot of the store. A programme not yet agreed on the day is left out.
 func (s *Service) ProgrammesOf(ctx context.Context, partnerOrID string, asOf entente.Date) ([]ProgrammeView, error) {
-	if entente.ValidCountryCode(partnerOrID) {
-		if _, err := s.Store.FindCountry(ctx, partnerOrID); err != nil {
-			return nil, err
-		}
-		ps, err := s.Store.FindProgrammes(ctx, entente.Filter{Country: partnerOrID})
-		if err != nil {
-			return nil, err
-		}
-		slices.SortStableFunc(ps, func(a, b entente.Programme) int { return a.Agreed.Compare(b.Agreed) })
-		out := []ProgrammeView{}
-		for _, p := range ps {
-			if entente.ProgrammeStatusOn(&p, ps, s.day(asOf)) == "" {
-				continue // not yet agreed on the day: it does not exist yet
-			}
-			v, err := s.Programme(ctx, p.ID, asOf)
+	asOf = s.day(asOf)
+	return view(ctx, s, func(r entente.Reader) ([]ProgrammeView, error) {
+		if !entente.ValidCountryCode(partnerOrID) {
+			v, err := programmeView(ctx, r, partnerOrID, asOf)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, *v)
+			return []ProgrammeView{*v}, nil
 		}
-		return out, nil
-	}
-	v, err := s.Programme(ctx, partnerOrID, asOf)
-	if err != nil {
-		return nil, err
-	}
-	return []ProgrammeView{*v}, nil
+		if _, err := r.FindCountry(ctx, partnerOrID); err != nil {
+			return nil, err
+		}
+		all, err := r.FindProgrammes(ctx, entente.Filter{Country: partnerOrID})
+		if err != nil {
+			return nil, err
+		}
+		slices.SortStableFunc(all, func(a, b entente.Programme) int { return a.Agreed.Compare(b.Agreed) })
+		var ps []entente.Programme
+		for _, p := range all {
+			if entente.ProgrammeStatusOn(&p, all, asOf) != "" { // else not yet agreed: it does not exist yet
+				ps = append(ps, p)
+			}
+		}
+		return programmeViews(ctx, r, ps, all, asOf)
+	})
 }
 
-// Programme returns one programme as it stood on day asOf.
+// Programme returns one programme as it stood on day asOf, read from one
+// snapshot of the store; ENOTFOUND if it was not yet agreed that day.
 func (s *Service) Programme(ctx context.Context, id string, asOf entente.Date) (*ProgrammeView, error) {
 	asOf = s.day(asOf)
-	p, err := programme(ctx, s.Store, id)
+	return view(ctx, s, func(r entente.Reader) (*ProgrammeView, error) { return programmeView(ctx, r, id, asOf) })
+}
+
+// programmeView reads programme id and the programmes of its partner, and
+// builds its view.
+func programmeView(ctx context.Context, r entente.Reader, id string, asOf entente.Date) (*ProgrammeView, error) {
+	p, err := programme(ctx, r, id)
 	if err != nil {
 		return nil, err
 	}
-	siblings, err := s.Store.FindProgrammes(ctx, entente.Filter{Alliance: p.Alliance, Country: p.Partner})
+	siblings, err := r.FindProgrammes(ctx, entente.Filter{Alliance: p.Alliance, Country: p.Partner})
 	if err != nil {
 		return nil, err
 	}
-	st := entente.ProgrammeStatusOn(p, siblings, asOf)
-	if st == "" {
+	if entente.ProgrammeStatusOn(p, siblings, asOf) == "" {
 		return nil, entente.Errorf(entente.ENOTFOUND, "programme %s was agreed %s; on %s it did not exist yet", p.ID, p.Agreed, asOf)
 	}
-	v := &ProgrammeView{Programme: *p, AsOf: asOf, AreaNames: map[string]string{}, Reviews: []ReviewSummary{}}
-	v.Status = st
-	if q := entente.SuccessorOn(p, siblings, asOf); q != nil {
-		v.SupersededBy = q.ID
-	}
-	areas, err := s.Store.FindAreas(ctx)
+	vs, err := programmeViews(ctx, r, []entente.Programme{*p}, siblings, asOf)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range areas {
-		v.AreaNames[a.Code] = a.Name
+	return &vs[0], nil
+}
+
+// programmeViews builds the views of ps, all agreed by asOf and all of one
+// partner, whose programmes are siblings. The areas, objectives, goals and
+// reviews are read once for all of ps; the activities, which a generated
+// store holds by the hundred thousand, one programme at a time.
+func programmeViews(ctx context.Context, r entente.Reader, ps, siblings []entente.Programme, asOf entente.Date) ([]ProgrammeView, error) {
+	out := []ProgrammeView{}
+	if len(ps) == 0 {
+		return out, nil
 	}
-	if v.Objectives, err = s.Store.FindObjectives(ctx, id); err != nil {
-		return nil, err
-	}
-	if v.Goals, err = s.Store.FindGoals(ctx, id); err != nil {
-		return nil, err
-	}
-	acts, err := s.Store.FindActivities(ctx, entente.ActivityFilter{Programme: id})
+	areas, err := r.FindAreas(ctx)
 	if err != nil {
 		return nil, err
 	}
-	reviews, err := s.Store.FindReviews(ctx, id)
+	cps := make([]CountryProgramme, len(ps))
+	for i, p := range ps {
+		cps[i] = CountryProgramme{Programme: p}
+	}
+	objsOf, goalsOf, err := plansOf(ctx, r, cps)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range reviews {
-		if r.Date.OnOrBefore(asOf) {
-			v.Reviews = append(v.Reviews, ReviewSummary{ID: r.ID, Date: r.Date, Note: r.Note})
+	reviewsBy, err := reviewsOf(ctx, r, ps)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		v := ProgrammeView{Programme: p, AsOf: asOf, AreaNames: map[string]string{},
+			Objectives: orEmpty(objsOf[p.ID]), Goals: orEmpty(goalsOf[p.ID]), Reviews: []ReviewSummary{}}
+		v.Status = entente.ProgrammeStatusOn(&p, siblings, asOf)
+		if q := entente.SuccessorOn(&p, siblings, asOf); q != nil {
+			v.SupersededBy = q.ID
 		}
+		for _, a := range areas {
+			v.AreaNames[a.Code] = a.Name
+		}
+		acts, err := r.FindActivities(ctx, entente.ActivityFilter{Programme: p.ID})
+		if err != nil {
+			return nil, err
+		}
+		reviews := reviewsBy[p.ID]
+		for _, rv := range reviews {
+			if rv.Date.OnOrBefore(asOf) {
+				v.Reviews = append(v.Reviews, ReviewSummary{ID: rv.ID, Date: rv.Date, Note: rv.Note})
+			}
+		}
+		v.Progress = entente.Progress(entente.Snapshot(v.Programme, v.Objectives, v.Goals), acts, reviews, asOf)
+		v.Activities = v.Progress.Activities.Total // those proposed by the day
+		out = append(out, v)
 	}
-	v.Progress = entente.Progress(entente.Snapshot(v.Programme, v.Objectives, v.Goals), acts, reviews, asOf)
-	v.Activities = v.Progress.Activities.Total // those proposed by the day
-	return v, nil
+	return out, nil
+}
+
+// reviewsOf reads the reviews of ps, by programme, in one find.
+func reviewsOf(ctx context.Context, r entente.Reader, ps []entente.Programme) (map[string][]entente.Review, error) {
+	out := map[string][]entente.Review{}
+	if len(ps) == 1 {
+		rs, err := r.FindReviews(ctx, ps[0].ID)
+		out[ps[0].ID] = rs
+		return out, err
+	}
+	all, err := r.FindReviews(ctx, "")
+	for _, rv := range all {
+		out[rv.Programme] = append(out[rv.Programme], rv)
+	}
+	return out, err
+}
+
+// orEmpty is xs, or an empty slice for nil, so that JSON shows [] not null.
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 // snapshot returns the snapshot named by ref: a review id, or a programme id

@@ -89,6 +89,32 @@ func (s *Service) audit(actor, action, entity, key string, before, after any) *e
 		Before: enc(before), After: enc(after)}
 }
 
+// view runs read on one snapshot of the store (Store.View) and returns its
+// result: a view built from several finds is then consistent, however
+// others write meanwhile. Queries read through the Reader read gets, never
+// through s.Store, and pass it on to the helpers they call.
+func view[T any](ctx context.Context, s *Service, read func(r entente.Reader) (T, error)) (T, error) {
+	var out T
+	err := s.Store.View(ctx, func(r entente.Reader) (err error) {
+		out, err = read(r)
+		return err
+	})
+	return out, err
+}
+
+// countriesByCode indexes every country by its code.
+func countriesByCode(ctx context.Context, r entente.Reader) (map[string]entente.Country, error) {
+	cs, err := r.FindCountries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	idx := make(map[string]entente.Country, len(cs))
+	for _, c := range cs {
+		idx[c.Code] = c
+	}
+	return idx, nil
+}
+
 // country finds a country, refusing a malformed code with EINVALID.
 func country(ctx context.Context, r entente.Reader, code string) (*entente.Country, error) {
 	if !entente.ValidCountryCode(code) {
