@@ -423,10 +423,15 @@ func (e *env) query(ctx context.Context) (entente.Date, error) {
 	return asOf, e.open(ctx, true)
 }
 
+// openStore opens the store named by --db. It is a variable so that a test
+// running thousands of commands (asof_property_test.go) can hand them all
+// one open store, and still go through each command's own code path.
+var openStore = store.Open
+
 // open opens the store named by --db and, unless loadDefault is false, loads
 // the embedded default dataset into it if it is empty.
 func (e *env) open(ctx context.Context, loadDefault bool) error {
-	st, err := store.Open(ctx, e.opts.db)
+	st, err := openStore(ctx, e.opts.db)
 	if err != nil {
 		return err
 	}
