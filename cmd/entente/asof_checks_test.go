@@ -87,7 +87,7 @@ type (
 	}
 	jItem struct {
 		Kind string       `json:"kind"`
-		Href string       `json:"href"`
+		Ref  string       `json:"ref"`
 		From entente.Date `json:"from"`
 	}
 )
@@ -116,9 +116,9 @@ var (
 	reFwSection     = regexp.MustCompile(`(?s)<section aria-labelledby="f-.*?</section>`)
 	reGroupSection  = regexp.MustCompile(`aria-labelledby="g-([^"]+)"`)
 	rePartnersLede  = regexp.MustCompile(`(\d+) countries work with`)
-	reCountryLink   = regexp.MustCompile(`href="/countries/([A-Z]{3})"`)
-	rePartnerLink   = regexp.MustCompile(`href="/partners/([A-Z]{3})"`)
-	reProgrammeLink = regexp.MustCompile(`href="/programmes/([^"?#]+)"`)
+	reCountryLink   = regexp.MustCompile(`href="/countries/([A-Z]{3})[?#"]`)
+	rePartnerLink   = regexp.MustCompile(`href="/partners/([A-Z]{3})[?#"]`)
+	reProgrammeLink = regexp.MustCompile(`href="/programmes/([^"?#]+)[?#"]`)
 	reCell          = regexp.MustCompile(`(?s)<td[^>]*>(.*?)</td>`)
 	reTag           = regexp.MustCompile(`(?s)<[^>]*>`)
 )
@@ -564,28 +564,37 @@ func (c *checker) programmes(v *views) {
 }
 
 func (c *checker) timeline(v *views) {
-	var hrefs []string
+	var refs []string
 	for _, it := range v.apiTimeline.Items {
 		if notBegun(it.From, v.day) {
-			c.fail("timeline item begun", "%s %s from %s", it.Kind, it.Href, it.From)
+			c.fail("timeline item begun", "%s %s from %s", it.Kind, it.Ref, it.From)
 		}
-		if id, ok := strings.CutPrefix(it.Href, "/programmes/"); ok && it.Kind == "programme" {
-			if p, ok := c.w.programmes[id]; !ok || notBegun(p.Agreed, v.day) {
-				c.fail("timeline item begun", "programme %s, agreed %s", id, p.Agreed)
+		if it.Kind == "programme" {
+			if p, ok := c.w.programmes[it.Ref]; !ok || notBegun(p.Agreed, v.day) {
+				c.fail("timeline item begun", "programme %s, agreed %s", it.Ref, p.Agreed)
 			}
 		}
-		if it.Kind != "membership" && it.Href != "" {
-			hrefs = append(hrefs, it.Href)
+		if it.Kind != "membership" && it.Ref != "" {
+			refs = append(refs, it.Ref)
 		}
 	}
+	// The page links each item to its record: /programmes/ID,
+	// /operations#CODE, /meetings#ID; same-day accessions share a row.
 	var page []string
 	for _, l := range v.tlPage {
-		if !strings.HasPrefix(l, "/countries/") {
-			page = append(page, html.UnescapeString(l))
+		l = html.UnescapeString(l)
+		if strings.HasPrefix(l, "/countries/") {
+			continue
+		}
+		if _, frag, ok := strings.Cut(l, "#"); ok {
+			page = append(page, frag)
+		} else {
+			l = withoutQuery(l)
+			page = append(page, l[strings.LastIndex(l, "/")+1:])
 		}
 	}
-	if !v.failed["timeline page"] && !v.failed["api timeline"] && !sameSet(page, hrefs) {
-		c.fail("timeline page = API", "the page links %d items, the API %d", len(slices.Compact(slices.Sorted(slices.Values(page)))), len(slices.Compact(slices.Sorted(slices.Values(hrefs)))))
+	if !v.failed["timeline page"] && !v.failed["api timeline"] && !sameSet(page, refs) {
+		c.fail("timeline page = API", "the page links %d items, the API %d", len(slices.Compact(slices.Sorted(slices.Values(page)))), len(slices.Compact(slices.Sorted(slices.Values(refs)))))
 	}
 }
 
@@ -680,4 +689,17 @@ func codesOf[T any](xs []T, code func(T) string) []string {
 // repeats.
 func sameSet(a, b []string) bool {
 	return slices.Equal(slices.Compact(slices.Sorted(slices.Values(a))), slices.Compact(slices.Sorted(slices.Values(b))))
+}
+
+// withoutQuery is a link without its query string (pages carry ?as_of=),
+// keeping its fragment.
+func withoutQuery(link string) string {
+	path, rest, ok := strings.Cut(link, "?")
+	if !ok {
+		return link
+	}
+	if _, frag, ok := strings.Cut(rest, "#"); ok {
+		return path + "#" + frag
+	}
+	return path
 }

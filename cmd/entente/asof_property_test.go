@@ -268,9 +268,9 @@ func (h *harness) read(c *checker, dc dayCase) *views {
 	read("programmes page", err)
 	v.tlPage, err = h.links("/timeline"+q, "<tbody", "</tbody>", `href="([^"]+)"`)
 	read("timeline page", err)
-	v.countryPage, err = h.links("/countries/"+v.country+q, "<main", "</main>", `href="/programmes/([^"?#]+)"`)
+	v.countryPage, err = h.links("/countries/"+v.country+q, "<main", "</main>", `href="/programmes/([^"?#]+)[?#"]`)
 	read("country page", err)
-	v.profilePage, err = h.links("/partners/"+v.country+q, "<main", "</main>", `href="/programmes/([^"?#]+)"`)
+	v.profilePage, err = h.links("/partners/"+v.country+q, "<main", "</main>", `href="/programmes/([^"?#]+)[?#"]`)
 	if v.apiProfile.Member == nil {
 		read("profile page", err)
 	}
