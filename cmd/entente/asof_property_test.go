@@ -45,10 +45,7 @@ import (
 // issue 7 is not fixed yet, with the defect. Their failures are logged, not
 // reported; once a check passes on every day drawn, the test fails until it
 // is removed from this list, so the list only shrinks.
-var knownFailing = map[string]string{
-	"read home page": "the home page answers 500 for a day before the founding: home.html indexes the empty " +
-		"membership series (not among issue 7's defects)",
-}
+var knownFailing = map[string]string{}
 
 // asofDays is how many days to draw per engine.
 func asofDays(t *testing.T) int {
