@@ -47,6 +47,12 @@ func (o *Offer) Problems() []OfferProblem {
 	add := func(field, format string, args ...any) {
 		out = append(out, OfferProblem{field, fmt.Sprintf(format, args...)})
 	}
+	for _, f := range []struct{ name, v string }{{"code", o.Code}, {"title", o.Title}, {"area", o.Area}, {"kind", o.Kind},
+		{"provider", o.Provider}, {"location", o.Location}, {"recurrence", o.Recurrence}} {
+		if msg := TextProblem(f.v); msg != "" {
+			add(f.name, "%s", msg)
+		}
+	}
 	if !ValidCode(o.Code) {
 		add("code", "%q is not a code (letters, digits, '-', '_', '.')", o.Code)
 	}

@@ -217,3 +217,33 @@ func TestServerTimeouts(t *testing.T) {
 		t.Errorf("an idle keep-alive connection: closed %t after %v, want closed after the idle timeout %v", ok, took, limit)
 	}
 }
+
+// TestTextFields: a NUL or bytes that are not UTF-8 in text answered 500
+// on PostgreSQL (SQLSTATE 22021) and were stored raw on SQLite (issue 8).
+// Both engines refuse them with 400 naming the field, in API bodies and in
+// a menu import, and store nothing.
+func TestTextFields(t *testing.T) {
+	t.Run("SQLite", func(t *testing.T) { testTextFields(t, newStack(t)) })
+	t.Run("PostgreSQL", func(t *testing.T) { testTextFields(t, progStackPG(t)) })
+}
+
+func testTextFields(t *testing.T, st *stack) {
+	before := progExport(t, st)
+	for _, tt := range []struct {
+		path, ctype, body, want string
+	}{
+		{"/api/v1/activities", "application/json", `{"programme": "NZL-ITPP-2024", "title": "Cyber\u0000course"}`, "title: contains a NUL"},
+		{"/api/v1/activities", "application/json", "{\"programme\": \"NZL-ITPP-2024\", \"title\": \"Cyber \xff course\"}", "title: not valid UTF-8"},
+		{"/api/v1/menu?name=m.json", "application/json", `[{"code": "T-1", "title": "A\u0000", "kind": "course", "provider": "P"}]`, "title: contains a NUL"},
+		{"/api/v1/menu?name=m.csv", "text/csv", "code,title,kind,provider\nT-1,A\x00B,course,P\n", "title: contains a NUL"},
+		{"/api/v1/menu?name=m.csv", "text/csv", "code,title,kind,provider\nT-1,Caf\xe9,course,P\n", "title: not valid UTF-8"},
+	} {
+		code, body := progDo(t, st, "POST", tt.path, tt.ctype, tt.body)
+		if code != http.StatusBadRequest || !strings.Contains(body, tt.want) {
+			t.Errorf("POST %s %q: %d %.300s; want 400 saying %q", tt.path, tt.body, code, body, tt.want)
+		}
+	}
+	if progExport(t, st) != before {
+		t.Error("a refused write changed the store")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/entente/entente"
 )
@@ -36,10 +37,14 @@ func (p Problem) String() string {
 }
 
 // Strict decodes data, one JSON value, into v (a pointer), refusing unknown
-// fields and anything after the value. It returns nil or every problem it
+// fields, anything after the value, and text that is not UTF-8 or holds a
+// NUL (see Text). It returns nil or every problem it
 // finds: when v is a struct and data an object, each field is tried on its
 // own, so one bad field does not hide the next.
 func Strict(data []byte, v any) []Problem {
+	if probs := Text(data); len(probs) > 0 {
+		return probs
+	}
 	err := strict(data, v)
 	if err == nil {
 		return nil
@@ -239,19 +244,68 @@ func got(v string) string {
 // Locate finds the string value v in the JSON value raw and returns the
 // path of the field holding it ("consents.date") and its offset in raw, so
 // an error about v can name the field and its line.
-func Locate(raw []byte, v string) (string, int64, bool) {
+func Locate(raw []byte, v string) (field string, off int64, found bool) {
+	walkStrings(raw, func(path string, o, _ int64, s string, key bool) bool {
+		if !key && s == v {
+			field, off, found = path, skipSpace(raw, o, ",: \t\r\n"), true
+			return false
+		}
+		return true
+	})
+	return field, off, found
+}
+
+// Text finds the strings in the JSON value raw that text fields may not
+// hold: bytes that are not UTF-8 (which decoding would quietly replace) and
+// NUL characters (which one database refuses and the other stores). Each
+// problem names the field.
+func Text(raw []byte) []Problem {
+	var probs []Problem
+	walkStrings(raw, func(path string, off, end int64, s string, key bool) bool {
+		msg := ""
+		switch {
+		case !utf8.Valid(raw[off:end]):
+			msg = "not valid UTF-8"
+		case strings.ContainsRune(s, 0):
+			msg = "contains a NUL character (\\u0000)"
+		default:
+			return true
+		}
+		if key {
+			msg = "the field's name is " + msg
+		}
+		probs = append(probs, Problem{Offset: skipSpace(raw, off, ",: \t\r\n"), Field: path, Message: msg})
+		return true
+	})
+	return probs
+}
+
+// walkStrings calls f with each string in the JSON value raw, keys
+// included: the path of the field holding it ("consents.date"; a key's
+// path ends in the key), the offsets around it in raw, and the string, until
+// f returns false or raw ends or is malformed.
+func walkStrings(raw []byte, f func(path string, off, end int64, s string, key bool) bool) {
 	type frame struct {
 		obj     bool   // an object, not an array
 		key     string // the object's current key
 		wantKey bool   // the next string is a key
 	}
 	var stack []frame
+	path := func() string {
+		var keys []string
+		for _, fr := range stack {
+			if fr.obj {
+				keys = append(keys, fr.key)
+			}
+		}
+		return strings.Join(keys, ".")
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	for {
 		off := dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
-			return "", 0, false
+			return
 		}
 		top := len(stack) - 1
 		switch t := tok.(type) {
@@ -269,16 +323,13 @@ func Locate(raw []byte, v string) (string, int64, bool) {
 		case string:
 			if top >= 0 && stack[top].wantKey {
 				stack[top].key, stack[top].wantKey = t, false
+				if !f(path(), off, dec.InputOffset(), t, true) {
+					return
+				}
 				continue
 			}
-			if t == v {
-				var keys []string
-				for _, f := range stack {
-					if f.obj {
-						keys = append(keys, f.key)
-					}
-				}
-				return strings.Join(keys, "."), skipSpace(raw, off, ",: \t\r\n"), true
+			if !f(path(), off, dec.InputOffset(), t, false) {
+				return
 			}
 		}
 		if top >= 0 && stack[top].obj {

@@ -63,3 +63,27 @@ func TestStrictWords(t *testing.T) {
 		t.Errorf("problems %+v: want one pointing at \"x\"", probs)
 	}
 }
+
+// TestText: text that is not UTF-8, or holds a NUL, is refused naming the
+// field, before decoding would replace the bad bytes (issue 8: PostgreSQL
+// answered 500, SQLite stored them raw).
+func TestText(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{`{"countries": ["NZ\u0000L"]}`, []string{`countries: contains a NUL character (\u0000)`}},
+		{"{\"items\": [{\"date\": \"20\xff24\"}]}", []string{"items.date: not valid UTF-8"}},
+		{"{\"fl\xc3ag\": true}", []string{"fl\uFFFDag: the field's name is not valid UTF-8"}},
+		{`{"countries": ["NZL", "é"], "flag": true}`, nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, p := range jsondec.Strict([]byte(tt.in), new(outer)) {
+			got = append(got, p.String())
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q:\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
