@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/entente/entente"
+	"github.com/entente/entente/internal/words"
 )
 
 // funcs are the template functions. "head" takes a title: a string, or any
@@ -161,13 +162,7 @@ func plural(n any, singular string, pluralForm ...string) string {
 	default:
 		return fmt.Sprint(n) + " " + singular
 	}
-	if k == 1 || k == -1 {
-		return fmt.Sprintf("%d %s", k, singular)
-	}
-	if len(pluralForm) > 0 {
-		return fmt.Sprintf("%d %s", k, pluralForm[0])
-	}
-	return fmt.Sprintf("%d %ss", k, singular)
+	return words.Count(k, singular, pluralForm...)
 }
 
 // sinceText says when a record began: "since 12 June 1995", or, when the

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/entente/entente"
+	"github.com/entente/entente/internal/words"
 )
 
 func init() {
@@ -72,7 +73,7 @@ func runMembers(ctx context.Context, e *env, args []string) error {
 	if day.IsZero() {
 		day = e.svc.Today()
 	}
-	fmt.Fprintf(e.stdout, "\n%d members of %s on %s\n", len(ms), alliance, day)
+	fmt.Fprintf(e.stdout, "\n%s of %s on %s\n", words.Count(int64(len(ms)), "member"), alliance, day)
 	return nil
 }
 
@@ -115,7 +116,7 @@ func runPartners(ctx context.Context, e *env, args []string) error {
 	if err := table(e.stdout, []string{"CODE", "NAME", "FRAMEWORKS", "GROUPS", "PROGRAMME"}, rows); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\n%d partners of %s%s\n", len(ps), alliance, asOfSuffix(e))
+	fmt.Fprintf(e.stdout, "\n%s of %s%s\n", words.Count(int64(len(ps)), "partner"), alliance, asOfSuffix(e))
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/entente/entente"
+	"github.com/entente/entente/internal/words"
 	"github.com/entente/entente/service"
 	"github.com/entente/entente/web"
 )
@@ -332,8 +333,8 @@ func runProgrammeReview(ctx context.Context, e *env, args []string) error {
 	if e.opts.json {
 		return writeJSON(e.stdout, r)
 	}
-	fmt.Fprintf(e.stdout, "review %s of %s recorded on %s (%d objectives, %d goals)\n", r.ID, r.Programme, r.Date,
-		len(r.Snapshot.Objectives), len(r.Snapshot.Goals))
+	fmt.Fprintf(e.stdout, "review %s of %s recorded on %s (%s, %s)\n", r.ID, r.Programme, r.Date,
+		words.Count(int64(len(r.Snapshot.Objectives)), "objective"), words.Count(int64(len(r.Snapshot.Goals)), "goal"))
 	return nil
 }
 
@@ -378,7 +379,7 @@ func runProgrammeAgree(ctx context.Context, e *env, args []string) error {
 	if len(res.Superseded) > 0 {
 		fmt.Fprintf(e.stdout, "; %s %s", sup, strings.Join(res.Superseded, ", "))
 	}
-	fmt.Fprintf(e.stdout, "; %d objectives, %d goals carried over\n", len(res.Objectives), len(res.CarriedOver))
+	fmt.Fprintf(e.stdout, "; %s, %s carried over\n", words.Count(int64(len(res.Objectives)), "objective"), words.Count(int64(len(res.CarriedOver)), "goal"))
 	return nil
 }
 

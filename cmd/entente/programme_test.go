@@ -175,7 +175,7 @@ func testAgreeReviewDiff(t *testing.T, db string) {
 		"--date", "2028-01-15", "--areas", "cyber-defence", "--carry-over")
 	// Today (before 2028-01-15) the new programme is agreed, not active.
 	if !strings.Contains(out, "NZL-ITPP-2028 agreed 2028-01-15 for NZL: agreed, takes effect 2028-01-15; will supersede NZL-ITPP-2024") ||
-		!strings.Contains(out, "1 goals carried over") || strings.Contains(out, "active") {
+		!strings.Contains(out, "1 goal carried over") || strings.Contains(out, "active") {
 		t.Fatalf("agree:\n%s", out)
 	}
 	out = mustRun("programme", "show", "NZL", "--as-of", "2028-02-01")
