@@ -155,9 +155,6 @@ func addPlan(b *batch, ds *entente.Dataset) error {
 		b.add(goalsTable, goalRow(g))
 		b.add(indicatorsTable, indicatorRows(g)...)
 	}
-	for i := range ds.Activities {
-		b.add(activitiesTable, activityRow(&ds.Activities[i]))
-	}
 	for i := range ds.Reviews {
 		row, err := reviewRow(&ds.Reviews[i])
 		if err != nil {

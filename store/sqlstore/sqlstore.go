@@ -213,7 +213,9 @@ func (s *Store) Import(ctx context.Context, ds *entente.Dataset, audit *entente.
 		if !empty {
 			return entente.Errorf(entente.ECONFLICT, "the store is not empty: import and restore need an empty database")
 		}
-		if err := t.insertDataset(ctx, ds); err != nil {
+		// The generator's path: activities stream to the database in
+		// small batches instead of as one table of rows built first.
+		if err := t.AddRecords(ctx, ds); err != nil {
 			return err
 		}
 		if audit != nil {

@@ -153,7 +153,8 @@ func (t *tx) insertRows(ctx context.Context, op string, tb table, rows [][]any) 
 	return nil
 }
 
-// insertDataset writes every record of ds, parents before the children that
+// insertDataset writes every record of ds but its activities (AddRecords
+// streams those through insertActivities), parents before the children that
 // reference them, so each foreign key finds its row.
 func (t *tx) insertDataset(ctx context.Context, ds *entente.Dataset) error {
 	var b batch
