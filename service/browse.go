@@ -19,7 +19,13 @@ type Wave struct {
 
 // BrowseWaves groups the alliance's members on day asOf by accession day.
 func (s *Service) BrowseWaves(ctx context.Context, alliance string, asOf entente.Date) ([]Wave, error) {
-	ms, err := s.Members(ctx, alliance, asOf)
+	asOf = s.day(asOf)
+	return view(ctx, s, func(r entente.Reader) ([]Wave, error) { return waves(ctx, r, alliance, asOf) })
+}
+
+// waves reads it from r.
+func waves(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]Wave, error) {
+	ms, err := members(ctx, r, alliance, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -50,11 +56,16 @@ type Point struct {
 // day the count changed, up to asOf.
 func (s *Service) MembershipSeries(ctx context.Context, alliance string, asOf entente.Date) ([]Point, error) {
 	asOf = s.day(asOf)
-	ms, err := s.Store.FindMemberships(ctx, entente.Filter{Alliance: alliance})
+	return view(ctx, s, func(r entente.Reader) ([]Point, error) { return membershipSeries(ctx, r, alliance, asOf) })
+}
+
+// membershipSeries reads it from r.
+func membershipSeries(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]Point, error) {
+	ms, err := r.FindMemberships(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
 	}
-	countries, err := s.countryIndex(ctx)
+	countries, err := countriesByCode(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -102,15 +113,26 @@ type FrameworkView struct {
 // and its partner groups that existed on day asOf.
 func (s *Service) BrowsePartnerships(ctx context.Context, alliance string, asOf entente.Date) ([]FrameworkView, []GroupView, error) {
 	asOf = s.day(asOf)
-	ps, err := s.Partners(ctx, alliance, asOf)
+	var a []FrameworkView
+	var b []GroupView
+	err := s.Store.View(ctx, func(r entente.Reader) (err error) {
+		a, b, err = partnershipViews(ctx, r, alliance, asOf)
+		return err
+	})
+	return a, b, err
+}
+
+// partnershipViews reads it from r.
+func partnershipViews(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]FrameworkView, []GroupView, error) {
+	ps, err := partners(ctx, r, alliance, asOf)
 	if err != nil {
 		return nil, nil, err
 	}
-	cal, err := newCalendar(ctx, s.Store, alliance)
+	cal, err := newCalendar(ctx, r, alliance)
 	if err != nil {
 		return nil, nil, err
 	}
-	fws, err := s.Store.FindFrameworks(ctx, entente.Filter{Alliance: alliance})
+	fws, err := r.FindFrameworks(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -127,11 +149,11 @@ func (s *Service) BrowsePartnerships(ctx context.Context, alliance string, asOf 
 		}
 		fv = append(fv, v)
 	}
-	gs, err := s.Store.FindGroups(ctx, entente.Filter{Alliance: alliance})
+	gs, err := r.FindGroups(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, nil, err
 	}
-	countries, err := s.countryIndex(ctx)
+	countries, err := countriesByCode(ctx, r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -159,11 +181,16 @@ type ProgrammeRow struct {
 // BrowseProgrammes lists the alliance's programmes agreed by day asOf.
 func (s *Service) BrowseProgrammes(ctx context.Context, alliance string, asOf entente.Date) ([]ProgrammeRow, error) {
 	asOf = s.day(asOf)
-	progs, err := s.Store.FindProgrammes(ctx, entente.Filter{Alliance: alliance})
+	return view(ctx, s, func(r entente.Reader) ([]ProgrammeRow, error) { return programmeRows(ctx, r, alliance, asOf) })
+}
+
+// programmeRows reads it from r.
+func programmeRows(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]ProgrammeRow, error) {
+	progs, err := r.FindProgrammes(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
 	}
-	countries, err := s.countryIndex(ctx)
+	countries, err := countriesByCode(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -202,15 +229,26 @@ type Contributor struct {
 // their contributors, and the contributions recorded by theatre only.
 func (s *Service) BrowseOperations(ctx context.Context, alliance string, asOf entente.Date) ([]OperationView, []Contributor, error) {
 	asOf = s.day(asOf)
-	ops, err := s.Store.FindOperations(ctx, entente.Filter{Alliance: alliance})
+	var a []OperationView
+	var b []Contributor
+	err := s.Store.View(ctx, func(r entente.Reader) (err error) {
+		a, b, err = operationViews(ctx, r, alliance, asOf)
+		return err
+	})
+	return a, b, err
+}
+
+// operationViews reads it from r.
+func operationViews(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]OperationView, []Contributor, error) {
+	ops, err := r.FindOperations(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, nil, err
 	}
-	cs, err := s.Store.FindContributions(ctx, entente.Filter{})
+	cs, err := r.FindContributions(ctx, entente.Filter{})
 	if err != nil {
 		return nil, nil, err
 	}
-	countries, err := s.countryIndex(ctx)
+	countries, err := countriesByCode(ctx, r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -249,15 +287,20 @@ type MeetingView struct {
 // first, with the partners invited.
 func (s *Service) BrowseMeetings(ctx context.Context, alliance string, asOf entente.Date) ([]MeetingView, error) {
 	asOf = s.day(asOf)
-	ms, err := s.Store.FindMeetings(ctx, entente.Filter{Alliance: alliance})
+	return view(ctx, s, func(r entente.Reader) ([]MeetingView, error) { return meetingViews(ctx, r, alliance, asOf) })
+}
+
+// meetingViews reads it from r.
+func meetingViews(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]MeetingView, error) {
+	ms, err := r.FindMeetings(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
 	}
-	ins, err := s.Store.FindInvitations(ctx, entente.Filter{})
+	ins, err := r.FindInvitations(ctx, entente.Filter{})
 	if err != nil {
 		return nil, err
 	}
-	countries, err := s.countryIndex(ctx)
+	countries, err := countriesByCode(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -289,11 +332,16 @@ type DefenceEventView struct {
 // asOf, oldest first.
 func (s *Service) BrowseDefenceEvents(ctx context.Context, alliance string, asOf entente.Date) ([]DefenceEventView, error) {
 	asOf = s.day(asOf)
-	evs, err := s.Store.FindDefenceEvents(ctx, entente.Filter{Alliance: alliance})
+	return view(ctx, s, func(r entente.Reader) ([]DefenceEventView, error) { return defenceEventViews(ctx, r, alliance, asOf) })
+}
+
+// defenceEventViews reads it from r.
+func defenceEventViews(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]DefenceEventView, error) {
+	evs, err := r.FindDefenceEvents(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
 	}
-	countries, err := s.countryIndex(ctx)
+	countries, err := countriesByCode(ctx, r)
 	if err != nil {
 		return nil, err
 	}

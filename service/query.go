@@ -33,11 +33,16 @@ type AllianceView struct {
 // Alliance returns the alliance with its member count on day asOf.
 func (s *Service) Alliance(ctx context.Context, code string, asOf entente.Date) (*AllianceView, error) {
 	asOf = s.day(asOf)
-	a, err := s.Store.FindAlliance(ctx, code)
+	return view(ctx, s, func(r entente.Reader) (*AllianceView, error) { return allianceView(ctx, r, code, asOf) })
+}
+
+// allianceView reads the alliance view from r.
+func allianceView(ctx context.Context, r entente.Reader, code string, asOf entente.Date) (*AllianceView, error) {
+	a, err := r.FindAlliance(ctx, code)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.Store.FindMemberships(ctx, entente.Filter{Alliance: code})
+	ms, err := r.FindMemberships(ctx, entente.Filter{Alliance: code})
 	if err != nil {
 		return nil, err
 	}
@@ -48,14 +53,19 @@ func (s *Service) Alliance(ctx context.Context, code string, asOf entente.Date) 
 // Members lists the alliance's members on day asOf, in order of accession.
 func (s *Service) Members(ctx context.Context, alliance string, asOf entente.Date) ([]Member, error) {
 	asOf = s.day(asOf)
-	if _, err := s.Store.FindAlliance(ctx, alliance); err != nil {
+	return view(ctx, s, func(r entente.Reader) ([]Member, error) { return members(ctx, r, alliance, asOf) })
+}
+
+// members reads the members from r.
+func members(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]Member, error) {
+	if _, err := r.FindAlliance(ctx, alliance); err != nil {
 		return nil, err
 	}
-	ms, err := s.Store.FindMemberships(ctx, entente.Filter{Alliance: alliance})
+	ms, err := r.FindMemberships(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
 	}
-	countries, err := s.countryIndex(ctx)
+	countries, err := countriesByCode(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -79,18 +89,6 @@ func (s *Service) Members(ctx context.Context, alliance string, asOf entente.Dat
 		return strings.Compare(a.Name, b.Name)
 	})
 	return out, nil
-}
-
-func (s *Service) countryIndex(ctx context.Context) (map[string]entente.Country, error) {
-	cs, err := s.Store.FindCountries(ctx)
-	if err != nil {
-		return nil, err
-	}
-	idx := make(map[string]entente.Country, len(cs))
-	for _, c := range cs {
-		idx[c.Code] = c
-	}
-	return idx, nil
 }
 
 // Partner is a partner of an alliance on a day, with its frameworks.
@@ -157,23 +155,28 @@ func (c calendar) groupOn(g *entente.Group, d entente.Date) bool {
 // Partners lists the alliance's partners on day asOf, by name.
 func (s *Service) Partners(ctx context.Context, alliance string, asOf entente.Date) ([]Partner, error) {
 	asOf = s.day(asOf)
-	cal, err := newCalendar(ctx, s.Store, alliance)
+	return view(ctx, s, func(r entente.Reader) ([]Partner, error) { return partners(ctx, r, alliance, asOf) })
+}
+
+// partners reads the partners from r.
+func partners(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]Partner, error) {
+	cal, err := newCalendar(ctx, r, alliance)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := s.Store.FindPartnerships(ctx, entente.Filter{Alliance: alliance})
+	ps, err := r.FindPartnerships(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
 	}
-	groups, err := s.Store.FindGroups(ctx, entente.Filter{Alliance: alliance})
+	groups, err := r.FindGroups(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
 	}
-	progs, err := s.Store.FindProgrammes(ctx, entente.Filter{Alliance: alliance})
+	progs, err := r.FindProgrammes(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
 	}
-	countries, err := s.countryIndex(ctx)
+	countries, err := countriesByCode(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -226,15 +229,20 @@ func (s *Service) Partners(ctx context.Context, alliance string, asOf entente.Da
 // day asOf.
 func (s *Service) CheckAccession(ctx context.Context, alliance, code string, asOf entente.Date) (entente.Verdict, error) {
 	asOf = s.day(asOf)
-	a, err := s.Store.FindAlliance(ctx, alliance)
+	return view(ctx, s, func(r entente.Reader) (entente.Verdict, error) { return checkAccession(ctx, r, alliance, code, asOf) })
+}
+
+// checkAccession reads the verdict from r.
+func checkAccession(ctx context.Context, r entente.Reader, alliance, code string, asOf entente.Date) (entente.Verdict, error) {
+	a, err := r.FindAlliance(ctx, alliance)
 	if err != nil {
 		return entente.Verdict{}, err
 	}
-	c, err := country(ctx, s.Store, code)
+	c, err := country(ctx, r, code)
 	if err != nil {
 		return entente.Verdict{}, err
 	}
-	ms, err := s.Store.FindMemberships(ctx, entente.Filter{Alliance: alliance})
+	ms, err := r.FindMemberships(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return entente.Verdict{}, err
 	}

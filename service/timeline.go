@@ -44,20 +44,25 @@ var TimelineKinds = []string{"membership", "programme", "deployment", "summit"}
 // meetings it was invited to.
 func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf entente.Date) (*Timeline, error) {
 	asOf = s.day(asOf)
+	return view(ctx, s, func(r entente.Reader) (*Timeline, error) { return timeline(ctx, r, alliance, country, asOf) })
+}
+
+// timeline gathers the timeline from r.
+func timeline(ctx context.Context, r entente.Reader, alliance, country string, asOf entente.Date) (*Timeline, error) {
 	tl := &Timeline{AsOf: asOf, Country: country, Items: []TimelineItem{}}
-	countries, err := s.countryIndex(ctx)
+	countries, err := countriesByCode(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	if country != "" {
-		c, err := s.checkedCountry(ctx, country)
+		c, err := checkedCountry(ctx, r, country)
 		if err != nil {
 			return nil, err
 		}
 		tl.Name = c.Name
 	}
 	f := entente.Filter{Alliance: alliance, Country: country}
-	ms, err := s.Store.FindMemberships(ctx, f)
+	ms, err := r.FindMemberships(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +73,7 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 		tl.Items = append(tl.Items, TimelineItem{Kind: "membership", Ref: m.Country, Name: countries[m.Country].Name,
 			From: m.Acceded, Provenance: m.Provenance})
 	}
-	progs, err := s.Store.FindProgrammes(ctx, f)
+	progs, err := r.FindProgrammes(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +88,7 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 		}
 		tl.Items = append(tl.Items, it)
 	}
-	cs, err := s.Store.FindContributions(ctx, entente.Filter{Country: country})
+	cs, err := r.FindContributions(ctx, entente.Filter{Country: country})
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +101,7 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 				From: c.From, To: c.To, Span: true, Provenance: c.Provenance})
 		}
 	} else {
-		ops, err := s.Store.FindOperations(ctx, entente.Filter{Alliance: alliance})
+		ops, err := r.FindOperations(ctx, entente.Filter{Alliance: alliance})
 		if err != nil {
 			return nil, err
 		}
@@ -108,13 +113,13 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 				From: o.From, To: o.To, Span: true, Provenance: o.Provenance})
 		}
 	}
-	meetings, err := s.Store.FindMeetings(ctx, entente.Filter{Alliance: alliance})
+	meetings, err := r.FindMeetings(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
 	}
 	invited := map[string]bool{}
 	if country != "" {
-		ins, err := s.Store.FindInvitations(ctx, entente.Filter{Country: country})
+		ins, err := r.FindInvitations(ctx, entente.Filter{Country: country})
 		if err != nil {
 			return nil, err
 		}
@@ -139,6 +144,8 @@ func (s *Service) Timeline(ctx context.Context, alliance, country string, asOf e
 	return tl, nil
 }
 
-func (s *Service) checkedCountry(ctx context.Context, code string) (*entente.Country, error) {
-	return country(ctx, s.Store, code)
+// checkedCountry is country, for functions whose country parameter hides
+// it.
+func checkedCountry(ctx context.Context, r entente.Reader, code string) (*entente.Country, error) {
+	return country(ctx, r, code)
 }
