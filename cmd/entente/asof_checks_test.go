@@ -366,22 +366,31 @@ func (c *checker) members(v *views) {
 		return
 	}
 	n := len(v.apiMembers)
-	for _, x := range []struct {
-		view, what string
-		got        int
-	}{
+	c.counts(v, "member", n, []count{
 		{"api alliance", "the API's member_count", v.apiAlliance.Members},
 		{"home page", "the home page", v.home.members},
 		{"members page", "the members page's total", v.membersPage.total},
 		{"members page", "the members page's list", len(v.membersPage.codes)},
 		{"api profile", "the profile's member count", v.apiProfile.Members},
-	} {
-		if !v.failed[x.view] && x.got != n {
-			c.fail("member count", "%s says %d, the API lists %d members", x.what, x.got, n)
-		}
-	}
+	})
 	if !v.failed["members page"] && !sameSet(v.membersPage.codes, codesOf(v.apiMembers, func(m jMember) string { return m.Code })) {
 		c.fail("members page = API", "the page lists %v, the API %d members", v.membersPage.codes, n)
+	}
+}
+
+// count is a number of records a view gives, read from view.
+type count struct {
+	view, what string
+	got        int
+}
+
+// counts checks that each count a view gives, unless that view could not
+// be read, is n, the length of the API's list of noun records.
+func (c *checker) counts(v *views, noun string, n int, cs []count) {
+	for _, x := range cs {
+		if !v.failed[x.view] && x.got != n {
+			c.fail(noun+" count", "%s says %d, the API lists %d %ss", x.what, x.got, n, noun)
+		}
 	}
 }
 
@@ -429,18 +438,11 @@ func (c *checker) partners(v *views) {
 		return
 	}
 	n := len(v.apiPartners)
-	for _, x := range []struct {
-		view, what string
-		got        int
-	}{
+	c.counts(v, "partner", n, []count{
 		{"home page", "the home page", v.home.partners},
 		{"partners page", "the partners page's total", v.partnersPage.total},
 		{"partners page", "the partners page's list", len(v.partnersPage.codes)},
-	} {
-		if !v.failed[x.view] && x.got != n {
-			c.fail("partner count", "%s says %d, the API lists %d partners", x.what, x.got, n)
-		}
-	}
+	})
 	if !v.failed["partners page"] && !sameSet(v.partnersPage.codes, codesOf(v.apiPartners, func(p jPartner) string { return p.Code })) {
 		c.fail("partners page = API", "the page lists %v, the API %d partners", v.partnersPage.codes, n)
 	}
