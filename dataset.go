@@ -215,7 +215,8 @@ func (v *validator) dup(seen map[string]bool, ref Ref) {
 // Validate checks the dataset as a whole: required fields, references
 // between records, and the rules that hold for stored data (dates, a member
 // is not a partner, one active programme per partner, contributions within
-// their operation). It returns every problem found, in record order.
+// their operation), and text that is valid UTF-8 with no NUL. It returns
+// every problem found, in record order, text last.
 func (ds *Dataset) Validate() []Problem {
 	v := &validator{ds: ds, sources: map[string]bool{}, country: map[string]*Country{}, alliance: map[string]*Alliance{}}
 	seen := map[string]bool{}
@@ -508,5 +509,5 @@ func (ds *Dataset) Validate() []Problem {
 		v.provenance(ref, e.Provenance)
 	}
 	v.validatePlan(programmes, areas)
-	return v.problems
+	return append(v.problems, ds.textProblems()...)
 }

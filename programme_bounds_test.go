@@ -2,6 +2,7 @@ package entente
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -48,5 +49,30 @@ func TestIndicatorOverflow(t *testing.T) {
 		if math.IsNaN(s) || s < 0 || s > 1 {
 			t.Errorf("a score of %v in %+v", s, got)
 		}
+	}
+}
+
+// TestDatasetText: a NUL or bytes that are not UTF-8 in any text field of
+// an imported dataset were stored raw on SQLite and answered 500 on
+// PostgreSQL (issue 8). Validate names the record and the field.
+func TestDatasetText(t *testing.T) {
+	ds := Dataset{
+		Sources:    []Source{{ID: "s1", Title: "A source", URL: "https://example.org/"}},
+		Activities: []Activity{{ID: "A1", Title: "ok"}, {ID: "A2", Title: "Cyber\x00course"}},
+		Offers:     []Offer{{Code: "O1", Title: "Caf\xe9"}},
+	}
+	var got []string
+	for _, p := range ds.Validate() {
+		if strings.Contains(p.Message, "UTF-8") || strings.Contains(p.Message, "NUL") {
+			got = append(got, p.String())
+		}
+	}
+	for _, want := range []string{"[activities 2]: title: contains a NUL character", "[offer O1]: title: not valid UTF-8"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("Validate does not say %q; it says %q", want, got)
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("text problems %q, want each once", got)
 	}
 }
