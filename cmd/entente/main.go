@@ -366,7 +366,27 @@ func parseFlags(c *command, o *options, args []string) ([]string, error) {
 			}
 		}
 	})
-	return positional, err
+	if err != nil {
+		return nil, err
+	}
+	return positional, checkText(fs, positional)
+}
+
+// checkText refuses flag values and arguments that are not valid UTF-8 or
+// hold a NUL: what the store keeps is the same on both engines.
+func checkText(fs *flag.FlagSet, positional []string) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if msg := entente.TextProblem(f.Value.String()); msg != "" && err == nil {
+			err = usagef("--%s: %s", f.Name, msg)
+		}
+	})
+	for i, a := range positional {
+		if msg := entente.TextProblem(a); msg != "" && err == nil {
+			err = usagef("argument %d %q: %s", i+1, a, msg)
+		}
+	}
+	return err
 }
 
 // flagError says what the flag package's err means, in the words of the

@@ -137,3 +137,25 @@ func TestServeTimeoutFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIText: a NUL or bytes that are not UTF-8 in a flag or argument
+// reached the store (issue 8: PostgreSQL answered 500, SQLite stored them
+// raw). The command line refuses them as a usage error naming the flag or
+// argument, and writes nothing.
+func TestCLIText(t *testing.T) {
+	db := scratch(t)
+	for _, args := range [][]string{
+		{"activity", "propose", "NZL-ITPP-2024", "--title", "Zq\x00talks", "--kind", "staff-talks", db},
+		{"activity", "propose", "NZL-ITPP-2024", "--title", "Zq\xe9", "--kind", "staff-talks", db},
+		{"activity", "propose", "NZL-ITPP-2024\xff", "--title", "Talks", "--kind", "staff-talks", db},
+	} {
+		_, stderr, code := run(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "UTF-8") && !strings.Contains(stderr, "NUL") {
+			t.Errorf("%q: exit %d, %q; want a usage error about the text", args, code, stderr)
+		}
+	}
+	out, stderr, code := run(t, "activity", "list", "NZL-ITPP-2024", "--json", db)
+	if code != 0 || strings.Contains(out, "Zq") {
+		t.Errorf("after the refusals: exit %d %s %.300s", code, stderr, out)
+	}
+}
