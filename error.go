@@ -8,12 +8,14 @@ import (
 // Error codes. Each surface maps them once: the CLI to exit statuses, the web
 // to HTTP statuses.
 const (
-	ENOTFOUND    = "not_found"   // a code or id names no record
-	EINVALID     = "invalid"     // input is malformed: a bad code, date, field or file
-	EREFUSED     = "refused"     // a rule said no; the verdict says which and why
-	ECONFLICT    = "conflict"    // the store's state does not allow it (not empty, changed meanwhile)
-	EUNAVAILABLE = "unavailable" // the database is locked or cannot be reached
-	EINTERNAL    = "internal"    // a bug or an unexpected failure
+	ENOTFOUND     = "not_found"    // a code or id names no record
+	EINVALID      = "invalid"      // input is malformed: a bad code, date, field or file
+	EREFUSED      = "refused"      // a rule said no; the verdict says which and why
+	ECONFLICT     = "conflict"     // the store's state does not allow it (not empty, changed meanwhile)
+	EUNAVAILABLE  = "unavailable"  // the database is locked or cannot be reached
+	EUNAUTHORIZED = "unauthorized" // no authenticated principal where one is needed
+	EFORBIDDEN    = "forbidden"    // the principal may not do this
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
 
 // Error is an error a user may see. Message is safe to show; Err, if set,

@@ -24,6 +24,10 @@ func statusOf(code string) int {
 		return http.StatusConflict
 	case entente.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case entente.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case entente.EFORBIDDEN:
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }
