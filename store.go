@@ -55,6 +55,7 @@ type Reader interface {
 	// FindAuditEvents reads Limit; newest first.
 	FindAuditEvents(ctx context.Context, f Filter) ([]AuditEvent, error)
 	ProgrammeReader
+	AccountReader
 }
 
 // Tx is a store transaction: reads see its own writes.
@@ -102,6 +103,7 @@ type Tx interface {
 	// AddAuditEvent appends e; the store sets its ID, and At if zero.
 	AddAuditEvent(ctx context.Context, e *AuditEvent) error
 	ProgrammeTx
+	AccountTx
 }
 
 // Store is where entente keeps its records: SQLite or PostgreSQL.
@@ -130,5 +132,6 @@ type Store interface {
 	Export(ctx context.Context) (*Dataset, error)
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
+	TokenToucher
 	Close() error
 }

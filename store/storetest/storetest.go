@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("Plan", func(t *testing.T) { runPlan(t, open) })
 	t.Run("View", func(t *testing.T) { runView(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { runConcurrency(t, open) })
+	runAccounts(t, open)
 }
 
 // imported opens a store holding the fixture.
