@@ -8,10 +8,7 @@
 // Store interface. It does no I/O.
 package entente
 
-import (
-	"regexp"
-	"time"
-)
+import "regexp"
 
 // Provenance is what every fact carries: the sources it came from, a free
 // note, and what about it a source could not confirm.
@@ -429,17 +426,4 @@ type DefenceEvent struct {
 	Summary    string   `json:"summary"`
 	Outcome    string   `json:"outcome,omitempty"`
 	Provenance
-}
-
-// AuditEvent records one change: who, when, what, and the record before and
-// after as JSON.
-type AuditEvent struct {
-	ID     int64     `json:"id"`
-	At     time.Time `json:"at"`
-	Actor  string    `json:"actor"`
-	Action string    `json:"action"`
-	Entity string    `json:"entity"`
-	Key    string    `json:"key"`
-	Before string    `json:"before,omitempty"`
-	After  string    `json:"after,omitempty"`
 }

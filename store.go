@@ -11,7 +11,6 @@ type Filter struct {
 	Framework string // partnership framework code
 	Operation string // operation code
 	Meeting   string // meeting id
-	Limit     int    // audit events only: at most this many, newest first (0: all)
 }
 
 // Reader is the read side of a store. Single-record finds return an ENOTFOUND
@@ -52,8 +51,9 @@ type Reader interface {
 	// FindSources returns the sources with the given ids (all when ids is
 	// empty), skipping unknown ids.
 	FindSources(ctx context.Context, ids []string) ([]Source, error)
-	// FindAuditEvents reads Limit; newest first.
-	FindAuditEvents(ctx context.Context, f Filter) ([]AuditEvent, error)
+	// FindAuditEvents returns the audit events f selects, newest first.
+	FindAuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+	AuditReader
 	ProgrammeReader
 	AccountReader
 }
@@ -100,7 +100,14 @@ type Tx interface {
 	UpdateContribution(ctx context.Context, c *Contribution) error
 	CreateInvitation(ctx context.Context, in *Invitation) error
 	UpdateInvitation(ctx context.Context, in *Invitation) error
-	// AddAuditEvent appends e; the store sets its ID, and At if zero.
+	// AddAuditEvent appends e to the audit chain: the store sets its ID,
+	// At if zero, PrevHash and Hash, and stores Before and After as
+	// AuditJSON makes them (EINVALID if they are not JSON objects). It
+	// holds the chain's lock from the first append until the transaction
+	// ends, so that appends are one line under concurrent writers; use
+	// cases append after taking their record locks (Lock*), so the chain's
+	// lock comes last. No method changes or removes an event, and the
+	// database refuses it too.
 	AddAuditEvent(ctx context.Context, e *AuditEvent) error
 	ProgrammeTx
 	AccountTx

@@ -87,7 +87,7 @@ func TestAccessionWorkflow(t *testing.T) {
 			t.Errorf("FIN's partnerships the day before accession: %+v, want PFP ending 2026-01-10", ps.Partnerships)
 		}
 
-		evs, err := svc.Store.FindAuditEvents(ctx, entente.Filter{})
+		evs, err := svc.Store.FindAuditEvents(ctx, entente.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -75,15 +75,15 @@ func (s *Service) Export(ctx context.Context) (*entente.Dataset, error) {
 
 // audit builds an audit event for a change from before to after.
 func (s *Service) audit(actor, action, entity, key string, before, after any) *entente.AuditEvent {
-	enc := func(v any) string {
+	enc := func(v any) json.RawMessage {
 		if v == nil {
-			return ""
+			return nil
 		}
 		b, err := json.Marshal(v)
 		if err != nil {
-			return ""
+			return nil
 		}
-		return string(b)
+		return b
 	}
 	return &entente.AuditEvent{At: s.Now().UTC(), Actor: actor, Action: action, Entity: entity, Key: key,
 		Before: enc(before), After: enc(after)}

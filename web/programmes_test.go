@@ -25,7 +25,7 @@ func progExport(t *testing.T, st *stack) string {
 	if err := dataset.WriteJSON(&b, ds); err != nil {
 		t.Fatal(err)
 	}
-	evs, err := st.svc.Store.FindAuditEvents(t.Context(), entente.Filter{})
+	evs, err := st.svc.Store.FindAuditEvents(t.Context(), entente.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func testActivityWorkflowAPI(t *testing.T, st *stack) {
 	if probs := ds.Validate(); len(probs) > 0 {
 		t.Errorf("the export after the walk does not validate: %v", probs)
 	}
-	evs, _ := st.svc.Store.FindAuditEvents(t.Context(), entente.Filter{Limit: 1})
+	evs, _ := st.svc.Store.FindAuditEvents(t.Context(), entente.AuditFilter{Limit: 1})
 	if len(evs) != 1 || evs[0].Action != "activity.report" || evs[0].Key != id {
 		t.Errorf("newest audit event %+v, want the report", evs)
 	}

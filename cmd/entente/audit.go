@@ -39,7 +39,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	evs, err := e.st.FindAuditEvents(ctx, entente.Filter{Limit: e.opts.limit})
+	evs, err := e.st.FindAuditEvents(ctx, entente.AuditFilter{Limit: e.opts.limit})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"database/sql"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,36 @@ func TestStore(t *testing.T) {
 
 // TestReopen checks that migrations are recorded: opening the same schema
 // again neither fails nor loses data.
+func TestAuditTampering(t *testing.T) {
+	base := pgtest.URL(t)
+	storetest.RunTampering(t, func(t *testing.T) (entente.Store, *sql.DB) {
+		u := pgtest.Schema(t, base)
+		db, err := sql.Open("pgx", u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return open(t, u), db
+	}, "DROP TRIGGER audit_events_no_update ON audit_events", "DROP TRIGGER audit_events_no_delete ON audit_events")
+}
+
+// TestAuditTruncateRefused: TRUNCATE skips row triggers, so the audit
+// tables have statement triggers of their own.
+func TestAuditTruncateRefused(t *testing.T) {
+	u := pgtest.New(t)
+	open(t, u)
+	db, err := sql.Open("pgx", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{"TRUNCATE audit_events", "TRUNCATE audit_chain"} {
+		if _, err := db.ExecContext(t.Context(), q); err == nil || !strings.Contains(err.Error(), "refused") {
+			t.Errorf("%s: error %v, want the trigger's refusal", q, err)
+		}
+	}
+}
+
 func TestReopen(t *testing.T) {
 	u := pgtest.Schema(t, pgtest.URL(t))
 	if err := open(t, u).Import(t.Context(), storetest.Fixture(), nil); err != nil {
@@ -117,7 +148,7 @@ func TestDeadlockRetried(t *testing.T) {
 	if n := attempts.Load(); n < 3 {
 		t.Errorf("%d attempts, want at least 3: one transaction aborted and run again", n)
 	}
-	evs, err := s.FindAuditEvents(ctx, entente.Filter{})
+	evs, err := s.FindAuditEvents(ctx, entente.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

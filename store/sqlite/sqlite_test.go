@@ -37,6 +37,18 @@ func TestStore(t *testing.T) {
 	})
 }
 
+func TestAuditTampering(t *testing.T) {
+	storetest.RunTampering(t, func(t *testing.T) (entente.Store, *sql.DB) {
+		s, path := openFile(t)
+		db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return s, db
+	}, "DROP TRIGGER audit_events_no_update", "DROP TRIGGER audit_events_no_delete")
+}
+
 func TestMemory(t *testing.T) {
 	s, err := sqlite.Open(t.Context(), ":memory:")
 	if err != nil {

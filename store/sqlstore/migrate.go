@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+
+	"github.com/entente/entente"
 )
 
 // migrations are the schema's history, one file per step, applied in name
@@ -59,6 +61,11 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := sqlTx.ExecContext(ctx, text); err != nil {
 				return err
 			}
+			if step := goSteps[name]; step != nil {
+				if err := step(ctx, sqlTx); err != nil {
+					return err
+				}
+			}
 			_, err = sqlTx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`, name, s.now().UTC())
 			return err
 		})
@@ -67,6 +74,12 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// goSteps are migration steps written in Go, each run after the SQL file it
+// is named by, in the same transaction: what SQL alone cannot do portably.
+var goSteps = map[string]func(context.Context, *sql.Tx) error{
+	"0009_audit_chain.sql": sealAuditEvents,
 }
 
 // locked runs fn in a transaction holding the dialect's exclusive lock and
@@ -98,6 +111,8 @@ func (s *Store) render(file string) (string, error) {
 		"bool":      func() string { return s.d.Bool },
 		"autoid":    func() string { return s.d.AutoID },
 		"timestamp": func() string { return s.d.Timestamp },
+		"engine":    func() string { return s.d.Name },
+		"zerohash":  func() string { return entente.ZeroHash },
 	}
 	tpl, err := template.New(path.Base(file)).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 	if err != nil {

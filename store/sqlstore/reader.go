@@ -614,27 +614,3 @@ func (r reader) FindSources(ctx context.Context, ids []string) ([]entente.Source
 	canonical(entente.Dataset{Sources: out})
 	return out, nil
 }
-
-// FindAuditEvents reads Limit; newest first.
-func (r reader) FindAuditEvents(ctx context.Context, f entente.Filter) ([]entente.AuditEvent, error) {
-	query := "SELECT t.id, t.at, t.actor, t.action, t.entity, t.entity_key, t.before_json, t.after_json " +
-		"FROM audit_events t ORDER BY t.id DESC"
-	var args []any
-	if f.Limit > 0 {
-		query += " LIMIT $1"
-		args = append(args, f.Limit)
-	}
-	out := []entente.AuditEvent{}
-	err := r.each(ctx, "find audit events", query, args, func(rows *sql.Rows) error {
-		var e entente.AuditEvent
-		if err := rows.Scan(&e.ID, timeCol{&e.At}, &e.Actor, &e.Action, &e.Entity, &e.Key, &e.Before, &e.After); err != nil {
-			return err
-		}
-		out = append(out, e)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}

@@ -222,30 +222,6 @@ func (t *tx) UpdateInvitation(ctx context.Context, in *entente.Invitation) error
 	return t.update(ctx, "update invitation "+in.Meeting+" "+in.Country, invitationsTable, invitationRow(in))
 }
 
-// AddAuditEvent appends e and sets its ID, and its At to now if zero. At is
-// kept in UTC to the microsecond, the precision PostgreSQL stores, so an
-// event reads back the same from either engine. If the transaction then
-// rolls back, the ID set here names no stored event.
-func (t *tx) AddAuditEvent(ctx context.Context, e *entente.AuditEvent) error {
-	if e == nil {
-		return nothing("audit event")
-	}
-	at := e.At
-	if at.IsZero() {
-		at = t.now()
-	}
-	at = at.UTC().Truncate(time.Microsecond)
-	var id int64
-	err := t.q.QueryRowContext(ctx, `INSERT INTO audit_events (at, actor, action, entity, entity_key, before_json, after_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		at, e.Actor, e.Action, e.Entity, e.Key, e.Before, e.After).Scan(&id)
-	if err != nil {
-		return t.d.wrap("add audit event", err)
-	}
-	e.ID, e.At = id, at
-	return nil
-}
-
 // EnsureSource inserts s unless a source with its id exists, which is kept
 // as it is.
 func (t *tx) EnsureSource(ctx context.Context, s *entente.Source) error {

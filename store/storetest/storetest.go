@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("EnsureSource", func(t *testing.T) { testEnsureSource(t, open) })
 	t.Run("Lock", func(t *testing.T) { testLock(t, open) })
 	t.Run("AuditEvents", func(t *testing.T) { testAuditEvents(t, open) })
+	t.Run("AuditChain", func(t *testing.T) { testAuditChain(t, open) })
 	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open) })
 	t.Run("Plan", func(t *testing.T) { runPlan(t, open) })
 	t.Run("View", func(t *testing.T) { runView(t, open) })
@@ -109,7 +110,7 @@ func wantCode(t *testing.T, what string, err error, code string) {
 
 func auditEvents(t *testing.T, r entente.Reader, limit int) []entente.AuditEvent {
 	t.Helper()
-	evs, err := r.FindAuditEvents(t.Context(), entente.Filter{Limit: limit})
+	evs, err := r.FindAuditEvents(t.Context(), entente.AuditFilter{Limit: limit})
 	if err != nil {
 		t.Fatalf("FindAuditEvents: %v", err)
 	}
@@ -468,7 +469,7 @@ func testUpdateCommits(t *testing.T, open func(t *testing.T) entente.Store) {
 	ctx := t.Context()
 	in := entente.Invitation{Meeting: "m-2024-brussels", Country: "SWE", Level: "foreign-minister",
 		Attended: entente.AttendedYes, Provenance: src("src-partners")}
-	ev := entente.AuditEvent{Actor: "tester", Action: "create", Entity: "invitation", Key: "m-2024-brussels SWE", After: toJSON(t, in)}
+	ev := entente.AuditEvent{Actor: "tester", Action: "create", Entity: "invitation", Key: "m-2024-brussels SWE", After: json.RawMessage(toJSON(t, in))}
 	err := s.Update(ctx, func(tx entente.Tx) error {
 		if err := tx.CreateInvitation(ctx, &in); err != nil {
 			return err
@@ -494,7 +495,7 @@ func testUpdateCommits(t *testing.T, open func(t *testing.T) entente.Store) {
 	}
 	sameJSON(t, "committed invitation", toJSON(t, got[0]), toJSON(t, in))
 	evs := auditEvents(t, s, 1)
-	if len(evs) != 1 || evs[0].ID != ev.ID || evs[0].Key != ev.Key || evs[0].After != ev.After || !evs[0].At.Equal(ev.At) {
+	if len(evs) != 1 || evs[0].ID != ev.ID || evs[0].Key != ev.Key || string(evs[0].After) != string(ev.After) || !evs[0].At.Equal(ev.At) {
 		t.Fatalf("newest audit event = %+v, want %+v", evs, ev)
 	}
 }
@@ -785,9 +786,9 @@ func testAuditEvents(t *testing.T, open func(t *testing.T) entente.Store) {
 	ctx := t.Context()
 	at := time.Date(2025, 3, 4, 5, 6, 7, 123456000, time.UTC)
 	events := []*entente.AuditEvent{
-		{Actor: "alice", Action: "create", Entity: "membership", Key: "TESTA SWE", After: `{"a":1}`},
-		{At: at, Actor: "bob", Action: "update", Entity: "membership", Key: "TESTA SWE", Before: `{"a":1}`, After: `{"a":2}`},
-		{Actor: "carol", Action: "delete", Entity: "invitation", Key: "m NZL", Before: `{"b":1}`},
+		{Actor: "alice", Action: "create", Entity: "membership", Key: "TESTA SWE", After: json.RawMessage(`{"a":1}`)},
+		{At: at, Actor: "bob", Action: "update", Entity: "membership", Key: "TESTA SWE", Before: json.RawMessage(`{"a":1}`), After: json.RawMessage(`{"a":2}`)},
+		{Actor: "carol", Action: "delete", Entity: "invitation", Key: "m NZL", Before: json.RawMessage(`{"b":1}`)},
 	}
 	before := time.Now().Add(-time.Minute)
 	var lastID int64
@@ -851,5 +852,8 @@ func testConcurrentUpdates(t *testing.T, open func(t *testing.T) entente.Store) 
 	}
 	if n := len(auditEvents(t, s, 0)); n != 1+writers*each {
 		t.Errorf("audit events = %d, want %d", n, 1+writers*each)
+	}
+	if n := verifyAudit(t, s); n != 1+writers*each {
+		t.Errorf("audit chain verified %d events, want %d", n, 1+writers*each)
 	}
 }
