@@ -49,6 +49,7 @@ var harnessActions = []string{"programme.agree", "objective.put", "goal.put", "p
 // server and the store hold.
 type checker struct {
 	t       *testing.T
+	report  func(format string, args ...any) // t.Errorf, unless a test of the checker takes the findings
 	n       *tally
 	records map[string]*record
 	pending map[string]*op // unknown proposals and reviews by tag: their key is not known
@@ -59,11 +60,11 @@ type checker struct {
 func (c *checker) errorf(count *int, format string, args ...any) {
 	c.t.Helper()
 	*count++
-	c.t.Errorf(format, args...)
+	c.report(format, args...)
 }
 
 func newChecker(t *testing.T, n *tally, ops []*op) *checker {
-	c := &checker{t: t, n: n, records: map[string]*record{}, pending: map[string]*op{}, refused: map[string]*op{}}
+	c := &checker{t: t, report: t.Errorf, n: n, records: map[string]*record{}, pending: map[string]*op{}, refused: map[string]*op{}}
 	for _, o := range ops {
 		switch o.outcome {
 		case acked:
