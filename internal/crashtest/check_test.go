@@ -396,7 +396,7 @@ func (c *checker) checkStore(ctx context.Context, dsn string, cl *client) {
 		c.t.Fatalf("open the store after the restart: %v", err)
 	}
 	defer st.Close()
-	evs, err := st.FindAuditEvents(ctx, entente.Filter{})
+	evs, err := st.FindAuditEvents(ctx, entente.AuditFilter{})
 	if err != nil {
 		c.t.Fatalf("FindAuditEvents: %v", err)
 	}

@@ -1,6 +1,7 @@
 package crashtest
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -30,7 +31,7 @@ func TestChecker(t *testing.T) {
 		return &op{action: "activity." + name, entity: "activity", key: id, outcome: o, answer: []byte(answer), status: 200}
 	}
 	event := func(n int64, action, before, after string) entente.AuditEvent {
-		return entente.AuditEvent{ID: n, Action: action, Entity: "activity", Key: id, Before: before, After: after}
+		return entente.AuditEvent{ID: n, Action: action, Entity: "activity", Key: id, Before: json.RawMessage(before), After: json.RawMessage(after)}
 	}
 	imported := entente.AuditEvent{ID: 1, Action: "import", Entity: "dataset", Key: "nato"}
 	for _, c := range []struct {
