@@ -1,9 +1,9 @@
 package postgres_test
 
 import (
+	"context"
 	"database/sql"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -104,49 +104,27 @@ func TestInvalidURL(t *testing.T) {
 
 // TestDeadlockRetried makes two transactions lock two activities in
 // opposite orders, so that PostgreSQL aborts one of them to break the
-// deadlock: Update runs the aborted one again, and both commit.
+// deadlock: Update runs the aborted one again, both commit, and the store
+// tells its observers of each abort and retry.
 func TestDeadlockRetried(t *testing.T) {
 	s := open(t, pgtest.New(t))
 	ctx := t.Context()
 	if err := s.Import(ctx, storetest.PlanFixture(), nil); err != nil {
 		t.Fatal(err)
 	}
-	ids := []string{"NZL-2024-ITPP-A001", "NZL-2024-ITPP-A002"}
-	var held sync.WaitGroup
-	held.Add(2)
-	var attempts atomic.Int32
-	errs := make(chan error, 2)
-	for i := range 2 {
-		go func() {
-			first := true
-			errs <- s.Update(ctx, func(tx entente.Tx) error {
-				attempts.Add(1)
-				if err := tx.LockActivity(ctx, ids[i]); err != nil {
-					return err
-				}
-				if first {
-					// Both hold their first lock before either asks
-					// for its second.
-					first = false
-					held.Done()
-					held.Wait()
-				}
-				if err := tx.LockActivity(ctx, ids[1-i]); err != nil {
-					return err
-				}
-				return tx.AddAuditEvent(ctx, &entente.AuditEvent{Actor: "test", Action: "lock", Entity: "activity", Key: ids[i]})
-			})
-		}()
+	var rec storetest.Recorder
+	s.(entente.Observable).Observe(&rec)
+	lock := func(id string) func(context.Context, entente.Tx) error {
+		return func(ctx context.Context, tx entente.Tx) error { return tx.LockActivity(ctx, id) }
 	}
-	for range 2 {
-		if err := <-errs; err != nil {
-			t.Errorf("Update: %v, want the deadlocked transaction run again", err)
-		}
-	}
+	attempts := storetest.CrossLocks(t, s, lock("NZL-2024-ITPP-A001"), lock("NZL-2024-ITPP-A002"))
 	// At least one transaction ran twice; under load the server may abort
 	// a retry too.
-	if n := attempts.Load(); n < 3 {
-		t.Errorf("%d attempts, want at least 3: one transaction aborted and run again", n)
+	if attempts < 3 {
+		t.Errorf("%d attempts, want at least 3: one transaction aborted and run again", attempts)
+	}
+	if aborted, retried := rec.Aborts(); aborted != attempts-2 || retried != aborted {
+		t.Errorf("observer told of %d aborts, %d retried; want %d of each", aborted, retried, attempts-2)
 	}
 	evs, err := s.FindAuditEvents(ctx, entente.AuditFilter{})
 	if err != nil {

@@ -12,6 +12,7 @@ var _ entente.Counter = (*Store)(nil)
 // one statement both engines accept, so concurrent visits neither race nor
 // take the write lock for longer than the statement.
 func (s *Store) CountVisit(ctx context.Context, day entente.Date, page, referrer string) error {
+	defer s.obs.done("count_visit", s.obs.start())
 	_, err := s.db.ExecContext(ctx, `INSERT INTO analytics_visits (day, page, referrer, count) VALUES ($1, $2, $3, 1)
 		ON CONFLICT (day, page, referrer) DO UPDATE SET count = analytics_visits.count + 1`, day.String(), page, referrer)
 	return s.d.wrap("count visit", err)
@@ -19,6 +20,7 @@ func (s *Store) CountVisit(ctx context.Context, day entente.Date, page, referrer
 
 // Visits returns the counts from day from on (all when from is zero).
 func (s *Store) Visits(ctx context.Context, from entente.Date) ([]entente.Visit, error) {
+	defer s.obs.done("visits", s.obs.start())
 	since := ""
 	if !from.IsZero() {
 		since = from.String()

@@ -524,6 +524,7 @@ func (r reader) FindActivity(ctx context.Context, id string) (*entente.Activity,
 
 // CountActivities counts a programme's activities (all when "").
 func (r reader) CountActivities(ctx context.Context, programme string) (int, error) {
+	defer r.obs.done("read", r.obs.start())
 	var w where
 	w.eq("t.programme", programme)
 	var n int

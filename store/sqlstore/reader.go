@@ -25,6 +25,10 @@ type querier interface {
 type reader struct {
 	q querier
 	d *Dialect
+	// obs, set on the Store's own reader only, is told the time of each
+	// query as a "read"; in a transaction the transaction's time is what
+	// is reported.
+	obs *observers
 }
 
 // where builds a WHERE clause from the filter fields that are set; an empty
@@ -62,6 +66,7 @@ func prov(alias string) string {
 
 // each runs query and calls fn for each row.
 func (r reader) each(ctx context.Context, op, query string, args []any, fn func(*sql.Rows) error) error {
+	defer r.obs.done("read", r.obs.start())
 	rows, err := r.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return r.d.wrap(op, err)

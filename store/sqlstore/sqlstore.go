@@ -88,6 +88,7 @@ type Store struct {
 	now func() time.Time
 	changes
 	poll poller
+	obs  observers
 }
 
 var (
@@ -99,7 +100,8 @@ var (
 // bringing its schema up to date. The caller keeps ownership of db until New
 // succeeds; from then on Store.Close closes it.
 func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
-	s := &Store{reader: reader{q: db, d: d}, db: db, now: time.Now}
+	s := &Store{db: db, now: time.Now}
+	s.reader = reader{q: db, d: d, obs: &s.obs}
 	if err := s.Ping(ctx); err != nil {
 		return nil, err
 	}
@@ -114,6 +116,7 @@ func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error {
+	defer s.obs.done("ping", s.obs.start())
 	return s.d.wrap("ping", s.db.PingContext(ctx))
 }
 
@@ -142,21 +145,32 @@ func (s *Store) Close() error {
 // for a serialisation failure (a server configured to default to
 // SERIALIZABLE), fn runs again, at most maxAttempts times in all, after
 // which the error is EUNAVAILABLE: try again later.
+//
+// Each abort is reported to the observers (see Observe), retried or not.
 func (s *Store) Update(ctx context.Context, fn func(entente.Tx) error) error {
+	defer s.obs.done("update", s.obs.start())
+	return s.retrying(ctx, fn)
+}
+
+// retrying is Update without reporting its time.
+func (s *Store) retrying(ctx context.Context, fn func(entente.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := s.update(ctx, fn)
 		if err == nil || s.d.Retry == nil || !s.d.Retry(err) {
 			return err
 		}
 		if attempt == maxAttempts {
+			s.obs.aborted(false)
 			return &entente.Error{Code: entente.EUNAVAILABLE, Err: err,
 				Message: fmt.Sprintf("%s aborted the transaction %d times to let others finish: try again", s.d.Name, attempt)}
 		}
 		select {
 		case <-ctx.Done():
+			s.obs.aborted(false)
 			return s.d.wrap("retry", ctx.Err())
 		case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
 		}
+		s.obs.aborted(true)
 	}
 }
 
@@ -191,6 +205,7 @@ func (s *Store) update(ctx context.Context, fn func(entente.Tx) error) error {
 // Empty reports whether the store holds no records. Audit events do not
 // count: they describe changes to records, they are not records themselves.
 func (s *Store) Empty(ctx context.Context) (bool, error) {
+	defer s.obs.done("empty", s.obs.start())
 	return s.reader.empty(ctx)
 }
 
@@ -201,7 +216,8 @@ func (s *Store) Import(ctx context.Context, ds *entente.Dataset, audit *entente.
 	if ds == nil {
 		return entente.Errorf(entente.EINVALID, "import: no dataset given")
 	}
-	return s.Update(ctx, func(etx entente.Tx) error {
+	defer s.obs.done("import", s.obs.start())
+	return s.retrying(ctx, func(etx entente.Tx) error {
 		t := etx.(*tx)
 		if err := t.exclusive(ctx, "import"); err != nil {
 			return err
@@ -229,6 +245,7 @@ func (s *Store) Import(ctx context.Context, ds *entente.Dataset, audit *entente.
 // one read-only transaction, so the dataset is a consistent snapshot even
 // while others write.
 func (s *Store) Export(ctx context.Context) (*entente.Dataset, error) {
+	defer s.obs.done("export", s.obs.start())
 	sqlTx, err := s.db.BeginTx(ctx, snapshotTx)
 	if err != nil {
 		return nil, s.d.wrap("begin export", err)

@@ -31,6 +31,7 @@ var snapshotTx = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: tr
 // neither inside Update nor inside another View: the inner one would wait
 // for the connection forever.
 func (s *Store) View(ctx context.Context, fn func(entente.Reader) error) error {
+	defer s.obs.done("view", s.obs.start())
 	sqlTx, err := s.db.BeginTx(ctx, snapshotTx)
 	if err != nil {
 		return s.d.wrap("begin read transaction", err)

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("View", func(t *testing.T) { runView(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { runConcurrency(t, open) })
 	runAccounts(t, open)
+	t.Run("Observe", func(t *testing.T) { testObserve(t, open) })
 }
 
 // imported opens a store holding the fixture.
