@@ -22,7 +22,7 @@ import (
 func liveServer(t *testing.T) (string, *service.Service) {
 	t.Helper()
 	svc := openService(t, filepath.Join(t.TempDir(), "entente.db"))
-	srv, err := web.New(svc, web.Config{})
+	srv, err := web.New(svc, web.Config{Logger: quietLog})
 	if err != nil {
 		t.Fatal(err)
 	}

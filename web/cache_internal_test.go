@@ -12,6 +12,7 @@ import (
 
 	"github.com/entente/entente/service"
 	"github.com/entente/entente/store"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // cacheServer serves the default dataset from a fresh SQLite store with a
@@ -88,9 +89,9 @@ func TestCacheByteBound(t *testing.T) {
 	if n >= 60 || n < 2 {
 		t.Errorf("%d entries of %d bytes: want some, not all 61", n, b)
 	}
-	hits := s.metrics.cacheHit.Load()
+	hits := testutil.ToFloat64(s.metrics.cacheHits)
 	serveGet(t, s, "/?as_of=1949-06-01")
-	if s.metrics.cacheHit.Load() == hits {
+	if testutil.ToFloat64(s.metrics.cacheHits) == hits {
 		t.Error("the page in use was evicted")
 	}
 }

@@ -68,7 +68,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if s.cache != nil {
 			s.pollChanges(r)
 			if e := s.cache.get(key); e != nil {
-				s.metrics.cacheHit.Add(1)
+				s.metrics.cacheHits.Inc()
 				if counted {
 					s.count(r) // a page served from the cache is a visit too
 				}
@@ -77,7 +77,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 		}
 		if s.cache != nil {
-			s.metrics.cacheMiss.Add(1)
+			s.metrics.cacheMisses.Inc()
 		}
 		rec := &recorder{header: http.Header{}}
 		var gen uint64

@@ -10,6 +10,9 @@ import (
 func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("GET /metrics", s.serveMetrics)
+	// The middleware serves static files before the mux; the route is
+	// here so that they are counted under it.
+	m.Handle("GET /static/", s.assets)
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"time"
 
@@ -104,7 +105,7 @@ func (t Timeouts) orDefault() Timeouts {
 
 // New returns a Server for svc.
 func New(svc *service.Service, cfg Config) (*Server, error) {
-	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, alliance: cfg.Alliance, mux: http.NewServeMux(), ready: svc.Store.Ping, metrics: newMetrics()}
+	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, alliance: cfg.Alliance, mux: http.NewServeMux(), ready: svc.Store.Ping}
 	s.timeouts = cfg.Timeouts.orDefault()
 	s.maxJSON, s.maxImport = cmp.Or(cfg.MaxJSONBody, DefaultMaxJSONBody), cmp.Or(cfg.MaxImportBody, DefaultMaxImportBody)
 	if s.log == nil {
@@ -142,28 +143,94 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 			s.poll = p.PollChanges
 		}
 	}
+	s.metrics = newMetrics(s.cache)
+	if o, ok := svc.Store.(entente.Observable); ok {
+		o.Observe(s.metrics)
+	}
 	s.routes()
 	s.handler = s.middleware(s.mux)
 	return s, nil
 }
 
-// ServeHTTP serves a request, logging it.
+// ServeHTTP serves a request, counting it by its route and logging it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	s.handler.ServeHTTP(rw, r)
-	s.metrics.observe(rw.status, time.Since(start))
-	s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "duration", time.Since(start))
+	d := time.Since(start)
+	route := s.route(r)
+	s.metrics.observe(route, rw.status, d)
+	s.accessLog(r, route, rw, d)
 }
 
+// route is the pattern of the route that takes r, as registered with the
+// mux ("GET /partners/{iso3}"; the catch-all "/" for a path no route
+// takes): the same string as r.Pattern, which the mux sets on the request
+// it is given, but the middleware may pass it a copy (or, for a page
+// served from the cache, not call it), so the mux is asked again.
+func (s *Server) route(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	if _, p := s.mux.Handler(r); p != "" {
+		return p
+	}
+	return "none"
+}
+
+// accessLog logs one line per request at Info: the method, the route's
+// pattern, the path (never the query string, which may carry what a
+// visitor typed), the status, the bytes of the body sent, the time taken
+// and the network the request came from: its address with the host part
+// cut (an IPv4 /24, an IPv6 /48), as the privacy page says no visitor's IP
+// address is kept.
+func (s *Server) accessLog(r *http.Request, route string, rw *statusWriter, d time.Duration) {
+	ctx := r.Context()
+	if !s.log.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", route),
+		slog.String("path", r.URL.Path), slog.Int("status", rw.status), slog.Int64("bytes", rw.bytes),
+		slog.Duration("duration", d), slog.String("remote", remoteNet(r.RemoteAddr)))
+}
+
+// remoteNet is the network of a request's remote address: its host part
+// cut, so that it names no one. An address that is not IP (a Unix socket)
+// is returned as it is.
+func remoteNet(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return addr
+	}
+	bits := 48
+	if ip = ip.Unmap(); ip.Is4() {
+		bits = 24
+	}
+	p, _ := ip.WithZone("").Prefix(bits)
+	return p.String()
+}
+
+// statusWriter remembers the status and counts the bytes of the body
+// written through it.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	bytes  int64
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.

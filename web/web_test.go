@@ -50,11 +50,14 @@ func openService(t *testing.T, dsn string) *service.Service {
 	return svc
 }
 
+// quietLog discards what a test server logs (a line per request at Info).
+var quietLog = slog.New(slog.DiscardHandler)
+
 // stackOn serves the store at dsn through the real handler.
 func stackOn(t *testing.T, dsn string) *stack {
 	t.Helper()
 	svc := openService(t, dsn)
-	h, err := web.New(svc, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := web.New(svc, web.Config{Logger: quietLog})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +421,7 @@ func TestConsent(t *testing.T) {
 // TestDevMode: --dev reads templates and static files from disk.
 func TestDevMode(t *testing.T) {
 	s := newStack(t)
-	h, err := web.New(s.svc, web.Config{Dev: true, DevDir: "."})
+	h, err := web.New(s.svc, web.Config{Dev: true, DevDir: ".", Logger: quietLog})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -453,7 +456,7 @@ func TestCacheKeepsToTheDay(t *testing.T) {
 	now.Store(time.Date(2026, 11, 26, 23, 59, 0, 0, time.UTC).Unix())
 	svc := openService(t, filepath.Join(t.TempDir(), "entente.db"))
 	svc.Now = func() time.Time { return time.Unix(now.Load(), 0).UTC() }
-	h, err := web.New(svc, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := web.New(svc, web.Config{Logger: quietLog})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,30 +468,6 @@ func TestCacheKeepsToTheDay(t *testing.T) {
 	now.Add(120)
 	if _, body := get(t, nil, srv.URL+"/"); !strings.Contains(body, "27 November 2026") {
 		t.Errorf("home page after midnight still names yesterday:\n%.400s", body)
-	}
-}
-
-// TestMetrics checks /metrics counts requests and cache hits and says the
-// store is up, in Prometheus's text format.
-func TestMetrics(t *testing.T) {
-	s := newStack(t)
-	get(t, nil, s.srv.URL+"/members")
-	get(t, nil, s.srv.URL+"/members")
-	get(t, nil, s.srv.URL+"/no-such-page")
-	res, body := get(t, nil, s.srv.URL+"/metrics")
-	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
-		t.Errorf("Content-Type %q", ct)
-	}
-	for _, want := range []string{
-		`entente_http_requests_total{code="2xx"} 2`,
-		`entente_http_requests_total{code="4xx"} 1`,
-		"entente_page_cache_hits_total 1",
-		"entente_store_up 1",
-		"# TYPE entente_http_request_seconds_total counter",
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("/metrics lacks %q:\n%s", want, body)
-		}
 	}
 }
 

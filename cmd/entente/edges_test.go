@@ -62,7 +62,7 @@ func helpFlags(help string) []string {
 func TestHelpListsOnlyUsedFlags(t *testing.T) {
 	want := map[string][]string{
 		"export":          {"db", "out"},
-		"serve":           {"addr", "alliance", "cache-mb", "db", "dev", "idle-timeout", "read-timeout", "write-timeout"},
+		"serve":           {"addr", "alliance", "cache-mb", "db", "dev", "idle-timeout", "log-level", "read-timeout", "write-timeout"},
 		"members":         {"as-of", "db", "json"},
 		"audit":           {"db", "json", "limit"},
 		"import":          {"actor", "db"},

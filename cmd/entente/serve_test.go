@@ -130,7 +130,8 @@ func TestServeSeesOtherProcess(t *testing.T) {
 // opened.
 func TestServeTimeoutFlags(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "entente.db")
-	for _, args := range [][]string{{"--read-timeout", "0s"}, {"--idle-timeout", "-1s"}, {"--write-timeout", "soon"}, {"--cache-mb", "0"}} {
+	for _, args := range [][]string{{"--read-timeout", "0s"}, {"--idle-timeout", "-1s"}, {"--write-timeout", "soon"}, {"--cache-mb", "0"},
+		{"--log-level", "verbose"}, {"--log-level", ""}} {
 		_, stderr, code := run(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, args...)...)
 		if code != exitUsage || !strings.Contains(stderr, args[0]) {
 			t.Errorf("serve %v: exit %d, stderr %q; want a usage error naming the flag", args, code, stderr)
