@@ -413,16 +413,30 @@ func (c *checker) checkStore(ctx context.Context, dsn string, cl *client) {
 	ds, err := st.Export(ctx)
 	if err != nil {
 		c.errorf(&c.n.Integrity, "export after the restart: %v", err)
-		return
+	} else {
+		for _, p := range ds.Validate() {
+			c.errorf(&c.n.Integrity, "the store's export does not validate: %v", p)
+		}
 	}
-	for _, p := range ds.Validate() {
-		c.errorf(&c.n.Integrity, "the store's export does not validate: %v", p)
+	var chain *entente.AuditCheck
+	err = st.View(ctx, func(r entente.Reader) (err error) {
+		chain, err = entente.VerifyAudit(ctx, r)
+		return err
+	})
+	switch {
+	case err != nil:
+		c.errorf(&c.n.Integrity, "verify the audit chain: %v", err)
+	case !chain.OK():
+		c.errorf(&c.n.Integrity, "the audit chain breaks at event %d: %s", chain.Broken.ID, chain.Broken.Problem)
+	case chain.Events != int64(len(evs)):
+		c.errorf(&c.n.Integrity, "the audit chain verified %d events of %d", chain.Events, len(evs))
 	}
 }
 
 // checkSQLite runs SQLite's own checks on the database file: every page,
-// index and constraint (integrity_check) and every foreign key.
-func checkSQLite(t *testing.T, n *tally, path string) {
+// index and constraint (integrity_check) and every foreign key. Each
+// problem goes to fail.
+func checkSQLite(t *testing.T, fail func(string, ...any), path string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -434,8 +448,9 @@ func checkSQLite(t *testing.T, n *tally, path string) {
 		t.Fatalf("PRAGMA integrity_check: %v", err)
 	}
 	if len(lines) != 1 || lines[0] != "ok" {
-		n.Integrity += len(lines)
-		t.Errorf("PRAGMA integrity_check: %s", strings.Join(lines, "\n"))
+		for _, l := range lines {
+			fail("PRAGMA integrity_check: %s", l)
+		}
 	}
 	rows, err := db.Query("PRAGMA foreign_key_check")
 	if err != nil {
@@ -448,8 +463,7 @@ func checkSQLite(t *testing.T, n *tally, path string) {
 		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
 			t.Fatal(err)
 		}
-		n.Integrity++
-		t.Errorf("PRAGMA foreign_key_check: %s row %d has no parent in %s (key %d)", table, rowid.Int64, parent, fk.Int64)
+		fail("PRAGMA foreign_key_check: %s row %d has no parent in %s (foreign key %d)", table, rowid.Int64, parent, fk.Int64)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

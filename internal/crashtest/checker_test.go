@@ -1,13 +1,16 @@
 package crashtest
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/entente/entente"
+	"github.com/entente/entente/internal/pgtest"
 )
 
 // TestChecker feeds the checker made-up writes, audit logs and stores, one
@@ -98,4 +101,62 @@ func TestChecker(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestIntegrityChecks gives each engine's integrity check a database with
+// a child row whose parent is missing (foreign keys off on SQLite; a NOT
+// VALID constraint on PostgreSQL) and checks the check says so.
+func TestIntegrityChecks(t *testing.T) {
+	collect := func(findings *[]string) func(string, ...any) {
+		return func(format string, args ...any) { *findings = append(*findings, fmt.Sprintf(format, args...)) }
+	}
+	t.Run("SQLite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "orphan.db")
+		db, err := sql.Open("sqlite", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			"PRAGMA foreign_keys = OFF",
+			"CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+			"CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent (id))",
+			"INSERT INTO parent VALUES (1)",
+			"INSERT INTO child VALUES (1, 1), (2, 42)",
+		} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		db.Close()
+		var findings []string
+		checkSQLite(t, collect(&findings), path)
+		if len(findings) != 1 || !strings.Contains(findings[0], "child row 2 has no parent in parent") {
+			t.Errorf("findings: %q, want child row 2's missing parent", findings)
+		}
+	})
+	t.Run("PostgreSQL", func(t *testing.T) {
+		dsn := pgtest.New(t)
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		for _, q := range []string{
+			"CREATE TABLE parent (a TEXT, b TEXT, PRIMARY KEY (a, b))",
+			"CREATE TABLE child (id INTEGER PRIMARY KEY, a TEXT, b TEXT)",
+			"INSERT INTO parent VALUES ('x', 'y')",
+			"INSERT INTO child VALUES (1, 'x', 'y'), (2, 'x', 'z'), (3, 'x', NULL)",
+			"ALTER TABLE child ADD CONSTRAINT child_parent FOREIGN KEY (a, b) REFERENCES parent (a, b) NOT VALID",
+		} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		var findings []string
+		checkPostgres(t, collect(&findings), dsn)
+		want := []string{"constraint child_parent is not validated", "child_parent: 1 rows of child have no parent in parent"}
+		if !reflect.DeepEqual(findings, want) {
+			t.Errorf("findings:\n%q\nwant\n%q", findings, want)
+		}
+	})
 }

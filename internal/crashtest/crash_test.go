@@ -25,7 +25,7 @@ const (
 // the writers start.
 const (
 	minKill    = 300 * time.Millisecond
-	killSpread = 2200 * time.Millisecond
+	killSpread = 4200 * time.Millisecond
 )
 
 // TestCrash runs the crash trials: ENTENTE_CRASH_TRIALS per engine (1 when
@@ -50,11 +50,12 @@ func TestCrash(t *testing.T) {
 	bin := buildEntente(t)
 	for _, eng := range engines {
 		t.Run(eng.name, func(t *testing.T) {
+			fresh := eng.prepare(t)
 			var all []tally
 			for i := range trials {
 				s := seed + int64(i)
 				t.Run(fmt.Sprintf("trial%02d", i+1), func(t *testing.T) {
-					all = append(all, runTrial(t, bin, eng, s))
+					all = append(all, runTrial(t, bin, eng.name, fresh(t), s))
 				})
 			}
 			t.Log(summary(eng.name, all))
@@ -62,13 +63,12 @@ func TestCrash(t *testing.T) {
 	}
 }
 
-// runTrial is one trial: a fresh database, a server, the writers, SIGKILL,
-// a restart, and the checks.
-func runTrial(t *testing.T, bin string, eng engine, seed int64) tally {
+// runTrial is one trial on the fresh database dsn: a server, the writers,
+// SIGKILL, a restart, and the checks.
+func runTrial(t *testing.T, bin, engine, dsn string, seed int64) tally {
 	began := time.Now()
 	ctx := context.Background()
 	n := tally{refusedBy: map[string]int{}}
-	dsn := eng.fresh(t)
 	kill := minKill + time.Duration(rand.New(rand.NewPCG(uint64(seed), 1<<32)).Int64N(int64(killSpread)))
 	t.Logf("seed %d (replay with %s=%d %s=1): kill after %v", seed, seedVar, seed, trialsVar, kill.Round(time.Millisecond))
 	srv := startServer(t, bin, dsn)
@@ -76,6 +76,7 @@ func runTrial(t *testing.T, bin string, eng engine, seed int64) tally {
 	defer c.http.CloseIdleConnections()
 	progs, setup := setupProgrammes(t, c)
 
+	trafficStart := time.Now()
 	stop := make(chan struct{})
 	result := make(chan []*writer, 1)
 	var trafficErr error
@@ -103,17 +104,23 @@ func runTrial(t *testing.T, bin string, eng engine, seed int64) tally {
 	for _, w := range ws {
 		ops = append(ops, w.ops...)
 	}
+	restarted := time.Now()
 	chk := newChecker(t, &n, ops)
 	chk.checkStore(ctx, dsn, c2)
 	srv2.stop(t)
-	if store.IsPostgres(dsn) {
-		checkPostgres(t, &n, dsn)
-	} else {
-		checkSQLite(t, &n, dsn)
+	fail := func(format string, args ...any) {
+		t.Helper()
+		chk.errorf(&n.Integrity, format, args...)
 	}
-	t.Logf("%s: %d acknowledged, %d refused %v, %d in flight at the kill (%d of them stored); lost %d, not whole %d, half-visible %d, phantom %d, integrity errors %d; %v",
-		eng.name, n.Acked, n.Refused, n.refusedBy, n.Unknown, n.Committed, n.Lost, n.NotWhole, n.HalfVisible, n.Phantom, n.Integrity,
-		time.Since(began).Round(10*time.Millisecond))
+	if store.IsPostgres(dsn) {
+		checkPostgres(t, fail, dsn)
+	} else {
+		checkSQLite(t, fail, dsn)
+	}
+	ms := func(d time.Duration) time.Duration { return d.Round(10 * time.Millisecond) }
+	t.Logf("%s: %d acknowledged, %d refused %v, %d in flight at the kill (%d of them stored); lost %d, not whole %d, half-visible %d, phantom %d, integrity errors %d; start and setup %v, traffic %v, restart %v, checks %v",
+		engine, n.Acked, n.Refused, n.refusedBy, n.Unknown, n.Committed, n.Lost, n.NotWhole, n.HalfVisible, n.Phantom, n.Integrity,
+		ms(trafficStart.Sub(began)), ms(killed.Sub(trafficStart)), ms(restarted.Sub(killed)), ms(time.Since(restarted)))
 	if t.Failed() {
 		t.Logf("server log before the kill:\n%s\nafter the restart:\n%s", srv.logs, srv2.logs)
 	}

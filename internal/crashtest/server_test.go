@@ -167,23 +167,27 @@ func (s *server) stop(t *testing.T) {
 	}
 }
 
-// engine makes a fresh, empty database for one trial and returns the
-// data source name `entente serve --db` takes.
+// engine is a database engine the trials run on. prepare readies it for
+// the trials of t and returns fresh, which makes an empty database for one
+// trial and returns the data source name `entente serve --db` takes.
 type engine struct {
-	name  string
-	fresh func(t *testing.T) string
+	name    string
+	prepare func(t *testing.T) (fresh func(t *testing.T) string)
 }
 
 var engines = []engine{
-	{"SQLite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "crash.db") }},
-	{"PostgreSQL", freshPostgres},
+	{"SQLite", func(*testing.T) func(*testing.T) string {
+		return func(t *testing.T) string { return filepath.Join(t.TempDir(), "crash.db") }
+	}},
+	{"PostgreSQL", preparePostgres},
 }
 
-// freshPostgres creates a database of its own on the server
-// ENTENTE_TEST_POSTGRES names, dropped when t ends, so a trial's integrity
-// checks (and the amcheck extension they install) touch nothing else. A
-// role that may not create databases gets a schema of its own instead.
-func freshPostgres(t *testing.T) string {
+// preparePostgres creates a database of its own on the server
+// ENTENTE_TEST_POSTGRES names, dropped when t ends, so that the trials'
+// integrity checks (and the amcheck extension they install) touch nothing
+// else; each trial gets a fresh schema in it. A role that may not create
+// databases makes its schemas in the server's database.
+func preparePostgres(t *testing.T) func(t *testing.T) string {
 	t.Helper()
 	base := pgtest.URL(t)
 	admin, err := sql.Open("pgx", base)
@@ -195,8 +199,8 @@ func freshPostgres(t *testing.T) string {
 	rand.Read(b)
 	name := "entente_crash_" + hex.EncodeToString(b)
 	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Logf("CREATE DATABASE refused (%v): the trial runs in a schema of its own", err)
-		return pgtest.Schema(t, base)
+		t.Logf("CREATE DATABASE refused (%v): the trials run in schemas of the database of %s", err, pgtest.Var)
+		return func(t *testing.T) string { return pgtest.Schema(t, base) }
 	}
 	t.Cleanup(func() {
 		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
@@ -208,5 +212,6 @@ func freshPostgres(t *testing.T) string {
 		t.Fatal(err)
 	}
 	u.Path = "/" + name
-	return u.String()
+	db := u.String()
+	return func(t *testing.T) string { return pgtest.Schema(t, db) }
 }
