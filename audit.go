@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -197,4 +198,89 @@ func VerifyAudit(ctx context.Context, r AuditReader) (*AuditCheck, error) {
 	}
 	c.End(head)
 	return c, nil
+}
+
+// AuditChange is one field an audit event changed: its path in the record
+// ("status", "period.end", "consents[2]") and its value before and after as
+// text (strings as they are, other values as JSON; "" when absent).
+type AuditChange struct {
+	Field  string `json:"field"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+	// Added and Removed say the field was absent before, or after.
+	Added   bool `json:"added,omitempty"`
+	Removed bool `json:"removed,omitempty"`
+}
+
+// AuditDiff lists the fields that differ between before and after, two
+// JSON objects (nil when there was no record), in path order: nested objects
+// and arrays are walked down to the values that changed, so that a status
+// step reads as one line rather than two copies of the activity. JSON that
+// does not decode compares as one value, its text.
+func AuditDiff(before, after json.RawMessage) []AuditChange {
+	b, a := flatJSON(before), flatJSON(after)
+	var out []AuditChange
+	for field := range b {
+		if _, ok := a[field]; !ok {
+			out = append(out, AuditChange{Field: field, Before: b[field], Removed: true})
+		}
+	}
+	for field, av := range a {
+		bv, ok := b[field]
+		switch {
+		case !ok:
+			out = append(out, AuditChange{Field: field, After: av, Added: true})
+		case bv != av:
+			out = append(out, AuditChange{Field: field, Before: bv, After: av})
+		}
+	}
+	slices.SortFunc(out, func(x, y AuditChange) int { return strings.Compare(x.Field, y.Field) })
+	return out
+}
+
+// flatJSON maps each leaf of a JSON document to its text, by path. Empty
+// objects and arrays are leaves ("{}", "[]"), so that one becoming empty
+// shows.
+func flatJSON(raw json.RawMessage) map[string]string {
+	out := map[string]string{}
+	if len(raw) == 0 || string(raw) == "null" {
+		return out
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		out[""] = string(raw)
+		return out
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if len(v) == 0 && path != "" {
+				out[path] = "{}"
+			}
+			for k, x := range v {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				walk(p, x)
+			}
+		case []any:
+			if len(v) == 0 {
+				out[path] = "[]"
+			}
+			for i, x := range v {
+				walk(fmt.Sprintf("%s[%d]", path, i), x)
+			}
+		case string:
+			out[path] = v
+		default:
+			b, _ := json.Marshal(v)
+			out[path] = string(b)
+		}
+	}
+	walk("", v)
+	return out
 }

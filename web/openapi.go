@@ -39,6 +39,16 @@ func openAPIDoc() map[string]any {
 		},
 	}
 	paths := doc["paths"].(map[string]any)
+	qp := func(name, typ, desc string) map[string]any {
+		return map[string]any{"name": name, "in": "query", "required": false, "description": desc, "schema": map[string]any{"type": typ}}
+	}
+	paths["/api/v1/audit"] = op("Staff only: the audit log, newest first, a page at a time: each event's principal, address, time, action, record, before and after (JSON objects, null when none), the fields it changed, and its place in the hash chain (prev_hash, hash); next is the next page's address",
+		qp("entity", "string", "the kind of record: activity, programme, membership, ..."),
+		qp("key", "string", "the record's key, as its events name it"),
+		qp("actor", "string", "the principal's id: user:3, token:7, operator:ann"),
+		qp("before", "integer", "only events older than this event id (the next page)"),
+		qp("limit", "integer", "events a page, 1 to 500 (default 50)"))
+	paths["/api/v1/audit/verify"] = op("Staff only: walks the audit log's hash chain from the oldest event; events is how many held, broken the first broken link (its id and what differs)")
 	for p, item := range programmeOpenAPIPaths() {
 		paths[p] = item
 	}

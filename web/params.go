@@ -29,6 +29,7 @@ var queryParams = map[string][]queryParam{
 	"GET /api/v1/programmes/{id}/activities": {{Name: "status"}}, // the service checks the status,
 	"GET /api/v1/menu":                       {{Name: "format", Values: []string{"json", "csv"}}},
 	"POST /api/v1/menu":                      {{Name: "format", Values: []string{"json", "csv"}}, {Name: "name"}},
+	"GET /api/v1/audit":                      {{Name: "entity"}, {Name: "key"}, {Name: "actor"}, {Name: "before"}, {Name: "limit"}},
 }
 
 // checkQuery refuses API requests whose query parameters the route does not
@@ -109,6 +110,7 @@ func admit(r *http.Request) error {
 // reads besides as_of and alliance, which every page reads.
 var pageParams = map[string][]string{
 	"GET /timeline": {"country"},
+	"GET /audit":    {"entity", "key", "actor", "before"},
 }
 
 // keepPageParams drops from a page request's query the parameters the page

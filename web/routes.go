@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /consent", s.postConsent)
 	m.HandleFunc("GET /programmes", s.pageProgrammes)
 	s.programmeRoutes()
+	s.auditRoutes()
 	m.HandleFunc(catchAll, s.noRoute)
 }
 
