@@ -80,6 +80,11 @@ type Reader interface {
 //     programme's activities), reviews, objectives and goals;
 //   - LockActivity: workflow steps on one activity (capacity, state).
 //
+// AddAuditEvent takes one more lock, the audit chain's, held to the end:
+// use cases append their events after taking and reading under their
+// record locks, so the chain's comes last, and appends from concurrent
+// transactions queue in commit order.
+//
 // On SQLite every write transaction holds the database's write lock from
 // its start, so the locks cost nothing there; on PostgreSQL they are row
 // locks (SELECT ... FOR NO KEY UPDATE).

@@ -74,8 +74,10 @@ func (s *Service) VerifyAudit(ctx context.Context) (*entente.AuditCheck, error) 
 }
 
 // requireStaff is the one check that guards reading the audit log, on every
-// surface (pages, API, CLI): the principal in ctx must be signed in as staff
-// or admin; a token needs the read scope.
+// surface that asks the service (pages, API): the principal in ctx must be
+// signed in as staff or admin; a token needs the read scope. authorize is
+// for writes (a token needs the write scope there), hence a check of its
+// own, worded alike.
 func requireStaff(ctx context.Context, doing string) error {
 	p := entente.PrincipalFrom(ctx)
 	if !p.Authenticated() {
@@ -85,7 +87,7 @@ func requireStaff(ctx context.Context, doing string) error {
 		return entente.Errorf(entente.EFORBIDDEN, "this token lacks the read scope, which is needed to %s", doing)
 	}
 	if p.Role != entente.RoleStaff && p.Role != entente.RoleAdmin {
-		return entente.Errorf(entente.EFORBIDDEN, "only staff may %s", doing)
+		return entente.Errorf(entente.EFORBIDDEN, "%s may not %s: staff and admins only", roleName(p), doing)
 	}
 	return nil
 }
