@@ -67,7 +67,7 @@ func TestDatasetText(t *testing.T) {
 			got = append(got, p.String())
 		}
 	}
-	for _, want := range []string{"[activities 2]: title: contains a NUL character", "[offer O1]: title: not valid UTF-8"} {
+	for _, want := range []string{`[activities 2]: title: contains a NUL character (\u0000)`, "[offer O1]: title: not valid UTF-8"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("Validate does not say %q; it says %q", want, got)
 		}

@@ -1,6 +1,7 @@
 package entente
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -11,14 +12,36 @@ import (
 // "": text is valid UTF-8 and holds no NUL character, so that both engines
 // store the same thing (PostgreSQL refuses a NUL, SQLite would keep it and
 // bytes that are not UTF-8 as they are).
+//
+// It is the one rule for text from every input: the text format, CSV,
+// flags, and JSON, whose readers (internal/jsondec) hand it the string a
+// literal spells byte for byte, before encoding/json would replace what is
+// not text with U+FFFD. A JSON escape of a lone UTF-16 surrogate ("\ud800",
+// half of a pair, not a character) comes here as its three-byte encoding
+// (ED A0 80), which is not UTF-8, and is named as such.
 func TextProblem(s string) string {
 	switch {
 	case !utf8.ValidString(s):
+		if i := loneSurrogate(s); i >= 0 {
+			r := rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			return fmt.Sprintf("holds a lone surrogate (\\u%04x), half of a UTF-16 pair and not a character", r)
+		}
 		return "not valid UTF-8"
 	case strings.ContainsRune(s, 0):
-		return "contains a NUL character"
+		return "contains a NUL character (\\u0000)"
 	}
 	return ""
+}
+
+// loneSurrogate returns the index of the first surrogate (U+D800 to U+DFFF)
+// encoded as three bytes in s (ED A0 80 to ED BF BF), or -1.
+func loneSurrogate(s string) int {
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] == 0xED && s[i+1] >= 0xA0 && s[i+1] <= 0xBF && s[i+2] >= 0x80 && s[i+2] <= 0xBF {
+			return i
+		}
+	}
+	return -1
 }
 
 // textProblems finds every text field of every record in ds whose value

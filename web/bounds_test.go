@@ -219,7 +219,8 @@ func TestServerTimeouts(t *testing.T) {
 }
 
 // TestTextFields: a NUL or bytes that are not UTF-8 in text answered 500
-// on PostgreSQL (SQLSTATE 22021) and were stored raw on SQLite (issue 8).
+// on PostgreSQL (SQLSTATE 22021) and were stored raw on SQLite, and an
+// escaped lone surrogate ("\ud800") was stored as U+FFFD (issue 8).
 // Both engines refuse them with 400 naming the field, in API bodies and in
 // a menu import, and store nothing.
 func TestTextFields(t *testing.T) {
@@ -237,6 +238,9 @@ func testTextFields(t *testing.T, st *stack) {
 		{"/api/v1/menu?name=m.json", "application/json", `[{"code": "T-1", "title": "A\u0000", "kind": "course", "provider": "P"}]`, "title: contains a NUL"},
 		{"/api/v1/menu?name=m.csv", "text/csv", "code,title,kind,provider\nT-1,A\x00B,course,P\n", "title: contains a NUL"},
 		{"/api/v1/menu?name=m.csv", "text/csv", "code,title,kind,provider\nT-1,Caf\xe9,course,P\n", "title: not valid UTF-8"},
+		// A lone surrogate escape, which encoding/json turns into U+FFFD.
+		{"/api/v1/activities", "application/json", `{"programme": "NZL-ITPP-2024", "title": "Cyber \ud800 course"}`, "title: holds a lone surrogate"},
+		{"/api/v1/menu?name=m.json", "application/json", `[{"code": "T-1", "title": "A\udfff", "kind": "course", "provider": "P"}]`, "title: holds a lone surrogate"},
 	} {
 		code, body := progDo(t, st, "POST", tt.path, tt.ctype, tt.body)
 		if code != http.StatusBadRequest || !strings.Contains(body, tt.want) {

@@ -250,6 +250,8 @@ func TestImportBadFile(t *testing.T) {
 		{"WrongType", "{\n  \"countries\": [\n    {\"code\": 7}\n  ]\n}\n", "bad.json:3: countries: code: want a string, got a number"},
 		{"BadDate", "{\n  \"memberships\": [\n    {\"alliance\": \"NATO\", \"country\": \"BEL\",\n     \"acceded\": \"1949-4-4\"}\n  ]\n}\n", `bad.json:4: memberships: acceded: "1949-4-4" is not a date`},
 		{"UnknownField", "{\n  \"sources\": [\n    {\"id\": \"s\", \"title\": \"t\", \"url\": \"u\", \"colour\": 1}\n  ]\n}\n", "bad.json:3: sources: colour: unknown field"},
+		// encoding/json would store U+FFFD for the lone surrogate.
+		{"LoneSurrogate", "{\n  \"sources\": [\n    {\"id\": \"s\",\n     \"title\": \"caf\\ud800\", \"url\": \"u\"}\n  ]\n}\n", `bad.json:4: sources: title: holds a lone surrogate (\ud800)`},
 		{"Invalid", "{\n  \"sources\": [],\n  \"countries\": [\n    {\"code\": \"NZL\", \"name\": \"New Zealand\", \"region\": \"Asia-Pacific\", \"sources\": [\"nope\"]}\n  ]\n}\n", `bad.json:4: [country NZL]: sources: unknown source "nope"`},
 	}
 	for _, tt := range tests {

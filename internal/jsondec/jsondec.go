@@ -14,6 +14,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/entente/entente"
@@ -256,28 +257,106 @@ func Locate(raw []byte, v string) (field string, off int64, found bool) {
 }
 
 // Text finds the strings in the JSON value raw that text fields may not
-// hold: bytes that are not UTF-8 (which decoding would quietly replace) and
-// NUL characters (which one database refuses and the other stores). Each
-// problem names the field.
+// hold, by entente.TextProblem's rule: bytes that are not UTF-8 and escaped
+// lone surrogates ("\ud800"), which decoding would quietly replace with
+// U+FFFD, and NUL characters (which one database refuses and the other
+// stores). Each problem names the field.
 func Text(raw []byte) []Problem {
 	var probs []Problem
-	walkStrings(raw, func(path string, off, end int64, s string, key bool) bool {
-		msg := ""
-		switch {
-		case !utf8.Valid(raw[off:end]):
-			msg = "not valid UTF-8"
-		case strings.ContainsRune(s, 0):
-			msg = "contains a NUL character (\\u0000)"
-		default:
+	walkStrings(raw, func(path string, off, end int64, _ string, key bool) bool {
+		off = skipSpace(raw, off, ",: \t\r\n")
+		lit := raw[off+1 : end-1] // between the quotes
+		if bytes.IndexByte(lit, '\\') < 0 && utf8.Valid(lit) {
+			return true // the common case, text as it stands: no NUL can be written unescaped
+		}
+		msg := entente.TextProblem(unquote(lit))
+		if msg == "" {
 			return true
 		}
 		if key {
-			msg = "the field's name is " + msg
+			if strings.HasPrefix(msg, "not ") {
+				msg = "is " + msg
+			}
+			msg = "the field's name " + msg
 		}
-		probs = append(probs, Problem{Offset: skipSpace(raw, off, ",: \t\r\n"), Field: path, Message: msg})
+		probs = append(probs, Problem{Offset: off, Field: path, Message: msg})
 		return true
 	})
 	return probs
+}
+
+// unquote returns the text that lit, the inside of a well-formed JSON string
+// literal, spells, byte for byte where encoding/json would not keep it:
+// bytes that are not UTF-8 stay as they are, and an escaped surrogate that
+// is not half of a pair becomes its three-byte encoding (ED A0 80 for
+// \ud800), which is not UTF-8 either, instead of U+FFFD.
+func unquote(lit []byte) string {
+	b := make([]byte, 0, len(lit))
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		if c != '\\' || i+1 >= len(lit) {
+			b = append(b, c)
+			continue
+		}
+		i++
+		switch c = lit[i]; c {
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := hex4(lit[i+1:])
+			if !ok {
+				b = append(b, '\\', c)
+				continue
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if lo, ok := hex4(lit[min(i+3, len(lit)):]); ok && i+2 < len(lit) && lit[i+1] == '\\' && lit[i+2] == 'u' {
+					if pair := utf16.DecodeRune(r, lo); pair != utf8.RuneError {
+						b = utf8.AppendRune(b, pair)
+						i += 6
+						continue
+					}
+				}
+				// utf8.AppendRune would write U+FFFD: encode it by hand.
+				b = append(b, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+				continue
+			}
+			b = utf8.AppendRune(b, r)
+		default: // '"', '\\', '/'
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// hex4 reads the four hex digits at the start of b.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }
 
 // walkStrings calls f with each string in the JSON value raw, keys

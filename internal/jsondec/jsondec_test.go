@@ -64,9 +64,10 @@ func TestStrictWords(t *testing.T) {
 	}
 }
 
-// TestText: text that is not UTF-8, or holds a NUL, is refused naming the
-// field, before decoding would replace the bad bytes (issue 8: PostgreSQL
-// answered 500, SQLite stored them raw).
+// TestText: text that is not UTF-8, holds a NUL or an escaped lone
+// surrogate, is refused naming the field, before decoding would replace the
+// bad bytes (issue 8: PostgreSQL answered 500, SQLite stored them raw; a
+// lone "\ud800" was stored as U+FFFD).
 func TestText(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -76,6 +77,14 @@ func TestText(t *testing.T) {
 		{"{\"items\": [{\"date\": \"20\xff24\"}]}", []string{"items.date: not valid UTF-8"}},
 		{"{\"fl\xc3ag\": true}", []string{"fl\uFFFDag: the field's name is not valid UTF-8"}},
 		{`{"countries": ["NZL", "é"], "flag": true}`, nil},
+		// A lone surrogate escape: encoding/json decodes it to U+FFFD.
+		{`{"countries": ["a\ud800b"]}`, []string{`countries: holds a lone surrogate (\ud800), half of a UTF-16 pair and not a character`}},
+		{`{"items": [{"date": "\uDC00"}]}`, []string{`items.date: holds a lone surrogate (\udc00), half of a UTF-16 pair and not a character`}},
+		{`{"countries": ["\ud83d x"]}`, []string{`countries: holds a lone surrogate (\ud83d), half of a UTF-16 pair and not a character`}},
+		{`{"countries": ["\ud83d\u0041"]}`, []string{`countries: holds a lone surrogate (\ud83d), half of a UTF-16 pair and not a character`}},
+		{`{"fl\udfffag": true}`, []string{"fl\uFFFDag: the field's name holds a lone surrogate (" + `\udfff` + "), half of a UTF-16 pair and not a character"}},
+		// A pair is one character; other escapes are text.
+		{`{"countries": ["\ud83d\ude00", "\u00e9\n\"\\\/"]}`, nil},
 	}
 	for _, tt := range tests {
 		var got []string
