@@ -267,27 +267,11 @@ func (v *validator) validatePlan(programmes map[string]*Programme, areas map[str
 		optionalProv(ref, o.Provenance)
 	}
 	clear(seen)
-	goals := map[string]bool{}
-	for _, g := range ds.Goals {
-		goals[g.Programme+" "+g.Code] = true
-	}
-	for _, a := range ds.Activities {
-		ref := Ref{"activity", a.ID}
-		v.dup(seen, ref)
-		if programmes[a.Programme] == nil {
-			v.addf(ref, "programme", "unknown programme %q", a.Programme)
-		}
-		if a.Goal != "" && !goals[a.Programme+" "+a.Goal] {
-			v.addf(ref, "goal", "unknown goal %q of programme %s", a.Goal, a.Programme)
-		}
-		if a.Offer != "" && !offers[a.Offer] {
-			v.addf(ref, "offer", "unknown menu offer %q", a.Offer)
-		}
-		if !ValidActivityStatus(a.Status) {
-			v.addf(ref, "status", "%q is not an activity status (%s)", a.Status, activityStatusList())
-		}
-		v.required(ref, "title", a.Title)
-		optionalProv(ref, a.Provenance)
+	check := newActivityCheck(ds, programmes, offers, v.sources)
+	for i := range ds.Activities {
+		a := &ds.Activities[i]
+		v.dup(seen, Ref{"activity", a.ID})
+		v.problems = append(v.problems, check.problems(a)...)
 	}
 	clear(seen)
 	for _, r := range ds.Reviews {
@@ -301,6 +285,74 @@ func (v *validator) validatePlan(programmes map[string]*Programme, areas map[str
 		}
 		optionalProv(ref, r.Provenance)
 	}
+}
+
+// activityCheck checks activities one at a time against the records they
+// refer to: Validate runs it on every activity of a dataset, and a streaming
+// import (dataset.StreamJSON) on each activity as it is read, so that both
+// apply the same rules without the import holding every activity.
+type activityCheck struct {
+	programmes map[string]*Programme
+	goals      map[string]bool // "programme code"
+	offers     map[string]bool
+	sources    map[string]bool
+}
+
+func newActivityCheck(ds *Dataset, programmes map[string]*Programme, offers, sources map[string]bool) *activityCheck {
+	c := &activityCheck{programmes: programmes, goals: map[string]bool{}, offers: offers, sources: sources}
+	for _, g := range ds.Goals {
+		c.goals[g.Programme+" "+g.Code] = true
+	}
+	return c
+}
+
+// ActivityCheck returns a function that checks one activity against the
+// records of ds (its programme, goal, menu offer and sources): every problem
+// Validate would report for it, except that its id is used twice, which
+// needs every other activity. ds itself should be valid (Validate).
+func (ds *Dataset) ActivityCheck() func(a *Activity) []Problem {
+	programmes := map[string]*Programme{}
+	for i := range ds.Programmes {
+		programmes[ds.Programmes[i].ID] = &ds.Programmes[i]
+	}
+	offers, sources := map[string]bool{}, map[string]bool{}
+	for _, o := range ds.Offers {
+		offers[o.Code] = true
+	}
+	for _, s := range ds.Sources {
+		sources[s.ID] = true
+	}
+	return newActivityCheck(ds, programmes, offers, sources).problems
+}
+
+// problems checks a.
+func (c *activityCheck) problems(a *Activity) []Problem {
+	var out []Problem
+	ref := Ref{"activity", a.ID}
+	add := func(field, format string, args ...any) {
+		out = append(out, Problem{Ref: ref, Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if c.programmes[a.Programme] == nil {
+		add("programme", "unknown programme %q", a.Programme)
+	}
+	if a.Goal != "" && !c.goals[a.Programme+" "+a.Goal] {
+		add("goal", "unknown goal %q of programme %s", a.Goal, a.Programme)
+	}
+	if a.Offer != "" && !c.offers[a.Offer] {
+		add("offer", "unknown menu offer %q", a.Offer)
+	}
+	if !ValidActivityStatus(a.Status) {
+		add("status", "%q is not an activity status (%s)", a.Status, activityStatusList())
+	}
+	if strings.TrimSpace(a.Title) == "" {
+		add("title", "is required")
+	}
+	for _, s := range a.Sources {
+		if !c.sources[s] {
+			add("sources", "unknown source %q", s)
+		}
+	}
+	return out
 }
 
 // Review is a recorded look at a programme on a day: a note and a snapshot

@@ -142,6 +142,19 @@ type Store interface {
 	Import(ctx context.Context, ds *Dataset, audit *AuditEvent) error
 	// Export reads the whole store as a dataset in canonical order.
 	Export(ctx context.Context) (*Dataset, error)
+	// ImportStream is Import for a dataset too large to hold at once: in
+	// one transaction, on an empty store (ECONFLICT otherwise), fill gives
+	// the records to add in parts, each part's records after those they
+	// refer to (as AddRecords takes them), and audit is written with them.
+	// An error from fill or add, or ctx cancelled, rolls the whole import
+	// back. fill runs once: it is not run again after a deadlock.
+	ImportStream(ctx context.Context, audit *AuditEvent, fill func(add func(*Dataset) error) error) error
+	// ExportStream is Export for a store too large to hold at once: from
+	// one snapshot, it gives base every record but the activities, in
+	// canonical order, then each activity to activity in canonical order
+	// (by id), holding only one at a time. The *Activity is valid only
+	// during the call.
+	ExportStream(ctx context.Context, base func(*Dataset) error, activity func(*Activity) error) error
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
 	TokenToucher

@@ -135,6 +135,12 @@ func (p *parser) locate(prob entente.Problem) string {
 	if !ok {
 		return prob.String()
 	}
+	return at.locate(prob)
+}
+
+// locate turns a problem with the record at p into "file:line: field:
+// message".
+func (at pos) locate(prob entente.Problem) string {
 	line := at.line
 	if l, ok := at.fields[prob.Field]; ok {
 		line = l

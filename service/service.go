@@ -73,6 +73,58 @@ func (s *Service) Export(ctx context.Context) (*entente.Dataset, error) {
 	return s.Store.Export(ctx)
 }
 
+// ExportStream reads the whole store from one snapshot, every record but
+// the activities to base and then each activity, in canonical order, to
+// activity (see entente.Store.ExportStream), for an export whose memory
+// does not grow with the activities.
+func (s *Service) ExportStream(ctx context.Context, base func(*entente.Dataset) error, activity func(*entente.Activity) error) error {
+	return s.Store.ExportStream(ctx, base, activity)
+}
+
+// ImportStream writes into an empty store, in one transaction with its
+// audit event, the records read hands to add in parts, parents first (as
+// dataset.StreamJSON does); read checks them, as Import's Validate does, and
+// returns its problems, which roll everything back. Nothing is written
+// unless read returns nil.
+//
+// read runs in a goroutine of its own, so that reading and checking the
+// next part (JSON decoding, most of an import's CPU time) overlaps with
+// writing the last one on another core; a part is handed over only when
+// the one before is written, so memory holds at most two. If writing fails
+// or ctx is cancelled, read's add returns the error and read stops.
+func (s *Service) ImportStream(ctx context.Context, actor, what string, read func(ctx context.Context, add func(*entente.Dataset) error) error) error {
+	ev := &entente.AuditEvent{At: s.Now().UTC(), Actor: actor, Action: "import", Entity: "dataset", Key: what}
+	return s.Store.ImportStream(ctx, ev, func(add func(*entente.Dataset) error) error {
+		ctx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
+		parts := make(chan *entente.Dataset)
+		done := make(chan error, 1)
+		go func() {
+			defer close(parts)
+			done <- read(ctx, func(part *entente.Dataset) error {
+				select {
+				case parts <- part:
+					return nil
+				case <-ctx.Done():
+					return context.Cause(ctx)
+				}
+			})
+		}()
+		for part := range parts {
+			if err := add(part); err != nil {
+				cancel(err) // read stops at its next part or record
+				for range parts {
+				}
+				return err
+			}
+		}
+		if err := <-done; err != nil {
+			return err
+		}
+		return ctx.Err()
+	})
+}
+
 // audit builds an audit event for a change from before to after.
 func (s *Service) audit(actor, action, entity, key string, before, after any) *entente.AuditEvent {
 	enc := func(v any) json.RawMessage {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,7 +21,9 @@ func init() {
 		help: `
 The document holds every record with its sources, in a canonical order:
 exporting, importing into an empty store and exporting again gives identical
-bytes. The audit log is the store's own history and is not exported.
+bytes. The audit log is the store's own history and is not exported. The
+document is written as the store is read, one activity at a time, from one
+snapshot; a file given with --out appears whole or not at all.
 
 Examples:
   entente export --out nato.json
@@ -28,7 +31,8 @@ Examples:
 		flags: func(fs *flag.FlagSet, o *options) {
 			fs.StringVar(&o.out, "out", "", "write to FILE instead of standard output")
 		},
-		run: runExport,
+		run:         runExport,
+		interrupted: "no --out file was written (a document on standard output is incomplete)",
 	}, &command{
 		name:    "import",
 		uses:    []string{flagActor},
@@ -39,10 +43,16 @@ The store must be empty: import refuses a store holding data. Every problem
 in the file is reported as FILE:LINE: field: what is wrong, and nothing is
 written unless the whole file is good.
 
+The file is read, checked and written as it goes, so memory does not grow
+with its activities; it is one transaction all the same, and an interrupted
+import (Ctrl-C) is rolled back. The activities must come after every other
+section but the reviews, as export writes them.
+
 Examples:
   entente import nato.json --db fresh.db
   entente import nato.json --db postgres://localhost/entente`,
-		run: runImport,
+		run:         runImport,
+		interrupted: "nothing was imported: the import is one transaction, rolled back",
 	})
 }
 
@@ -53,18 +63,29 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	ds, err := e.svc.Export(ctx)
+	// The document is written as the store is read, one activity at a
+	// time, so memory does not grow with the activities.
+	var n counts
+	err := e.emitStream(func(w io.Writer) error {
+		jw := dataset.NewJSONWriter(w)
+		err := e.svc.ExportStream(ctx, func(ds *entente.Dataset) error {
+			n.add(ds)
+			return jw.Base(ds)
+		}, func(a *entente.Activity) error {
+			n.activities++
+			return jw.Activity(a)
+		})
+		if err != nil {
+			return err
+		}
+		return jw.Close()
+	})
 	if err != nil {
 		return err
 	}
-	if err := e.emit(func(w io.Writer) error { return dataset.WriteJSON(w, ds) }); err != nil {
-		return err
+	if e.opts.out != "" {
+		fmt.Fprintf(e.stderr, "exported %s to %s\n", n, e.opts.out)
 	}
-	if e.opts.out == "" {
-		return nil
-	}
-	fmt.Fprintf(e.stderr, "exported %d countries, %d memberships, %d programmes, %d sources to %s\n",
-		len(ds.Countries), len(ds.Memberships), len(ds.Programmes), len(ds.Sources), e.opts.out)
 	return nil
 }
 
@@ -77,17 +98,44 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return entente.Errorf(entente.EINVALID, "%v", err)
 	}
 	defer f.Close()
-	ds, err := dataset.ReadJSON(args[0], f)
-	if err != nil {
-		return entente.Errorf(entente.EINVALID, "%v", err)
-	}
 	if err := e.open(ctx, false); err != nil {
 		return err
 	}
-	if err := e.svc.Import(ctx, e.opts.actor, ds, "import "+filepath.Base(args[0])); err != nil {
+	// The file is read, checked and written as it goes, in one
+	// transaction: a problem anywhere rolls back what was written.
+	var n counts
+	err = e.svc.ImportStream(ctx, e.opts.actor, "import "+filepath.Base(args[0]), func(ctx context.Context, add func(*entente.Dataset) error) error {
+		err := dataset.StreamJSON(ctx, args[0], f, func(part *entente.Dataset) error {
+			n.add(part)
+			return add(part)
+		})
+		if err != nil && !errors.As(err, new(*entente.Error)) && ctx.Err() == nil {
+			// The file's problems (a *dataset.ParseError) or a read error.
+			return entente.Errorf(entente.EINVALID, "%v", err)
+		}
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "imported %d countries, %d memberships, %d programmes, %d sources from %s\n",
-		len(ds.Countries), len(ds.Memberships), len(ds.Programmes), len(ds.Sources), args[0])
+	fmt.Fprintf(e.stderr, "imported %s from %s\n", n, args[0])
 	return nil
+}
+
+// counts are what an import or export reports having moved.
+type counts struct {
+	countries, memberships, programmes, sources, activities int
+}
+
+func (n *counts) add(ds *entente.Dataset) {
+	n.countries += len(ds.Countries)
+	n.memberships += len(ds.Memberships)
+	n.programmes += len(ds.Programmes)
+	n.sources += len(ds.Sources)
+	n.activities += len(ds.Activities)
+}
+
+func (n counts) String() string {
+	return fmt.Sprintf("%d countries, %d memberships, %d programmes, %d activities, %d sources",
+		n.countries, n.memberships, n.programmes, n.activities, n.sources)
 }

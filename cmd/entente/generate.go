@@ -50,7 +50,8 @@ Examples:
 			fs.IntVar(&o.generate.batch, "batch", 10000, "activities made and written at a time (the run is one transaction)")
 			fs.BoolVar(&o.force, "force", false, "write even into a database that holds real records")
 		},
-		run: runGenerate,
+		run:         runGenerate,
+		interrupted: "nothing was written: the run is one transaction, rolled back",
 	})
 }
 

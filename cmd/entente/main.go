@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -29,9 +30,10 @@ func main() {
 
 // Exit statuses.
 const (
-	exitOK      = 0
-	exitRefused = 1 // a rule refused, or the database failed
-	exitUsage   = 2 // bad usage or bad input
+	exitOK          = 0
+	exitRefused     = 1   // a rule refused, or the database failed
+	exitUsage       = 2   // bad usage or bad input
+	exitInterrupted = 130 // stopped by SIGINT (Ctrl-C) or SIGTERM: 128 + SIGINT, as shells report it
 )
 
 // command is one subcommand.
@@ -45,6 +47,9 @@ type command struct {
 	uses  []string
 	flags func(fs *flag.FlagSet, o *options)
 	run   func(ctx context.Context, e *env, args []string) error
+	// interrupted says what is left when a run is stopped by a signal
+	// (its context cancelled), for the message.
+	interrupted string
 }
 
 // sharedFlag is a flag several commands read, defined once here.
@@ -192,6 +197,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err = c.run(ctx, e, positional)
 	if e.st != nil {
 		e.st.Close()
+	}
+	if err != nil && ctx.Err() != nil {
+		// Whatever the error says (a query cancelled, a rollback), the
+		// run was stopped by a signal.
+		fmt.Fprintf(stderr, "entente %s: interrupted; %s\n", c.name, cmp.Or(c.interrupted, "it stopped before the end"))
+		return exitInterrupted
 	}
 	return report(e, c, err)
 }
@@ -490,7 +501,7 @@ takes only the flags its help lists; these are common:
   --actor NAME    commands that write: who acts, for the audit log
 
 Exit status: 0 done, 1 refused by a rule or the database, 2 bad usage or
-input.
+input, 130 interrupted (Ctrl-C or SIGTERM).
 
 Run 'entente help COMMAND' for a command's examples.
 `))

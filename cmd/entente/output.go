@@ -107,11 +107,42 @@ func (e *env) emit(fill func(io.Writer) error) error {
 	return nil
 }
 
+// emitStream is emit for output too large to hold: fill writes to standard
+// output as it goes, or to the --out file, which appears whole or not at
+// all. An error from fill comes back unchanged.
+func (e *env) emitStream(fill func(io.Writer) error) error {
+	if e.opts.out == "" {
+		return fill(e.stdout)
+	}
+	var fillErr error
+	err := writeFileWith(e.opts.out, func(w io.Writer) error {
+		fillErr = fill(w)
+		return fillErr
+	})
+	if fillErr != nil {
+		return fillErr
+	}
+	if err != nil {
+		return entente.Errorf(entente.EINVALID, "--out: %v", err)
+	}
+	return nil
+}
+
 // writeFile writes data to path atomically: to a new file beside it, then
 // renamed into place, so a failure never leaves half a file. Like any other
 // tool's output the file is readable by all: mode 0666 less the umask
 // (0644 under the usual 022), not os.CreateTemp's 0600.
 func writeFile(path string, data []byte) error {
+	return writeFileWith(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeFileWith is writeFile for content that fill writes as it goes (an
+// export too large to hold): a failure of fill, or an interruption, leaves
+// no file and no half-written one.
+func writeFileWith(path string, fill func(w io.Writer) error) error {
 	var tmp *os.File
 	var err error
 	for range 100 {
@@ -125,7 +156,7 @@ func writeFile(path string, data []byte) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	if err := fill(tmp); err != nil {
 		tmp.Close()
 		return err
 	}

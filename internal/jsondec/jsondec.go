@@ -262,6 +262,9 @@ func Locate(raw []byte, v string) (field string, off int64, found bool) {
 // U+FFFD, and NUL characters (which one database refuses and the other
 // stores). Each problem names the field.
 func Text(raw []byte) []Problem {
+	if plainText(raw) {
+		return nil
+	}
 	var probs []Problem
 	walkStrings(raw, func(path string, off, end int64, _ string, key bool) bool {
 		off = skipSpace(raw, off, ",: \t\r\n")
@@ -283,6 +286,29 @@ func Text(raw []byte) []Problem {
 		return true
 	})
 	return probs
+}
+
+// plainText reports whether no string in the JSON value raw can hold what
+// TextProblem refuses, by a scan of its bytes without parsing: raw is UTF-8
+// and has no escape \u0000 or \uD800 to \uDFFF (a NUL or a surrogate). It
+// is what nearly every record is, and it spares Text walking the record's
+// strings one by one. When it says no, Text looks closer; an escaped
+// backslash before a "u" can make it say no for nothing, never yes wrongly.
+func plainText(raw []byte) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	for i := 0; ; {
+		k := bytes.Index(raw[i:], []byte(`\u`))
+		if k < 0 {
+			return true
+		}
+		i += k + 2
+		r, ok := hex4(raw[i:])
+		if !ok || r == 0 || utf16.IsSurrogate(r) {
+			return false
+		}
+	}
 }
 
 // unquote returns the text that lit, the inside of a well-formed JSON string

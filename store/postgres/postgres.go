@@ -78,6 +78,7 @@ func dialect(addr string) *sqlstore.Dialect {
 		// Writes run at READ COMMITTED, whatever the server's default,
 		// and lock the rows their rules read (see sqlstore.Store.Update).
 		RowLock:       " FOR NO KEY UPDATE",
+		Binary:        ` COLLATE "C"`,
 		WriteTx:       &sql.TxOptions{Isolation: sql.LevelReadCommitted},
 		Retry:         retryable,
 		ExclusiveLock: "SELECT pg_advisory_xact_lock(hashtext('entente ' || coalesce(current_schema(), '')))",

@@ -578,8 +578,9 @@ func (r reader) reviews(ctx context.Context, w where) ([]entente.Review, error) 
 	return out, nil
 }
 
-// planDataset reads the programme structure, menu, activities and reviews
-// into ds, for Export.
+// planDataset reads the programme structure, menu and reviews into ds, for
+// Export; the activities, which may be millions, are read one at a time
+// (eachActivity).
 func (r reader) planDataset(ctx context.Context, ds *entente.Dataset) error {
 	var err error
 	if ds.Objectives, err = r.FindObjectives(ctx, ""); err != nil {
@@ -589,9 +590,6 @@ func (r reader) planDataset(ctx context.Context, ds *entente.Dataset) error {
 		return err
 	}
 	if ds.Offers, err = r.FindOffers(ctx, ""); err != nil {
-		return err
-	}
-	if ds.Activities, err = r.FindActivities(ctx, entente.ActivityFilter{}); err != nil {
 		return err
 	}
 	if ds.Reviews, err = r.FindReviews(ctx, ""); err != nil {
@@ -607,9 +605,6 @@ func (r reader) planDataset(ctx context.Context, ds *entente.Dataset) error {
 	}
 	if len(ds.Offers) == 0 {
 		ds.Offers = nil
-	}
-	if len(ds.Activities) == 0 {
-		ds.Activities = nil
 	}
 	if len(ds.Reviews) == 0 {
 		ds.Reviews = nil

@@ -104,7 +104,7 @@ func (r reader) empty(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// dataset reads every record.
+// dataset reads every record but the activities (see eachActivity).
 func (r reader) dataset(ctx context.Context) (*entente.Dataset, error) {
 	ds := &entente.Dataset{}
 	var all entente.Filter

@@ -47,6 +47,12 @@ type Dialect struct {
 	// write lock from BEGIN IMMEDIATE to its end.
 	RowLock string
 
+	// Binary, if set, follows a text column in ORDER BY to order it byte
+	// by byte, as Go compares strings and as Dataset.Sort orders records
+	// (PostgreSQL: ` COLLATE "C"`, as a database's default collation may
+	// order by language; SQLite's default, BINARY, needs none).
+	Binary string
+
 	// WriteTx are the options write transactions begin with (nil: the
 	// driver's defaults).
 	WriteTx *sql.TxOptions
@@ -218,26 +224,7 @@ func (s *Store) Import(ctx context.Context, ds *entente.Dataset, audit *entente.
 	}
 	defer s.obs.done("import", s.obs.start())
 	return s.retrying(ctx, func(etx entente.Tx) error {
-		t := etx.(*tx)
-		if err := t.exclusive(ctx, "import"); err != nil {
-			return err
-		}
-		empty, err := t.empty(ctx)
-		if err != nil {
-			return err
-		}
-		if !empty {
-			return entente.Errorf(entente.ECONFLICT, "the store is not empty: import and restore need an empty database")
-		}
-		// The generator's path: activities stream to the database in
-		// small batches instead of as one table of rows built first.
-		if err := t.AddRecords(ctx, ds); err != nil {
-			return err
-		}
-		if audit != nil {
-			return t.AddAuditEvent(ctx, audit)
-		}
-		return nil
+		return etx.(*tx).importRecords(ctx, audit, func(add func(*entente.Dataset) error) error { return add(ds) })
 	})
 }
 
@@ -246,15 +233,16 @@ func (s *Store) Import(ctx context.Context, ds *entente.Dataset, audit *entente.
 // while others write.
 func (s *Store) Export(ctx context.Context) (*entente.Dataset, error) {
 	defer s.obs.done("export", s.obs.start())
-	sqlTx, err := s.db.BeginTx(ctx, snapshotTx)
-	if err != nil {
-		return nil, s.d.wrap("begin export", err)
-	}
-	defer sqlTx.Rollback()
-	ds, err := reader{q: sqlTx, d: s.d}.dataset(ctx)
+	var ds *entente.Dataset
+	err := s.exportStream(ctx, func(base *entente.Dataset) error {
+		ds = base
+		return nil
+	}, func(a *entente.Activity) error {
+		ds.Activities = append(ds.Activities, *a)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	ds.Sort()
 	return ds, nil
 }

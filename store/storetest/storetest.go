@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("ImportNotEmpty", func(t *testing.T) { testImportNotEmpty(t, open) })
 	t.Run("ImportRollsBack", func(t *testing.T) { testImportRollsBack(t, open) })
 	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, open) })
+	t.Run("Stream", func(t *testing.T) { runStream(t, open) })
 	t.Run("Find", func(t *testing.T) { testFind(t, open) })
 	t.Run("FindCountry", func(t *testing.T) { testFindCountry(t, open) })
 	t.Run("FindAlliance", func(t *testing.T) { testFindAlliance(t, open) })

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmark: generate, export and import at scale on one engine, with the
+# time and peak memory (maximum resident set size) of each step from
+# /usr/bin/time -v, and the ratio of the import's speed to generate's (a
+# plain batched insert of the same rows, in the same run): generate time
+# divided by import time (goal >= 0.5). See bench/README.md.
+#
+#   bench/scale.sh BINARY sqlite DIR [N]
+#   bench/scale.sh BINARY 'postgres://postgres@127.0.0.1:5432/DB?sslmode=disable' DIR [N]
+#
+# BINARY is an entente binary (go build -o BINARY ./cmd/entente), DIR a
+# scratch directory for the files, N the number of activities (1000000).
+# On PostgreSQL each step gets a fresh schema of the database named in the
+# URL (dropped and created again with psql).
+set -euo pipefail
+bin=$1 engine=$2 dir=$3 n=${4:-1000000}
+mkdir -p "$dir"
+
+# store NAME prints the --db value for a fresh store called NAME.
+store() {
+	if [ "$engine" = sqlite ]; then
+		rm -f "$dir/$1.db" "$dir/$1.db-wal" "$dir/$1.db-shm"
+		echo "$dir/$1.db"
+	else
+		psql -q "$engine" -c "DROP SCHEMA IF EXISTS $1 CASCADE" -c "CREATE SCHEMA $1" >/dev/null 2>&1
+		echo "$engine&search_path=$1"
+	fi
+}
+
+# step NAME CMD... runs CMD under /usr/bin/time -v and prints NAME, wall
+# time and peak memory.
+step() {
+	local name=$1
+	shift
+	/usr/bin/time -v "$@" >"$dir/$name.out" 2>"$dir/$name.time" || { cat "$dir/$name.time"; exit 1; }
+	local wall rss
+	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/$name.time")
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/$name.time")
+	printf '%-10s %10s %8d MB\n' "$name" "$wall" $((rss / 1024))
+	echo "$wall" >"$dir/$name.wall"
+}
+
+secs() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }' "$dir/$1.wall"; }
+
+gen=$(store gen)
+step generate "$bin" generate --db "$gen" --activities "$n" --seed 1
+step export "$bin" export --db "$gen" --out "$dir/export.json"
+imp=$(store imp)
+step import "$bin" import "$dir/export.json" --db "$imp"
+step export2 "$bin" export --db "$imp" --out "$dir/export2.json"
+cmp "$dir/export.json" "$dir/export2.json" && echo "export of the import: identical bytes"
+awk -v g="$(secs generate)" -v i="$(secs import)" 'BEGIN { printf "import speed / generate speed: %.2f\n", g / i }'
