@@ -88,7 +88,7 @@ func TestImportStream(t *testing.T) {
 			if err != nil || !empty {
 				t.Fatalf("after a cancelled import the store is empty: %v (%v), want true", empty, err)
 			}
-			events, err := st.FindAuditEvents(t.Context(), entente.Filter{Limit: 10})
+			events, err := st.FindAuditEvents(t.Context(), entente.AuditFilter{Limit: 10})
 			if err != nil || len(events) != 0 {
 				t.Fatalf("after a cancelled import the audit log holds %d events (%v), want none", len(events), err)
 			}

@@ -40,7 +40,7 @@ func emptyStore(t *testing.T, db string) bool {
 	}
 	var n int
 	if err := st.View(t.Context(), func(r entente.Reader) error {
-		evs, err := r.FindAuditEvents(t.Context(), entente.Filter{Limit: 1})
+		evs, err := r.FindAuditEvents(t.Context(), entente.AuditFilter{Limit: 1})
 		n = len(evs)
 		return err
 	}); err != nil {
