@@ -23,6 +23,9 @@ type entry struct {
 	gz     []byte
 	etag   string
 	gen    uint64
+	// route is the pattern of the route that rendered the entry, for
+	// metrics and the access log.
+	route string
 }
 
 func newEntry(status int, h http.Header, body []byte) *entry {

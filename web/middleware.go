@@ -72,6 +72,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				if counted {
 					s.count(r) // a page served from the cache is a visit too
 				}
+				noteRoute(w, e.route)
 				e.serve(w, r)
 				return
 			}
@@ -85,7 +86,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			gen = s.cache.gen.Load()
 		}
 		ctx := withConsent(r.Context(), c)
-		next.ServeHTTP(rec, r.WithContext(ctx))
+		inner := r.WithContext(ctx)
+		next.ServeHTTP(rec, inner)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
@@ -96,6 +98,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h.Add("Vary", "Cookie, Sec-GPC, DNT")
 		e := newEntry(rec.status, h, rec.buf.Bytes())
 		e.gen = gen
+		// The mux set the route's pattern on the request it was given, a
+		// copy of r: kept with the entry, so that a hit is counted under it.
+		e.route = inner.Pattern
+		noteRoute(w, e.route)
 		if s.cache != nil && rec.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
 			s.cache.put(key, e)
 		}

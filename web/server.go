@@ -158,17 +158,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	s.handler.ServeHTTP(rw, r)
 	d := time.Since(start)
-	route := s.route(r)
+	route := s.route(r, rw)
 	s.metrics.observe(route, rw.status, d)
 	s.accessLog(r, route, rw, d)
 }
 
-// route is the pattern of the route that takes r, as registered with the
+// route is the pattern of the route that took r, as registered with the
 // mux ("GET /partners/{iso3}"; the catch-all "/" for a path no route
-// takes): the same string as r.Pattern, which the mux sets on the request
-// it is given, but the middleware may pass it a copy (or, for a page
-// served from the cache, not call it), so the mux is asked again.
-func (s *Server) route(r *http.Request) string {
+// takes). The mux sets it as r.Pattern on the request it is given; when the
+// middleware gave it a copy of r, or served a page from the cache without
+// it, the middleware noted it on the writer (noteRoute), and failing that
+// the mux is asked again.
+func (s *Server) route(r *http.Request, rw *statusWriter) string {
+	if rw.route != "" {
+		return rw.route
+	}
 	if r.Pattern != "" {
 		return r.Pattern
 	}
@@ -176,6 +180,14 @@ func (s *Server) route(r *http.Request) string {
 		return p
 	}
 	return "none"
+}
+
+// noteRoute tells ServeHTTP's writer, if w is it, the pattern of the route
+// that answers, which spares asking the mux again.
+func noteRoute(w http.ResponseWriter, route string) {
+	if sw, ok := w.(*statusWriter); ok {
+		sw.route = route
+	}
 }
 
 // accessLog logs one line per request at Info: the method, the route's
@@ -215,11 +227,13 @@ func remoteNet(addr string) string {
 }
 
 // statusWriter remembers the status and counts the bytes of the body
-// written through it.
+// written through it; route is the answering route's pattern, when the
+// middleware knows it (see noteRoute).
 type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	route  string
 }
 
 func (w *statusWriter) WriteHeader(code int) {
