@@ -71,7 +71,11 @@ func newChecker(t *testing.T, n *tally, ops []*op) *checker {
 			n.Acked++
 		case refused:
 			n.Refused++
-			n.refusedBy[fmt.Sprintf("%d %s", o.status, problemCode(o.answer))]++
+			kind := fmt.Sprintf("%d %s", o.status, problemCode(o.answer))
+			if n.refusedBy[kind]++; n.refusedBy[kind] == 1 {
+				// The first of each kind, so that the log says why.
+				t.Logf("refused (%s): POST %s: %s", kind, o.path, compact(o.answer))
+			}
 			if o.tag != "" {
 				c.refused[o.tag] = o
 			}
