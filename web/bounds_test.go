@@ -202,12 +202,12 @@ func TestServerTimeouts(t *testing.T) {
 		return conn
 	}
 	slow := dial()
-	fmt.Fprintf(slow, "POST /api/v1/activities HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"pro")
+	fmt.Fprintf(slow, "POST /api/v1/activities HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"pro")
 	if took, ok := closedWithin(slow, 5*time.Second); !ok || took < limit {
 		t.Errorf("a slow body: closed %t after %v, want closed after the read timeout %v", ok, took, limit)
 	}
 	idle := dial()
-	fmt.Fprintf(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	fmt.Fprintf(idle, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
 	res, err := http.ReadResponse(bufio.NewReader(idle), nil)
 	if err != nil || res.StatusCode != 200 || res.Close {
 		t.Fatalf("a keep-alive request: %v %v", res, err)

@@ -38,7 +38,9 @@ func cacheServer(t *testing.T, maxBytes int64) *Server {
 func serveGet(t *testing.T, s *Server, uri string) *httptest.ResponseRecorder {
 	t.Helper()
 	w := httptest.NewRecorder()
-	s.ServeHTTP(w, httptest.NewRequest("GET", uri, nil))
+	req := httptest.NewRequest("GET", uri, nil)
+	req.Host = "localhost" // not httptest's example.com, which the server does not answer to
+	s.ServeHTTP(w, req)
 	return w
 }
 

@@ -10,6 +10,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"embed"
 	"errors"
 	"html/template"
@@ -19,6 +20,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/entente/entente"
@@ -54,6 +56,11 @@ type Server struct {
 	// import.
 	maxJSON, maxImport int64
 	timeouts           Timeouts
+	// The network edge (network.go): TLS, trusted proxies, the host
+	// names answered, and the networks /metrics answers.
+	tls                     *tls.Config
+	trustProxy, metricsFrom []netip.Prefix
+	hosts                   []string
 }
 
 // Config configures a Server.
@@ -79,6 +86,21 @@ type Config struct {
 	// Timeouts bound a connection's time (see Timeouts); zero fields take
 	// DefaultTimeouts'.
 	Timeouts Timeouts
+	// TLS, if set, makes ListenAndServe serve HTTPS with it (certificates
+	// included), and responses carry Strict-Transport-Security.
+	TLS *tls.Config
+	// TrustProxy are the networks of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed: they decide the
+	// client's address and whether it came over TLS (Secure cookies,
+	// HSTS). From any other peer those headers are ignored.
+	TrustProxy []netip.Prefix
+	// Hosts are the host names the server answers to (DNS rebinding
+	// protection); literal addresses are always answered. Empty means
+	// DefaultHosts.
+	Hosts []string
+	// MetricsFrom are the networks /metrics answers without a token; nil
+	// means Loopback.
+	MetricsFrom []netip.Prefix
 }
 
 // Timeouts bound how long a connection may take: to send its headers
@@ -107,6 +129,17 @@ func (t Timeouts) orDefault() Timeouts {
 func New(svc *service.Service, cfg Config) (*Server, error) {
 	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, alliance: cfg.Alliance, mux: http.NewServeMux(), ready: svc.Store.Ping}
 	s.timeouts = cfg.Timeouts.orDefault()
+	s.tls, s.trustProxy, s.metricsFrom = cfg.TLS, cfg.TrustProxy, cfg.MetricsFrom
+	if s.metricsFrom == nil {
+		s.metricsFrom = Loopback
+	}
+	hosts := cfg.Hosts
+	if len(hosts) == 0 {
+		hosts = DefaultHosts
+	}
+	for _, h := range hosts {
+		s.hosts = append(s.hosts, strings.TrimSuffix(strings.ToLower(h), "."))
+	}
 	s.maxJSON, s.maxImport = cmp.Or(cfg.MaxJSONBody, DefaultMaxJSONBody), cmp.Or(cfg.MaxImportBody, DefaultMaxImportBody)
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -148,7 +181,7 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 		o.Observe(s.metrics)
 	}
 	s.routes()
-	s.handler = s.middleware(s.mux)
+	s.handler = s.edge(s.guardMetrics(s.middleware(s.mux)))
 	return s, nil
 }
 
@@ -264,7 +297,16 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, started func(n
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write,
 		IdleTimeout: t.Idle, MaxHeaderBytes: t.MaxHeaderBytes}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if s.tls != nil {
+			// ServeTLS takes the certificates from TLSConfig, and adds
+			// HTTP/2 to what it offers.
+			srv.TLSConfig = s.tls.Clone()
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

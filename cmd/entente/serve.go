@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,7 +20,7 @@ func init() {
 	commands = append(commands, &command{
 		name:    "serve",
 		summary: "serve the web UI and the JSON API",
-		usage:   "[--addr :8080] [--db entente.db] [--alliance CODE] [--read-timeout 1m] [--write-timeout 1m] [--idle-timeout 2m] [--cache-mb 64] [--log-level info]",
+		usage:   "[--addr :8080] [--db entente.db] [--alliance CODE] [--read-timeout 1m] [--write-timeout 1m] [--idle-timeout 2m] [--cache-mb 64] [--log-level info] [--tls-cert FILE --tls-key FILE] [--host NAME,...] [--trust-proxy CIDR,...] [--metrics-from CIDR,...]",
 		help: `
 With no flags, serve creates ./entente.db, loads the embedded default dataset
 ({alliance}) into it and serves on :8080. SIGINT or SIGTERM shut it down
@@ -39,8 +42,21 @@ method, route, path (never the query string), status, bytes, duration and
 the network it came from (its address with the last part cut: an IPv4 /24,
 an IPv6 /48). Prometheus metrics are served at /metrics.
 
+Network. --tls-cert and --tls-key (PEM files) serve HTTPS; responses then
+carry Strict-Transport-Security and session cookies are Secure and
+__Host- prefixed. Behind a reverse proxy, --trust-proxy lists its networks:
+only from those are X-Forwarded-For (the client's address, in the audit and
+the login rate limit) and X-Forwarded-Proto (https: Secure cookies, HSTS)
+believed. The server answers only to the host names --host lists (default:
+localhost and the --addr host; literal addresses always), so that a page
+elsewhere cannot reach a local server by DNS rebinding: another Host gets
+421. /metrics answers the networks --metrics-from lists (default: loopback)
+and API tokens with the metrics scope; others get 403.
+
 Examples:
   entente serve
+  entente serve --addr 0.0.0.0:8443 --host entente.example.org --tls-cert cert.pem --tls-key key.pem
+  entente serve --trust-proxy 10.0.0.0/8 --host entente.example.org --metrics-from 10.1.2.0/24
   entente serve --addr 127.0.0.1:9000 --db /var/lib/entente/entente.db
   ENTENTE_DB=postgres://entente@localhost/entente entente serve
   entente serve --dev              # read templates from ./web on every request
@@ -56,6 +72,11 @@ Examples:
 			fs.DurationVar(&o.serve.timeouts.Idle, "idle-timeout", d.Idle, "time a keep-alive connection may stay idle")
 			fs.IntVar(&o.serve.cacheMB, "cache-mb", web.DefaultCacheBytes>>20, "MiB of rendered pages kept in memory")
 			fs.StringVar(&o.serve.logLevel, "log-level", "info", "the least severe level logged: debug, info (each request), warn or error")
+			fs.StringVar(&o.serve.tlsCert, "tls-cert", "", "PEM certificate (chain) file: serve HTTPS (with --tls-key)")
+			fs.StringVar(&o.serve.tlsKey, "tls-key", "", "PEM private key file of --tls-cert")
+			fs.StringVar(&o.serve.hosts, "host", "", "comma-separated host names the server answers to (default: localhost and the --addr host)")
+			fs.StringVar(&o.serve.trustProxy, "trust-proxy", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
+			fs.StringVar(&o.serve.metricsFrom, "metrics-from", "127.0.0.0/8,::1/128", "comma-separated networks (CIDR) /metrics answers without a metrics token")
 		},
 		run: runServe,
 	})
@@ -80,6 +101,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if !ok {
 		return usagef("--log-level %q: want debug, info, warn or error", e.opts.serve.logLevel)
 	}
+	netCfg, err := e.opts.serve.network(e.opts.addr)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if err := e.open(ctx, true); err != nil {
 		return err
@@ -87,21 +112,93 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if _, err := e.svc.DefaultAlliance(ctx, e.opts.alliance); err != nil {
 		return err
 	}
-	srv, err := web.New(e.svc, web.Config{Dev: e.opts.dev, DevDir: "web", Logger: log, Alliance: strings.ToUpper(e.opts.alliance),
-		Timeouts: e.opts.serve.timeouts, CacheBytes: int64(e.opts.serve.cacheMB) << 20})
+	cfg := netCfg
+	cfg.Dev, cfg.DevDir, cfg.Logger, cfg.Alliance = e.opts.dev, "web", log, strings.ToUpper(e.opts.alliance)
+	cfg.Timeouts, cfg.CacheBytes = e.opts.serve.timeouts, int64(e.opts.serve.cacheMB)<<20
+	srv, err := web.New(e.svc, cfg)
 	if err != nil {
 		return err
 	}
 	return srv.ListenAndServe(ctx, e.opts.addr, func(a net.Addr) {
-		log.Info("listening", "addr", a.String(), "db", redact(e.opts.db), "pid", os.Getpid())
+		log.Info("listening", "addr", a.String(), "tls", cfg.TLS != nil, "db", redact(e.opts.db), "pid", os.Getpid())
 	})
 }
 
 // serveOptions are serve's own flags.
 type serveOptions struct {
-	timeouts web.Timeouts
-	cacheMB  int
-	logLevel string
+	timeouts                                        web.Timeouts
+	cacheMB                                         int
+	logLevel                                        string
+	tlsCert, tlsKey, hosts, trustProxy, metricsFrom string
+}
+
+// network reads the network flags into the part of web.Config they fill:
+// TLS, the host names answered (with addr's host), trusted proxies and the
+// networks /metrics answers.
+func (o serveOptions) network(addr string) (web.Config, error) {
+	var cfg web.Config
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		return cfg, usagef("--tls-cert and --tls-key go together: give both or neither")
+	}
+	if o.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
+		if err != nil {
+			return cfg, usagef("--tls-cert %s --tls-key %s: %v", o.tlsCert, o.tlsKey, err)
+		}
+		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	var err error
+	if cfg.TrustProxy, err = prefixes("trust-proxy", o.trustProxy); err != nil {
+		return cfg, err
+	}
+	if cfg.MetricsFrom, err = prefixes("metrics-from", o.metricsFrom); err != nil {
+		return cfg, err
+	}
+	if cfg.MetricsFrom == nil {
+		cfg.MetricsFrom = []netip.Prefix{} // none: tokens only
+	}
+	cfg.Hosts = splitList(o.hosts)
+	for _, h := range cfg.Hosts {
+		if strings.ContainsAny(h, "/:@ ") {
+			return cfg, usagef("--host %q: want a host name such as entente.example.org, without scheme or port", h)
+		}
+	}
+	if len(cfg.Hosts) == 0 {
+		cfg.Hosts = slices.Clone(web.DefaultHosts)
+		if h, _, err := net.SplitHostPort(addr); err == nil && h != "" {
+			cfg.Hosts = append(cfg.Hosts, h)
+		}
+	}
+	return cfg, nil
+}
+
+// prefixes reads a comma-separated list of networks (CIDR, or a single
+// address) given to --flag.
+func prefixes(flag, list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range splitList(list) {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				return nil, usagef("--%s %q: want networks such as 10.0.0.0/8,::1/128: %v", flag, v, err)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // logLevels are the values --log-level takes.
