@@ -137,6 +137,8 @@ type Store interface {
 	View(ctx context.Context, fn func(Reader) error) error
 	// Empty reports whether the store holds no records.
 	Empty(ctx context.Context) (bool, error)
+	// Sessions of signed-in browsers, kept outside Update.
+	SessionStore
 	// Import writes a whole dataset into an empty store in one transaction,
 	// with one audit event; it returns ECONFLICT if the store is not empty.
 	Import(ctx context.Context, ds *Dataset, audit *AuditEvent) error

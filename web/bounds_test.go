@@ -27,6 +27,7 @@ import (
 // control character once decoded; anything else goes to "/".
 func TestConsentBackIsLocal(t *testing.T) {
 	st := newStack(t)
+	tok := formToken(t, nil, st.srv.URL+"/privacy")
 	for _, tt := range []struct{ back, want string }{
 		{"/members", "/members"},
 		{"/partners/NZL?as_of=2020-01-01", "/partners/NZL?as_of=2020-01-01"},
@@ -42,7 +43,7 @@ func TestConsentBackIsLocal(t *testing.T) {
 		{"evil.example", "/"},
 		{"", "/"},
 	} {
-		form := url.Values{"choice": {"reject"}, "back": {tt.back}}.Encode()
+		form := url.Values{"choice": {"reject"}, "back": {tt.back}, "csrf": {tok}}.Encode()
 		req, _ := http.NewRequest("POST", st.srv.URL+"/consent", strings.NewReader(form))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)

@@ -140,9 +140,33 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		}
 		page = slices.Concat(page[:i], banner.Bytes(), page[i+len(consentMarker):])
 	}
+	if i := bytes.Index(page, accountMarker); i >= 0 {
+		var nav bytes.Buffer
+		d := accountNav{Back: localPath(r.URL.RequestURI())}
+		if si := signedInFrom(r); si != nil {
+			d.Name = si.account.Name
+		}
+		if err := t.ExecuteTemplate(&nav, "account-nav", d); err != nil {
+			s.log.Error("render", "template", "account-nav", "err", err)
+		}
+		page = slices.Concat(page[:i], nav.Bytes(), page[i+len(accountMarker):])
+	}
+	if bytes.Contains(page, []byte(csrfMarker)) {
+		page = bytes.ReplaceAll(page, []byte(csrfMarker), []byte(s.csrfToken(r)))
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(page)
 }
 
 var consentMarker = []byte(`<div id="consent-slot"></div>`)
+
+// accountMarker is where the layout's header shows who is signed in: a
+// "Sign in" link, or the user's name and a sign-out button.
+var accountMarker = []byte(`<div id="account-slot"></div>`)
+
+// accountNav is the header's account part.
+type accountNav struct {
+	Name string // "" when not signed in
+	Back string // the page, to come back to after signing in
+}

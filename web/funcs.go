@@ -34,6 +34,7 @@ func (s *Server) funcs() template.FuncMap {
 		"plural":  plural,
 		"day":     shownDay,
 		"datebar": dateBarOf,
+		"csrf":    func() string { return csrfMarker },
 	}
 	for k, v := range extraFuncs {
 		if _, taken := fm[k]; !taken {

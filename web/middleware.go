@@ -53,6 +53,13 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if page {
 			r = s.keepPageParams(r)
 		}
+		// A signed-in page shows who is signed in (and, with
+		// releasability, what only they may see): it is neither served
+		// from the cache nor kept in it.
+		cache, personal := s.cache, signedInFrom(r) != nil
+		if personal {
+			cache = nil
+		}
 		c := consentOf(r)
 		counted := page && c == consentYes && r.Method == http.MethodGet
 		// Pages answer as of today unless asked otherwise, so the day is
@@ -65,9 +72,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if wantsJSON(r) {
 			key += " json"
 		}
-		if s.cache != nil {
+		if cache != nil {
 			s.pollChanges(r)
-			if e := s.cache.get(key); e != nil {
+			if e := cache.get(key); e != nil {
 				s.metrics.cacheHits.Inc()
 				if counted {
 					s.count(r) // a page served from the cache is a visit too
@@ -77,13 +84,13 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if s.cache != nil {
+		if cache != nil {
 			s.metrics.cacheMisses.Inc()
 		}
 		rec := &recorder{header: http.Header{}}
 		var gen uint64
-		if s.cache != nil {
-			gen = s.cache.gen.Load()
+		if cache != nil {
+			gen = cache.gen.Load()
 		}
 		ctx := withConsent(r.Context(), c)
 		inner := r.WithContext(ctx)
@@ -92,7 +99,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			rec.status = http.StatusOK
 		}
 		h := rec.header.Clone()
-		if h.Get("Cache-Control") == "" {
+		if personal {
+			h.Set("Cache-Control", "private, no-store")
+		} else if h.Get("Cache-Control") == "" {
 			h.Set("Cache-Control", "no-cache")
 		}
 		h.Add("Vary", "Cookie, Sec-GPC, DNT")
@@ -102,8 +111,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		// copy of r: kept with the entry, so that a hit is counted under it.
 		e.route = inner.Pattern
 		noteRoute(w, e.route)
-		if s.cache != nil && rec.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
-			s.cache.put(key, e)
+		if cache != nil && rec.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
+			cache.put(key, e)
 		}
 		if counted && rec.status == http.StatusOK {
 			s.count(r)

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/entente/entente/service"
 	"github.com/entente/entente/web"
 )
 
@@ -28,14 +29,24 @@ import (
 // dataset, configured by cfg (its logger discarded).
 func newHandler(t *testing.T, cfg web.Config) *web.Server {
 	t.Helper()
+	h, _ := newHandlerService(t, cfg)
+	return h
+}
+
+// newHandlerService is newHandler, with the service behind it.
+func newHandlerService(t *testing.T, cfg web.Config) (*web.Server, *service.Service) {
+	t.Helper()
 	svc := openService(t, filepath.Join(t.TempDir(), "entente.db"))
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	h, err := web.New(svc, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h
+	return h, svc
 }
+
+// httptestServer serves h on a random port of 127.0.0.1.
+func httptestServer(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
 
 // serveDirect answers one request built in the test (its RemoteAddr and
 // Host as given) without a network between.
@@ -148,7 +159,8 @@ func TestForwardedProto(t *testing.T) {
 		{"10.0.0.7:4000", "http", false},
 		{"203.0.113.5:4000", "https", false},
 	} {
-		req := httptest.NewRequest("POST", "/consent", strings.NewReader(url.Values{"choice": {"reject"}}.Encode()))
+		tok := formTokenIn(t, serveDirect(h, "GET", "/privacy", c.remote, "localhost", "X-Forwarded-Proto", c.proto).Body.String())
+		req := httptest.NewRequest("POST", "/consent", strings.NewReader(url.Values{"choice": {"reject"}, "csrf": {tok}}.Encode()))
 		req.RemoteAddr, req.Host = c.remote, "localhost"
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-Proto", c.proto)
@@ -157,6 +169,9 @@ func TestForwardedProto(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		if got := rec.Header().Get("Strict-Transport-Security") != ""; got != c.secure {
 			t.Errorf("from %s with X-Forwarded-Proto %s: HSTS %v, want %v", c.remote, c.proto, got, c.secure)
+		}
+		if rec.Code != http.StatusSeeOther || len(rec.Result().Cookies()) == 0 {
+			t.Errorf("from %s with X-Forwarded-Proto %s: consent %d, cookies %v", c.remote, c.proto, rec.Code, rec.Result().Cookies())
 		}
 		for _, ck := range rec.Result().Cookies() {
 			if ck.Secure != c.secure {
@@ -197,9 +212,16 @@ func selfSigned(t *testing.T) (*tls.Config, *x509.CertPool) {
 // returns its base URL and a client that trusts its certificate.
 func serveTLS(t *testing.T, cfg web.Config) (string, *http.Client) {
 	t.Helper()
+	base, c, _ := serveTLSService(t, cfg)
+	return base, c
+}
+
+// serveTLSService is serveTLS, with the service behind the server.
+func serveTLSService(t *testing.T, cfg web.Config) (string, *http.Client, *service.Service) {
+	t.Helper()
 	tlsCfg, pool := selfSigned(t)
 	cfg.TLS = tlsCfg
-	h := newHandler(t, cfg)
+	h, svc := newHandlerService(t, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan net.Addr, 1)
 	done := make(chan error, 1)
@@ -220,7 +242,7 @@ func serveTLS(t *testing.T, cfg web.Config) (string, *http.Client) {
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(c.CloseIdleConnections)
-	return base, c
+	return base, c, svc
 }
 
 // TestTLS: with a certificate the server speaks HTTPS only, sends HSTS,
@@ -241,7 +263,7 @@ func TestTLS(t *testing.T) {
 		}
 		plain.Body.Close()
 	}
-	req, _ := http.NewRequest("POST", base+"/consent", strings.NewReader("choice=reject"))
+	req, _ := http.NewRequest("POST", base+"/consent", strings.NewReader("choice=reject&csrf="+formToken(t, c, base+"/privacy")))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	res, err = c.Do(req)

@@ -111,6 +111,8 @@ func admit(r *http.Request) error {
 var pageParams = map[string][]string{
 	"GET /timeline": {"country"},
 	"GET /audit":    {"entity", "key", "actor", "before"},
+	"GET /login":    {"back"},
+	"GET /setup":    {"token"},
 }
 
 // keepPageParams drops from a page request's query the parameters the page

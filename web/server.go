@@ -21,6 +21,7 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/entente/entente"
@@ -61,6 +62,12 @@ type Server struct {
 	tls                     *tls.Config
 	trustProxy, metricsFrom []netip.Prefix
 	hosts                   []string
+	// Signing in (session.go, csrf.go, setup.go): the attempts' limits,
+	// the anonymous forms' CSRF key once read, and the first admin's
+	// setup link.
+	limits  *signInLimits
+	csrfKey atomic.Pointer[string]
+	setup   setupLink
 }
 
 // Config configures a Server.
@@ -129,6 +136,7 @@ func (t Timeouts) orDefault() Timeouts {
 func New(svc *service.Service, cfg Config) (*Server, error) {
 	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, alliance: cfg.Alliance, mux: http.NewServeMux(), ready: svc.Store.Ping}
 	s.timeouts = cfg.Timeouts.orDefault()
+	s.limits = newSignInLimits()
 	s.tls, s.trustProxy, s.metricsFrom = cfg.TLS, cfg.TrustProxy, cfg.MetricsFrom
 	if s.metricsFrom == nil {
 		s.metricsFrom = Loopback
@@ -181,7 +189,7 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 		o.Observe(s.metrics)
 	}
 	s.routes()
-	s.handler = s.edge(s.guardMetrics(s.middleware(s.mux)))
+	s.handler = s.edge(s.sessions(s.guardMetrics(s.middleware(s.checkCSRF(s.mux)))))
 	return s, nil
 }
 

@@ -341,8 +341,9 @@ func TestConsent(t *testing.T) {
 			t.Errorf("%s: 1 still shows the banner", h)
 		}
 	}
+	tok := formToken(t, nil, s.srv.URL+"/privacy")
 	post := func(choice string, hdr ...string) *http.Response {
-		req, _ := http.NewRequest("POST", s.srv.URL+"/consent", strings.NewReader(url.Values{"choice": {choice}, "back": {"/members"}}.Encode()))
+		req, _ := http.NewRequest("POST", s.srv.URL+"/consent", strings.NewReader(url.Values{"choice": {choice}, "back": {"/members"}, "csrf": {tok}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		for i := 0; i+1 < len(hdr); i += 2 {
 			req.Header.Set(hdr[i], hdr[i+1])
@@ -394,7 +395,7 @@ func TestConsent(t *testing.T) {
 		t.Error("stats page lacks the referrer chart")
 	}
 	// An open redirect through "back" is refused.
-	req, _ := http.NewRequest("POST", s.srv.URL+"/consent", strings.NewReader("choice=reject&back=//evil.example/"))
+	req, _ := http.NewRequest("POST", s.srv.URL+"/consent", strings.NewReader("choice=reject&back=//evil.example/&csrf="+tok))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err = (&http.Client{CheckRedirect: noRedirect}).Do(req)
 	if err != nil {
@@ -405,7 +406,7 @@ func TestConsent(t *testing.T) {
 		t.Errorf("back=//evil.example/ redirected to %q", res.Header.Get("Location"))
 	}
 	// A choice that is neither gets the error page, and no cookie.
-	req, _ = http.NewRequest("POST", s.srv.URL+"/consent", strings.NewReader("choice=maybe"))
+	req, _ = http.NewRequest("POST", s.srv.URL+"/consent", strings.NewReader("choice=maybe&csrf="+tok))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err = http.DefaultClient.Do(req)
 	if err != nil {

@@ -121,6 +121,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	return srv.ListenAndServe(ctx, e.opts.addr, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "tls", cfg.TLS != nil, "db", redact(e.opts.db), "pid", os.Getpid())
+		tok, err := srv.SetupToken(ctx)
+		if err != nil {
+			log.Error("cannot make the setup link", "err", err)
+		} else if tok != "" {
+			link := setupURL(a, cfg, tok)
+			log.Warn("no account exists: open this link within the hour to create the first administrator (it works once)", "link", link)
+		}
 	})
 }
 
@@ -212,4 +219,24 @@ func redact(dsn string) string {
 		}
 	}
 	return dsn
+}
+
+// setupURL is the first admin's setup link on the listener a: its
+// address, or localhost when it listens on every interface.
+func setupURL(a net.Addr, cfg web.Config, token string) string {
+	scheme := "http"
+	if cfg.TLS != nil {
+		scheme = "https"
+	}
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		host, port = a.String(), ""
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	if port != "" {
+		host = net.JoinHostPort(host, port)
+	}
+	return scheme + "://" + host + "/setup?token=" + url.QueryEscape(token)
 }

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("Concurrency", func(t *testing.T) { runConcurrency(t, open) })
 	runAccounts(t, open)
 	t.Run("Observe", func(t *testing.T) { testObserve(t, open) })
+	runSessions(t, open)
 }
 
 // imported opens a store holding the fixture.
