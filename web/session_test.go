@@ -196,6 +196,11 @@ func TestSignInSignOut(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
 		t.Errorf("the old cookie after sign out: %d to %q, want the sign-in page", res.StatusCode, res.Header.Get("Location"))
 	}
+	// A sign-out form left open past the session's end still signs out.
+	res, _ = postForm(t, browser(t), s.srv.URL+"/logout", url.Values{"csrf": {tok}}, "Cookie", "entente-session="+ck.Value)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("signing out of an ended session: %d, want 303", res.StatusCode)
+	}
 	_, body = get(t, nil, s.srv.URL+"/members", "Cookie", "entente-session="+ck.Value)
 	if strings.Contains(between(body, "<header", "</header>"), "alice") {
 		t.Errorf("the old cookie still shows alice")
