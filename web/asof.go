@@ -89,7 +89,8 @@ var (
 
 // carryAsOf makes a page's links to other pages of the site, and its GET
 // forms, carry the day (an as_of parameter). Links that do not depend on
-// the day are left alone: static files, the API, privacy and statistics.
+// the day are left alone: static files, the API, privacy and statistics,
+// signing in and the account (the sign-in link's back keeps the day).
 // It works on the rendered page, so that every template's links, whoever
 // wrote them, keep the day.
 func carryAsOf(page []byte, day string) []byte {
@@ -123,7 +124,8 @@ func carryAsOf(page []byte, day string) []byte {
 
 // carriesDay reports whether a link to path should keep the day.
 func carriesDay(path string) bool {
-	for _, p := range []string{"/static/", "/api/", "/privacy", "/stats", "/consent", "/metrics", "/healthz", "/readyz"} {
+	for _, p := range []string{"/static/", "/api/", "/privacy", "/stats", "/consent", "/metrics", "/healthz", "/readyz",
+		"/login", "/logout", "/account", "/setup"} {
 		if strings.HasPrefix(path, p) {
 			return false
 		}

@@ -119,6 +119,12 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if _, pattern := s.mux.Handler(r); pattern == "" || pattern == catchAll {
+			// No route takes it: the answer is 404 or 405 whatever
+			// the token, and nothing changes.
+			next.ServeHTTP(w, r)
+			return
+		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			if signedInFrom(r) != nil && !s.csrfOK(r, r.Header.Get(csrfHeader)) {
 				s.fail(w, r, entente.Errorf(entente.EFORBIDDEN, "a request signed in by a session cookie that changes something must send the session's CSRF token in the %s header; "+

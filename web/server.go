@@ -242,9 +242,13 @@ func (s *Server) accessLog(r *http.Request, route string, rw *statusWriter, d ti
 	if !s.log.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
+	remote := r.RemoteAddr // behind a trusted proxy, the client's
+	if a := s.readClient(r).addr; a.IsValid() {
+		remote = a.String()
+	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", route),
 		slog.String("path", r.URL.Path), slog.Int("status", rw.status), slog.Int64("bytes", rw.bytes),
-		slog.Duration("duration", d), slog.String("remote", remoteNet(r.RemoteAddr)))
+		slog.Duration("duration", d), slog.String("remote", remoteNet(remote)))
 }
 
 // remoteNet is the network of a request's remote address: its host part
