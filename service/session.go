@@ -15,9 +15,9 @@ import (
 // ends the session once idle for entente.SessionIdle or older than
 // entente.SessionLifetime, by the service's clock.
 
-// errSignIn is the one answer to a wrong name or password, so the answer
+// errBadSignIn is the one answer to a wrong name or password, so the answer
 // does not tell which names exist.
-var errSignIn = entente.Errorf(entente.EUNAUTHORIZED, "the user name or the password is not right")
+var errBadSignIn = entente.Errorf(entente.EUNAUTHORIZED, "the user name or the password is not right")
 
 // errNoSession is the answer to a cookie that names no live session.
 var errNoSession = entente.Errorf(entente.EUNAUTHORIZED, "not signed in, or the session has ended: sign in again")
@@ -32,7 +32,7 @@ func (s *Service) checkPassword(ctx context.Context, name, password string) (*en
 	acct, err := s.Store.FindAccount(ctx, name)
 	if entente.ErrorCode(err) == entente.ENOTFOUND {
 		secret.CheckNobody(password)
-		return nil, errSignIn
+		return nil, errBadSignIn
 	}
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func (s *Service) checkPassword(ctx context.Context, name, password string) (*en
 		return nil, entente.Errorf(entente.EINTERNAL, "the password of %s cannot be checked: %v", acct.Name, err)
 	}
 	if !ok || acct.Disabled {
-		return nil, errSignIn
+		return nil, errBadSignIn
 	}
 	return acct, nil
 }

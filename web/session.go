@@ -153,7 +153,7 @@ func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
 	s.renderLogin(w, r, http.StatusOK, loginData{Back: localPath(r.URL.Query().Get("back"))})
 }
 
-// errSignIn is what a wrong name or password is told: the same for both.
+// errSignInText is what a wrong name or password is told: the same for both.
 const errSignInText = "The user name or the password is not right"
 
 func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
