@@ -49,6 +49,7 @@ func BenchmarkCachedPage(b *testing.B) {
 			}
 			req := httptest.NewRequest("GET", "/partners/NZL", nil)
 			req.RemoteAddr = "203.0.113.7:50000"
+			req.Host = "localhost" // not httptest's example.com, which the server does not answer to
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, req)
 			if w.Code != http.StatusOK {
