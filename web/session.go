@@ -61,7 +61,11 @@ func signedInFrom(r *http.Request) *signedIn {
 // edge worked it out (trusted proxies considered). It is the one place web
 // sets who is acting: a browser's session here, an API token likewise.
 func withPrincipal(r *http.Request, p *entente.Principal) *http.Request {
-	if c, ok := r.Context().Value(clientKey{}).(client); ok && c.addr.IsValid() {
+	c, ok := r.Context().Value(clientKey{}).(client)
+	if !ok { // no trusted proxies: the client is the peer
+		c = (&Server{}).readClient(r)
+	}
+	if c.addr.IsValid() {
 		q := *p // p may be shared (entente.Anonymous): set the address on a copy
 		q.Address = c.addr.String()
 		p = &q
