@@ -9,7 +9,7 @@ type StoreObserver interface {
 	// names, never a record's key, so it can label a metric: "update" (a
 	// write transaction, retries included), "view" (a read-only
 	// transaction), "read" (one query outside a transaction), "import",
-	// "export", "ping", "empty", "count_visit" and "visits".
+	// "export", "ping", "empty", "add_visits" and "visits".
 	StoreCall(op string, d time.Duration)
 	// StoreAborted reports that the database aborted a write transaction
 	// to let another go ahead (a deadlock broken, a serialisation

@@ -14,15 +14,17 @@ func (s *Service) counter() entente.Counter {
 	return c
 }
 
-// CountVisit counts one consented page view: the page's path, today, and
-// the referring host ("" for none). It does nothing if the store keeps no
-// counts.
-func (s *Service) CountVisit(ctx context.Context, page, referrer string) error {
+// AddVisits adds a batch of counts of consented page views (see
+// entente.Counter.AddVisits). It does nothing if the store keeps no counts.
+// The web server calls it from its aggregator (internal/visits), which
+// gathers the views in memory and adds them every few seconds: counting a
+// view writes nothing while the view is served.
+func (s *Service) AddVisits(ctx context.Context, vs []entente.Visit) error {
 	c := s.counter()
 	if c == nil {
 		return nil
 	}
-	return c.CountVisit(ctx, s.Today(), page, referrer)
+	return c.AddVisits(ctx, vs)
 }
 
 // Tally is a total of visits under one name (a page or a referring host).
@@ -41,8 +43,10 @@ type Stats struct {
 	Days      []Tally      `json:"days"`
 }
 
-// Stats sums the visit counts from day from on (all when zero).
-func (s *Service) Stats(ctx context.Context, from entente.Date) (*Stats, error) {
+// Stats sums the visit counts from day from on (all when zero), the stored
+// ones and unsaved, the counts a server holds in memory that it has not
+// added to the store yet.
+func (s *Service) Stats(ctx context.Context, from entente.Date, unsaved ...entente.Visit) (*Stats, error) {
 	st := &Stats{Since: from, Pages: []Tally{}, Referrers: []Tally{}, Days: []Tally{}}
 	c := s.counter()
 	if c == nil {
@@ -52,6 +56,7 @@ func (s *Service) Stats(ctx context.Context, from entente.Date) (*Stats, error) 
 	if err != nil {
 		return nil, err
 	}
+	vs = append(vs, boundUnsaved(vs, unsaved, from)...)
 	pages, refs, days := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	for _, v := range vs {
 		st.Total += v.Count
@@ -76,4 +81,35 @@ func (s *Service) Stats(ctx context.Context, from entente.Date) (*Stats, error) 
 	}
 	st.Pages, st.Referrers, st.Days = tally(pages, false), tally(refs, false), tally(days, true)
 	return st, nil
+}
+
+// boundUnsaved returns the unsaved visits from day from on, their referrers
+// bounded as the store will bound them when it adds them to stored
+// (entente.BoundReferrers), so that a host past a day's bound is not shown
+// by name until the next flush.
+func boundUnsaved(stored, unsaved []entente.Visit, from entente.Date) []entente.Visit {
+	named := map[entente.Date]map[string]bool{}
+	for _, v := range stored {
+		if named[v.Day] == nil {
+			named[v.Day] = map[string]bool{}
+		}
+		if v.Referrer != "" && v.Referrer != entente.OtherReferrer {
+			named[v.Day][v.Referrer] = true
+		}
+	}
+	byDay := map[entente.Date][]entente.Visit{}
+	for _, v := range unsaved {
+		if from.IsZero() || v.Day.Compare(from) >= 0 {
+			byDay[v.Day] = append(byDay[v.Day], v)
+		}
+	}
+	var out []entente.Visit
+	for day, vs := range byDay {
+		if named[day] == nil {
+			named[day] = map[string]bool{}
+		}
+		entente.BoundReferrers(vs, named[day])
+		out = append(out, vs...)
+	}
+	return out
 }

@@ -30,7 +30,7 @@ func generatedStack(t *testing.T, dsn string, cfg web.Config) (*stack, *service.
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{serveWith(t, svc, cfg), svc}, res
+	return &stack{srv: serveWith(t, svc, cfg), svc: svc}, res
 }
 
 // serveWith serves svc with cfg until t ends.

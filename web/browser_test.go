@@ -18,8 +18,8 @@ import (
 
 // liveServer starts the real server (web.New over the service and an
 // SQLite store holding the default dataset) on a random port, as `entente
-// serve` does, and returns its base URL and service.
-func liveServer(t *testing.T) (string, *service.Service) {
+// serve` does, and returns its base URL, service and server.
+func liveServer(t *testing.T) (string, *service.Service, *web.Server) {
 	t.Helper()
 	svc := openService(t, filepath.Join(t.TempDir(), "entente.db"))
 	srv, err := web.New(svc, web.Config{Logger: quietLog})
@@ -38,11 +38,11 @@ func liveServer(t *testing.T) (string, *service.Service) {
 	})
 	select {
 	case a := <-addr:
-		return "http://" + a.String(), svc
+		return "http://" + a.String(), svc, srv
 	case err := <-done:
 		t.Fatal(err)
 	}
-	return "", nil
+	return "", nil, nil
 }
 
 // waitPath waits until the tab shows path (after a click that navigates).
@@ -87,7 +87,7 @@ func click(t *testing.T, ctx context.Context, sel string) {
 
 func TestBrowser(t *testing.T) {
 	b := browsertest.New(t)
-	base, svc := liveServer(t)
+	base, svc, srv := liveServer(t)
 
 	// home → a member → the partners → the partner page → an "On this
 	// page" link lands on its section.
@@ -146,6 +146,9 @@ func TestBrowser(t *testing.T) {
 	})
 
 	visits := func(t *testing.T) int64 {
+		if err := srv.Flush(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 		st, err := svc.Stats(t.Context(), svc.Today())
 		if err != nil {
 			t.Fatal(err)
@@ -289,7 +292,7 @@ func TestBrowser(t *testing.T) {
 // a chart is clipped by the chart's viewBox (issue 7, defect 10).
 func TestLayout(t *testing.T) {
 	b := browsertest.New(t)
-	base, svc := liveServer(t)
+	base, svc, _ := liveServer(t)
 	if _, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 2, Activities: 30, Seed: 1, Force: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func testOtherWriterSeen(t *testing.T, dsn string, patience time.Duration) {
 	// A visit counted by the other process is not a change to the records.
 	// (On PostgreSQL a late notification of the set-up's writes could drop
 	// the cache here, and visits send none: the check is SQLite's.)
-	if err := writer.CountVisit(t.Context(), "/members", ""); err != nil {
+	if err := writer.AddVisits(t.Context(), []entente.Visit{{Day: writer.Today(), Page: "/members", Count: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	get(t, nil, srv.URL+pages[1])

@@ -51,7 +51,7 @@ func newMetrics(cache *pageCache) *metrics {
 		Buckets: latencyBuckets}, []string{"route"})
 	m.store = f.NewHistogramVec(prometheus.HistogramOpts{Name: "entente_store_duration_seconds",
 		Help: "Time of store calls, by operation: update (a write transaction, retries included), view (a read-only " +
-			"transaction), read (one query outside a transaction), import, export, ping, empty, count_visit, visits.",
+			"transaction), read (one query outside a transaction), import, export, ping, empty, add_visits, visits.",
 		Buckets: latencyBuckets}, []string{"op"})
 	m.conflicts = f.NewCounter(prometheus.CounterOpts{Name: "entente_store_write_conflicts_total",
 		Help: "Write transactions the database aborted to let another go ahead (PostgreSQL deadlock or serialisation failure)."})

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 )
 
@@ -119,18 +118,6 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		e.serve(w, r)
 	})
-}
-
-// count records a consented page view: the path, the day and the host of
-// an external referrer. Nothing that identifies the visitor is stored.
-func (s *Server) count(r *http.Request) {
-	ref := ""
-	if u, err := url.Parse(r.Referer()); err == nil && u.Host != "" && u.Host != r.Host {
-		ref = strings.ToLower(u.Hostname())
-	}
-	if err := s.svc.CountVisit(r.Context(), r.URL.Path, ref); err != nil {
-		s.log.Warn("count visit", "err", err)
-	}
 }
 
 // pollChanges asks the store whether another process changed it since the

@@ -255,7 +255,7 @@ func (s *Server) pageStats(w http.ResponseWriter, r *http.Request) {
 	ctx := withConsent(r.Context(), consentOf(r))
 	r = r.WithContext(ctx)
 	s.view(w, r, "stats.html", "Visit statistics", func(d entente.Date) (page, error) {
-		st, err := s.svc.Stats(r.Context(), entente.Date{})
+		st, err := s.svc.Stats(r.Context(), entente.Date{}, s.visits.Pending()...)
 		if err != nil {
 			return page{}, err
 		}

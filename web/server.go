@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/entente/entente"
+	"github.com/entente/entente/internal/visits"
 	"github.com/entente/entente/service"
 )
 
@@ -68,6 +69,9 @@ type Server struct {
 	limits  *signInLimits
 	csrfKey atomic.Pointer[string]
 	setup   setupLink
+	// visits counts consented page views in memory and adds them to the
+	// store every VisitFlushInterval (see internal/visits).
+	visits *visits.Aggregator
 }
 
 // Config configures a Server.
@@ -108,6 +112,9 @@ type Config struct {
 	// MetricsFrom are the networks /metrics answers without a token; nil
 	// means Loopback.
 	MetricsFrom []netip.Prefix
+	// VisitFlushInterval is how often the page views counted in memory
+	// are added to the store; zero means visits.DefaultInterval (10 s).
+	VisitFlushInterval time.Duration
 }
 
 // Timeouts bound how long a connection may take: to send its headers
@@ -190,6 +197,7 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 	}
 	s.routes()
 	s.handler = s.edge(s.sessions(s.guardMetrics(s.middleware(s.checkCSRF(s.mux)))))
+	s.visits = visits.New(visits.Config{Add: svc.AddVisits, Today: svc.Today, Interval: cfg.VisitFlushInterval, Logger: s.log})
 	return s, nil
 }
 
@@ -296,7 +304,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // ListenAndServe serves on addr until ctx is done, then shuts down
-// gracefully, letting requests in flight finish.
+// gracefully, letting requests in flight finish, and stores the page views
+// counted in memory (Close).
 func (s *Server) ListenAndServe(ctx context.Context, addr string, started func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -308,6 +317,7 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, started func(n
 	t := s.timeouts
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write,
 		IdleTimeout: t.Idle, MaxHeaderBytes: t.MaxHeaderBytes}
+	defer s.Close()
 	errc := make(chan error, 1)
 	go func() {
 		if s.tls != nil {

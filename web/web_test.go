@@ -27,6 +27,7 @@ import (
 type stack struct {
 	srv *httptest.Server
 	svc *service.Service
+	h   *web.Server
 }
 
 func newStack(t *testing.T) *stack {
@@ -63,7 +64,7 @@ func stackOn(t *testing.T, dsn string) *stack {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &stack{srv, svc}
+	return &stack{srv: srv, svc: svc, h: h}
 }
 
 // get fetches path with the given headers (name, value, ...), returning the
@@ -321,6 +322,9 @@ func TestConsent(t *testing.T) {
 	s := newStack(t)
 	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	visits := func() int64 {
+		if err := s.h.Flush(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 		st, err := s.svc.Stats(t.Context(), s.svc.Today())
 		if err != nil {
 			t.Fatal(err)
@@ -383,6 +387,9 @@ func TestConsent(t *testing.T) {
 	get(t, nil, s.srv.URL+"/members", "Cookie", "consent=yes", "Referer", "https://news.example.org/story?id=1")
 	get(t, nil, s.srv.URL+"/members", "Cookie", "consent=yes")
 	get(t, nil, s.srv.URL+"/members", "Cookie", "consent=yes", "Sec-GPC", "1")
+	if err := s.h.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	st, err := s.svc.Stats(t.Context(), s.svc.Today())
 	if err != nil {
 		t.Fatal(err)

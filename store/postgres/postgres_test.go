@@ -31,6 +31,16 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) entente.Store { return open(t, pgtest.Schema(t, base)) })
 }
 
+// TestShared runs the suite's tests that open two handles on one schema, as
+// two processes would.
+func TestShared(t *testing.T) {
+	base := pgtest.URL(t)
+	storetest.RunShared(t, func(t *testing.T) (entente.Store, entente.Store) {
+		u := pgtest.Schema(t, base)
+		return open(t, u), open(t, u)
+	})
+}
+
 // TestReopen checks that migrations are recorded: opening the same schema
 // again neither fails nor loses data.
 func TestAuditTampering(t *testing.T) {

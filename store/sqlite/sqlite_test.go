@@ -49,6 +49,20 @@ func TestAuditTampering(t *testing.T) {
 	}, "DROP TRIGGER audit_events_no_update", "DROP TRIGGER audit_events_no_delete")
 }
 
+// TestShared runs the suite's tests that open two handles on one file, as
+// two processes would.
+func TestShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) (entente.Store, entente.Store) {
+		a, path := openFile(t)
+		b, err := sqlite.Open(t.Context(), path)
+		if err != nil {
+			t.Fatalf("Open(%s) again: %v", path, err)
+		}
+		t.Cleanup(func() { b.Close() })
+		return a, b
+	})
+}
+
 func TestMemory(t *testing.T) {
 	s, err := sqlite.Open(t.Context(), ":memory:")
 	if err != nil {
@@ -198,7 +212,7 @@ func TestPollChanges(t *testing.T) {
 		}
 	}
 	poll(0, "nothing written")
-	if err := b.CountVisit(t.Context(), entente.Date{Year: 2026, Month: 1, Day: 2}, "/", ""); err != nil {
+	if err := b.AddVisits(t.Context(), []entente.Visit{{Day: entente.Date{Year: 2026, Month: 1, Day: 2}, Page: "/", Count: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	poll(0, "after a visit counted through the other handle")
