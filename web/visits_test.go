@@ -306,3 +306,30 @@ func TestConcurrentViews(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkView serves a cached page to a visitor who accepted counting
+// and to one who did not: the difference is what counting costs a request.
+func BenchmarkView(b *testing.B) {
+	svc := openService(b, filepath.Join(b.TempDir(), "entente.db"))
+	h, err := web.New(svc, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	for _, c := range []string{"yes", "no"} {
+		b.Run("consent="+c, func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req := httptest.NewRequest("GET", "/partners/NZL", nil)
+					req.Header.Set("Cookie", "consent="+c)
+					req.Header.Set("Referer", "https://news.example.org/story")
+					w := httptest.NewRecorder()
+					h.ServeHTTP(w, req)
+					if w.Code != http.StatusOK {
+						b.Fatalf("status %d", w.Code)
+					}
+				}
+			})
+		})
+	}
+}

@@ -37,7 +37,7 @@ func newStack(t *testing.T) *stack {
 
 // openService opens the store at dsn (an SQLite path or a PostgreSQL URL),
 // closed when t ends, and loads the default dataset into it.
-func openService(t *testing.T, dsn string) *service.Service {
+func openService(t testing.TB, dsn string) *service.Service {
 	t.Helper()
 	st, err := store.Open(t.Context(), dsn)
 	if err != nil {
