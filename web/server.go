@@ -197,7 +197,8 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 	}
 	s.routes()
 	s.handler = s.edge(s.sessions(s.guardMetrics(s.middleware(s.checkCSRF(s.mux)))))
-	s.visits = visits.New(visits.Config{Add: svc.AddVisits, Today: svc.Today, Interval: cfg.VisitFlushInterval, Logger: s.log})
+	s.visits = visits.New(visits.Config{Add: svc.AddVisits, Today: svc.Today, Interval: cfg.VisitFlushInterval, Logger: s.log,
+		Flushed: s.AnalyticsFlushed})
 	return s, nil
 }
 

@@ -173,6 +173,18 @@ func TestViewIsNotAWrite(t *testing.T) {
 		if st.Total != views || len(st.Referrers) != 2 || st.Referrers[0].Count+st.Referrers[1].Count != views-1 {
 			t.Errorf("stored after the flush: %+v, want %d views", st, views)
 		}
+		// /metrics counts the flushes by outcome, and the counts written.
+		failed := 0
+		if strings.HasPrefix(dsn, "postgres") {
+			failed = 1
+		}
+		_, metrics := get(t, nil, srv.URL+"/metrics")
+		for _, line := range []string{`entente_analytics_flushes_total{outcome="ok"} 1`,
+			fmt.Sprintf(`entente_analytics_flushes_total{outcome="error"} %d`, failed), "entente_analytics_flushed_counts_total 3"} {
+			if !strings.Contains(metrics, line+"\n") {
+				t.Errorf("/metrics lacks %q", line)
+			}
+		}
 	})
 }
 

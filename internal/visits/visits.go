@@ -55,6 +55,10 @@ type Config struct {
 	MaxPending int
 	// Logger receives failed flushes and dropped views.
 	Logger *slog.Logger
+	// Flushed, if set, is told of every flush that had counts to add: how
+	// many (day, page, referrer) counts it added, or why it failed (the
+	// server's /metrics, Server.AnalyticsFlushed).
+	Flushed func(n int, err error)
 }
 
 // Stats describe an aggregator's work since it started, for /metrics.
@@ -81,6 +85,7 @@ type Aggregator struct {
 	interval   time.Duration
 	maxPending int
 	log        *slog.Logger
+	flushed    func(n int, err error)
 
 	mu      sync.Mutex
 	pending map[key]int64
@@ -102,10 +107,13 @@ type Aggregator struct {
 // New returns an Aggregator and starts its flushes; Close stops them.
 func New(cfg Config) *Aggregator {
 	a := &Aggregator{add: cfg.Add, today: cfg.Today, interval: cmp.Or(cfg.Interval, DefaultInterval),
-		maxPending: cmp.Or(cfg.MaxPending, DefaultMaxPending), log: cfg.Logger,
+		maxPending: cmp.Or(cfg.MaxPending, DefaultMaxPending), log: cfg.Logger, flushed: cfg.Flushed,
 		pending: map[key]int64{}, named: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.flushed == nil {
+		a.flushed = func(int, error) {}
 	}
 	go a.run()
 	return a
@@ -174,10 +182,12 @@ func (a *Aggregator) Flush(ctx context.Context) error {
 	if err := a.add(ctx, visitsOf(batch)); err != nil {
 		a.failures.Add(1)
 		a.restore(batch)
+		a.flushed(0, err)
 		return err
 	}
 	a.flushes.Add(1)
 	a.rows.Add(uint64(len(batch)))
+	a.flushed(len(batch), nil)
 	return nil
 }
 
