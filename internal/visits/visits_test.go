@@ -247,9 +247,10 @@ func TestCloseRetries(t *testing.T) {
 	s := newSink()
 	a := visits.New(visits.Config{Add: s.add, Today: func() entente.Date { return day }, Interval: 5 * time.Millisecond})
 	a.Count("/", "")
-	time.Sleep(30 * time.Millisecond)
-	if s.total() != 1 {
-		t.Fatal("the interval did not flush")
+	for deadline := time.Now().Add(10 * time.Second); s.total() != 1; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the interval did not flush in 10 s")
+		}
 	}
 	a.Count("/", "")
 	s.fail.Store(2)
