@@ -333,6 +333,7 @@ func BenchmarkView(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					req := httptest.NewRequest("GET", "/partners/NZL", nil)
+					req.Host = "localhost" // not httptest's example.com, which the server does not answer to
 					req.Header.Set("Cookie", "consent="+c)
 					req.Header.Set("Referer", "https://news.example.org/story")
 					w := httptest.NewRecorder()
