@@ -26,7 +26,6 @@ var Steps = []Step{StepApply, StepConsent, StepInvite, StepSign, StepRatify, Ste
 // alliance, on Date (today if zero). By names the member consenting or
 // ratifying, for those steps.
 type StepRequest struct {
-	Actor    string
 	Alliance string
 	Country  string
 	By       string
@@ -52,9 +51,13 @@ func citeWorkflow(ctx context.Context, tx entente.Tx) ([]string, error) {
 // Accession runs one workflow step. The rule decides in the same transaction
 // that writes the change and its audit event; a refused step writes nothing.
 func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*entente.Membership, error) {
+	who, err := authorize(ctx, StaffWork, "", "run accession steps")
+	if err != nil {
+		return nil, err
+	}
 	d := s.day(req.Date)
 	var out entente.Membership
-	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+	err = s.Store.Update(ctx, func(tx entente.Tx) error {
 		// Every step's rule reads the alliance's memberships (who is a
 		// member, who has consented or ratified), so the step holds the
 		// alliance's lock: steps of one alliance run one at a time, each
@@ -136,11 +139,11 @@ func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*e
 		if req.By != "" {
 			key += " by " + req.By
 		}
-		if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, "accession."+string(step), "membership", key, before, out)); err != nil {
+		if err := tx.AddAuditEvent(ctx, s.audit(who, "accession."+string(step), "membership", key, before, out)); err != nil {
 			return err
 		}
 		if step == StepDeposit {
-			return s.endPartnerships(ctx, tx, req.Actor, &out)
+			return s.endPartnerships(ctx, tx, who, &out)
 		}
 		return nil
 	})
@@ -153,7 +156,7 @@ func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*e
 // endPartnerships closes a new member's partnerships with its alliance on
 // the day it accedes: a member is not its own alliance's partner (Finland's
 // and Sweden's partnerships ended the same way).
-func (s *Service) endPartnerships(ctx context.Context, tx entente.Tx, actor string, m *entente.Membership) error {
+func (s *Service) endPartnerships(ctx context.Context, tx entente.Tx, who *entente.Principal, m *entente.Membership) error {
 	ps, err := tx.FindPartnerships(ctx, entente.Filter{Alliance: m.Alliance, Country: m.Country})
 	if err != nil {
 		return err
@@ -169,7 +172,7 @@ func (s *Service) endPartnerships(ctx context.Context, tx entente.Tx, actor stri
 			return err
 		}
 		key := p.Alliance + "/" + p.Country + "/" + p.Framework
-		if err := tx.AddAuditEvent(ctx, s.audit(actor, "partnership.end", "partnership", key, before, p)); err != nil {
+		if err := tx.AddAuditEvent(ctx, s.audit(who, "partnership.end", "partnership", key, before, p)); err != nil {
 			return err
 		}
 	}

@@ -13,9 +13,9 @@ import (
 // partnership ends on the day it accedes.
 func TestAccessionWorkflow(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
+		ctx := staff(t)
 		step := func(st service.Step, by, day string) (*entente.Membership, error) {
-			return svc.Accession(ctx, st, service.StepRequest{Actor: "clerk", Alliance: "TESTA", Country: "FIN", By: by, Date: d(day)})
+			return svc.Accession(ctx, st, service.StepRequest{Alliance: "TESTA", Country: "FIN", By: by, Date: d(day)})
 		}
 		must := func(st service.Step, by, day string) *entente.Membership {
 			t.Helper()
@@ -33,9 +33,9 @@ func TestAccessionWorkflow(t *testing.T) {
 		}
 
 		refused(service.StepConsent, "BEL", "2026-01-06", entente.EREFUSED) // has not applied
-		_, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Actor: "clerk", Alliance: "TESTA", Country: "NZL", Date: d("2026-01-05")})
+		_, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Alliance: "TESTA", Country: "NZL", Date: d("2026-01-05")})
 		wantCode(t, "NZL applies (not a European state)", err, entente.EREFUSED)
-		_, err = svc.Accession(ctx, service.StepApply, service.StepRequest{Actor: "clerk", Alliance: "TESTA", Country: "FIN", Date: d("1900-01-01")})
+		_, err = svc.Accession(ctx, service.StepApply, service.StepRequest{Alliance: "TESTA", Country: "FIN", Date: d("1900-01-01")})
 		wantCode(t, "apply before the founding", err, entente.EREFUSED)
 
 		if m := must(service.StepApply, "", "2026-01-05"); m.Applied != d("2026-01-05") || len(m.Sources) == 0 {
@@ -93,7 +93,7 @@ func TestAccessionWorkflow(t *testing.T) {
 		}
 		var actions []string
 		for _, e := range evs {
-			if e.Actor == "clerk" {
+			if e.Actor == staffPrincipal.ID && e.Action != "import" {
 				actions = append(actions, e.Action)
 			}
 		}
@@ -110,7 +110,7 @@ func TestAccessionWorkflow(t *testing.T) {
 // and a state outside the treaty area, and the errors for unknown input.
 func TestCheckAccession(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
+		ctx := staff(t)
 		for code, want := range map[string]bool{"FIN": true, "NZL": false, "BEL": false} {
 			v, err := svc.CheckAccession(ctx, "TESTA", code, d("2026-01-01"))
 			if err != nil {

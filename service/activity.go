@@ -11,7 +11,6 @@ import (
 
 // ProposeRequest proposes an activity under a programme.
 type ProposeRequest struct {
-	Actor     string       `json:"actor"`
 	ID        string       `json:"id"` // optional: PROGRAMME-A001... by default
 	Programme string       `json:"programme"`
 	Goal      string       `json:"goal"`
@@ -40,6 +39,10 @@ func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*ent
 			return err
 		}
 		p, err := programme(ctx, tx, req.Programme)
+		if err != nil {
+			return err
+		}
+		who, err := authorize(ctx, PartnerWork, p.Partner, "propose activities")
 		if err != nil {
 			return err
 		}
@@ -92,7 +95,7 @@ func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*ent
 		if err := tx.CreateActivity(ctx, &out); err != nil {
 			return err
 		}
-		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "activity.propose", "activity", out.ID, nil, out))
+		return tx.AddAuditEvent(ctx, s.audit(who, "activity.propose", "activity", out.ID, nil, out))
 	})
 	if err != nil {
 		return nil, err
@@ -102,7 +105,6 @@ func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*ent
 
 // ActivityRequest is one workflow step on an activity.
 type ActivityRequest struct {
-	Actor        string       `json:"actor"`
 	ID           string       `json:"-"`
 	Date         entente.Date `json:"date"`
 	Countries    []string     `json:"countries"`
@@ -111,6 +113,17 @@ type ActivityRequest struct {
 	Outcome      string       `json:"outcome"`
 	Feedback     string       `json:"feedback"`
 	Reason       string       `json:"reason"`
+}
+
+// stepRight is the right a workflow step needs: a partner's liaison
+// registers its participants, holds and reports its activities; approving,
+// inviting and cancelling are the staff's.
+func stepRight(step entente.ActivityStep) Right {
+	switch step {
+	case entente.StepRegister, entente.StepHold, entente.StepReport:
+		return PartnerWork
+	}
+	return StaffWork
 }
 
 // StepActivity runs one workflow step. The rule decides inside the
@@ -126,6 +139,14 @@ func (s *Service) StepActivity(ctx context.Context, step entente.ActivityStep, r
 			return err
 		}
 		a, err := tx.FindActivity(ctx, req.ID)
+		if err != nil {
+			return err
+		}
+		p, err := programme(ctx, tx, a.Programme)
+		if err != nil {
+			return err
+		}
+		actor, err := authorize(ctx, stepRight(step), p.Partner, string(step)+" activities")
 		if err != nil {
 			return err
 		}
@@ -150,7 +171,7 @@ func (s *Service) StepActivity(ctx context.Context, step entente.ActivityStep, r
 		if err := tx.UpdateActivity(ctx, &out); err != nil {
 			return err
 		}
-		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "activity."+string(step), "activity", out.ID, *a, out))
+		return tx.AddAuditEvent(ctx, s.audit(actor, "activity."+string(step), "activity", out.ID, *a, out))
 	})
 	if err != nil {
 		return nil, err

@@ -15,13 +15,13 @@ import (
 // steps are refused without writing.
 func TestActivityWorkflow(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
+		ctx := staff(t)
 		menu := "code,title,area,kind,provider,capacity,from,to,sources\n" +
 			"MC-1,Maritime course,maritime,course,BEL,10,2026-09-01,2026-09-05,src-partners\n"
-		if n, err := svc.ImportMenu(ctx, "planner", "menu.csv", "csv", strings.NewReader(menu)); err != nil || n != 1 {
+		if n, err := svc.ImportMenu(ctx, "menu.csv", "csv", strings.NewReader(menu)); err != nil || n != 1 {
 			t.Fatalf("ImportMenu = %d, %v", n, err)
 		}
-		a, err := svc.ProposeActivity(ctx, service.ProposeRequest{Actor: "planner", Programme: "NZL-2024-ITPP", Offer: "MC-1", Proposer: "NZL", Date: d("2026-06-01")})
+		a, err := svc.ProposeActivity(ctx, service.ProposeRequest{Programme: "NZL-2024-ITPP", Offer: "MC-1", Proposer: "NZL", Date: d("2026-06-01")})
 		if err != nil {
 			t.Fatalf("ProposeActivity: %v", err)
 		}
@@ -29,7 +29,7 @@ func TestActivityWorkflow(t *testing.T) {
 			t.Fatalf("proposed %+v, want A001 with the offer's title, capacity and dates", a)
 		}
 		step := func(st entente.ActivityStep, req service.ActivityRequest) (*entente.Activity, error) {
-			req.ID, req.Actor = a.ID, "planner"
+			req.ID = a.ID
 			return svc.StepActivity(ctx, st, req)
 		}
 		must := func(st entente.ActivityStep, req service.ActivityRequest, want entente.ActivityStatus) {
@@ -103,11 +103,11 @@ func TestActivityWorkflow(t *testing.T) {
 // checks that a file with bad lines is refused whole, naming every line.
 func TestMenuImport(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
+		ctx := staff(t)
 		csv := "code,title,area,kind,provider,capacity,sources\n" +
 			"MC-1,Maritime course,maritime,course,BEL,10,src-partners\n" +
 			"CY-1,Cyber exercise,cyber,exercise,CAN,,src-partners\n"
-		if n, err := svc.ImportMenu(ctx, "planner", "menu.csv", "csv", strings.NewReader(csv)); err != nil || n != 2 {
+		if n, err := svc.ImportMenu(ctx, "menu.csv", "csv", strings.NewReader(csv)); err != nil || n != 2 {
 			t.Fatalf("ImportMenu(csv) = %d, %v; want 2", n, err)
 		}
 		offers, err := svc.Menu(ctx)
@@ -123,7 +123,7 @@ func TestMenuImport(t *testing.T) {
 		if err := service.WriteMenuJSON(&js, offers[1:]); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := svc.ImportMenu(ctx, "planner", "menu.json", "json", &js); err != nil || n != 1 {
+		if n, err := svc.ImportMenu(ctx, "menu.json", "json", &js); err != nil || n != 1 {
 			t.Fatalf("ImportMenu(json) = %d, %v; want 1", n, err)
 		}
 		offers, err = svc.Menu(ctx)
@@ -136,14 +136,14 @@ func TestMenuImport(t *testing.T) {
 			"OK-1,Fine,cyber,course,BEL,src-partners\n" +
 			"BAD-1,Bad area,space,course,BEL,src-partners\n" +
 			"BAD-2,Bad source,cyber,course,BEL,src-nope\n"
-		_, err = svc.ImportMenu(ctx, "planner", "bad.csv", "csv", strings.NewReader(bad))
+		_, err = svc.ImportMenu(ctx, "bad.csv", "csv", strings.NewReader(bad))
 		refusedUnchanged(t, svc, "ImportMenu(bad.csv)", before, err, entente.EINVALID)
 		for _, want := range []string{"bad.csv:3", "space", "bad.csv:4", "src-nope"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("ImportMenu(bad.csv) error %q does not name %q", err, want)
 			}
 		}
-		_, err = svc.ImportMenu(ctx, "planner", "menu.xml", "xml", strings.NewReader("<menu/>"))
+		_, err = svc.ImportMenu(ctx, "menu.xml", "xml", strings.NewReader("<menu/>"))
 		wantCode(t, "ImportMenu(xml)", err, entente.EINVALID)
 	})
 }

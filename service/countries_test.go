@@ -15,7 +15,7 @@ import (
 func withDefault(t *testing.T, st entente.Store) *service.Service {
 	t.Helper()
 	svc := service.New(st)
-	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
+	if _, err := svc.LoadDefault(staff(t)); err != nil {
 		t.Fatal(err)
 	}
 	return svc
@@ -38,7 +38,7 @@ func TestAccessionCheckEveryCountry(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			svc := withDefault(t, e.open(t))
 			for _, c := range ds.Countries {
-				v, err := svc.CheckAccession(t.Context(), "NATO", c.Code, entente.Date{})
+				v, err := svc.CheckAccession(staff(t), "NATO", c.Code, entente.Date{})
 				if err != nil {
 					t.Errorf("%s: %v", c.Code, err)
 					continue
@@ -96,7 +96,7 @@ func TestAccessionCheckCases(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
-			v, err := svc.CheckAccession(t.Context(), "NATO", tt.code, entente.Date{})
+			v, err := svc.CheckAccession(staff(t), "NATO", tt.code, entente.Date{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -57,7 +57,6 @@ var syntheticAreas = []string{"Cyber defence", "Maritime security", "Interoperab
 
 // GenerateRequest asks for a synthetic alliance.
 type GenerateRequest struct {
-	Actor      string
 	Partners   int
 	Activities int
 	Seed       uint64
@@ -109,6 +108,10 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateR
 	if req.Batch <= 0 {
 		req.Batch = 10000
 	}
+	who, err := authorize(ctx, StaffWork, "", "generate synthetic data")
+	if err != nil {
+		return nil, err
+	}
 	srcs, err := s.Store.FindSources(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -127,7 +130,7 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateR
 	// Update may run the function again after the database aborted it, so
 	// each attempt starts from the seed.
 	err = s.Store.Update(ctx, func(tx entente.Tx) error {
-		res, err = s.generate(ctx, tx, req)
+		res, err = s.generate(ctx, tx, who, req)
 		return err
 	})
 	if err != nil {
@@ -137,7 +140,7 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateR
 }
 
 // generate writes the whole synthetic alliance in tx.
-func (s *Service) generate(ctx context.Context, tx entente.Tx, req GenerateRequest) (*GenerateResult, error) {
+func (s *Service) generate(ctx context.Context, tx entente.Tx, who *entente.Principal, req GenerateRequest) (*GenerateResult, error) {
 	rng := rand.New(rand.NewPCG(req.Seed, 0x5EED))
 	base, progs := synthBase(rng, req)
 	res := &GenerateResult{Alliance: SyntheticAlliance, Members: SyntheticMembers, Partners: req.Partners,
@@ -146,8 +149,7 @@ func (s *Service) generate(ctx context.Context, tx entente.Tx, req GenerateReque
 	if err := tx.AddRecords(ctx, base); err != nil {
 		return nil, err
 	}
-	if err := tx.AddAuditEvent(ctx, &entente.AuditEvent{At: s.Now().UTC(), Actor: req.Actor, Action: "generate",
-		Entity: "dataset", Key: "synthetic alliance " + SyntheticAlliance + " (" + note + ")"}); err != nil {
+	if err := tx.AddAuditEvent(ctx, s.audit(who, "generate", "dataset", "synthetic alliance "+SyntheticAlliance+" ("+note+")", nil, nil)); err != nil {
 		return nil, err
 	}
 	offers := slices.Clone(base.Offers)
@@ -183,8 +185,7 @@ func (s *Service) generate(ctx context.Context, tx entente.Tx, req GenerateReque
 		if err := tx.AddRecords(ctx, &entente.Dataset{Activities: batch}); err != nil {
 			return nil, err
 		}
-		if err := tx.AddAuditEvent(ctx, &entente.AuditEvent{At: s.Now().UTC(), Actor: req.Actor, Action: "generate",
-			Entity: "activity", Key: fmt.Sprintf("synthetic activities %d to %d", first, last)}); err != nil {
+		if err := tx.AddAuditEvent(ctx, s.audit(who, "generate", "activity", fmt.Sprintf("synthetic activities %d to %d", first, last), nil, nil)); err != nil {
 			return nil, err
 		}
 		res.Activities = last

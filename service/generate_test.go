@@ -33,7 +33,7 @@ func BenchmarkGenerate(b *testing.B) {
 		b.StopTimer()
 		svc := openSQLite(b)
 		b.StartTimer()
-		if _, err := svc.Generate(b.Context(), service.GenerateRequest{Actor: "bench", Partners: 200, Activities: n, Seed: 1}); err != nil {
+		if _, err := svc.Generate(staff(b), service.GenerateRequest{Partners: 200, Activities: n, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -47,10 +47,10 @@ func TestGenerateDeterministic(t *testing.T) {
 	var exports [2]*entente.Dataset
 	for i := range exports {
 		svc := openSQLite(t)
-		if _, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 5, Activities: 2500, Seed: 42, Batch: 1000}); err != nil {
+		if _, err := svc.Generate(staff(t), service.GenerateRequest{Partners: 5, Activities: 2500, Seed: 42, Batch: 1000}); err != nil {
 			t.Fatal(err)
 		}
-		ds, err := svc.Export(t.Context())
+		ds, err := svc.Export(staff(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,19 +84,19 @@ func TestGenerateDeterministic(t *testing.T) {
 // database holding the default dataset unless forced.
 func TestGenerateRefusesRealData(t *testing.T) {
 	svc := openSQLite(t)
-	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
+	if _, err := svc.LoadDefault(staff(t)); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := svc.Export(t.Context())
-	_, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 3, Activities: 10, Seed: 1})
+	before, _ := svc.Export(staff(t))
+	_, err := svc.Generate(staff(t), service.GenerateRequest{Partners: 3, Activities: 10, Seed: 1})
 	if entente.ErrorCode(err) != entente.EREFUSED {
 		t.Fatalf("Generate into the default dataset: %v, want refused", err)
 	}
-	after, _ := svc.Export(t.Context())
+	after, _ := svc.Export(staff(t))
 	if len(after.Countries) != len(before.Countries) || len(after.Activities) != 0 {
 		t.Fatalf("a refused generate wrote records")
 	}
-	if _, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 3, Activities: 10, Seed: 1, Force: true}); err != nil {
+	if _, err := svc.Generate(staff(t), service.GenerateRequest{Partners: 3, Activities: 10, Seed: 1, Force: true}); err != nil {
 		t.Fatalf("Generate --force: %v", err)
 	}
 }
@@ -112,16 +112,16 @@ func TestGenerateAllOrNothing(t *testing.T) {
 	}
 	for _, name := range []string{"SQLite", "PostgreSQL"} {
 		t.Run(name, func(t *testing.T) {
-			st, err := store.Open(t.Context(), dsns[name](t))
+			st, err := store.Open(staff(t), dsns[name](t))
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { st.Close() })
 			svc := service.New(st)
-			ctx, cancel := context.WithCancel(t.Context())
+			ctx, cancel := context.WithCancel(staff(t))
 			defer cancel()
 			batches := 0
-			req := service.GenerateRequest{Actor: "test", Partners: 3, Activities: 500, Seed: 3, Batch: 100,
+			req := service.GenerateRequest{Partners: 3, Activities: 500, Seed: 3, Batch: 100,
 				Progress: func(done, total int) {
 					if batches++; batches == 2 {
 						cancel()
@@ -133,20 +133,20 @@ func TestGenerateAllOrNothing(t *testing.T) {
 			if batches != 2 {
 				t.Fatalf("the run wrote %d batches before it stopped, want 2", batches)
 			}
-			empty, err := st.Empty(t.Context())
+			empty, err := st.Empty(staff(t))
 			if err != nil || !empty {
 				t.Fatalf("after a cancelled run the store is empty: %v (%v), want true", empty, err)
 			}
-			events, err := st.FindAuditEvents(t.Context(), entente.AuditFilter{Limit: 10})
+			events, err := st.FindAuditEvents(staff(t), entente.AuditFilter{Limit: 10})
 			if err != nil || len(events) != 0 {
 				t.Fatalf("after a cancelled run the audit log holds %d events (%v), want none", len(events), err)
 			}
 			req.Progress = nil
-			res, err := svc.Generate(t.Context(), req)
+			res, err := svc.Generate(staff(t), req)
 			if err != nil {
 				t.Fatalf("rerun: %v", err)
 			}
-			ds, err := svc.Export(t.Context())
+			ds, err := svc.Export(staff(t))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"testing"
@@ -18,6 +19,19 @@ import (
 // now is the service's clock in these tests: "today" is 2026-06-01.
 var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
+// staffPrincipal is who acts in these tests, unless a test says otherwise.
+var staffPrincipal = &entente.Principal{Kind: entente.PrincipalUser, ID: "user:1", Name: "planner", Role: entente.RoleStaff}
+
+// staff is tb's context acting as a member of the alliance's staff.
+func staff(tb testing.TB) context.Context {
+	return entente.WithPrincipal(tb.Context(), staffPrincipal)
+}
+
+// as is tb's context acting as p.
+func as(tb testing.TB, p *entente.Principal) context.Context {
+	return entente.WithPrincipal(tb.Context(), p)
+}
+
 // d parses a date literal.
 func d(s string) entente.Date { return entente.MustParseDate(s) }
 
@@ -29,7 +43,7 @@ var engines = []struct {
 	open func(t *testing.T) entente.Store
 }{
 	{"SQLite", func(t *testing.T) entente.Store {
-		st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "entente.db"))
+		st, err := sqlite.Open(staff(t), filepath.Join(t.TempDir(), "entente.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +51,7 @@ var engines = []struct {
 		return st
 	}},
 	{"PostgreSQL", func(t *testing.T) entente.Store {
-		st, err := postgres.Open(t.Context(), pgtest.New(t))
+		st, err := postgres.Open(staff(t), pgtest.New(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +78,7 @@ func onEngines(t *testing.T, fn func(t *testing.T, svc *service.Service)) {
 func onFixture(t *testing.T, fn func(t *testing.T, svc *service.Service)) {
 	t.Helper()
 	onEngines(t, func(t *testing.T, svc *service.Service) {
-		if err := svc.Import(t.Context(), "test", fixture(), "the service test fixture"); err != nil {
+		if err := svc.Import(staff(t), fixture(), "the service test fixture"); err != nil {
 			t.Fatalf("Import(fixture): %v", err)
 		}
 		fn(t, svc)
@@ -88,7 +102,7 @@ func fixture() *entente.Dataset {
 // export is the whole store as JSON, to compare before and after.
 func export(t *testing.T, svc *service.Service) string {
 	t.Helper()
-	ds, err := svc.Export(t.Context())
+	ds, err := svc.Export(staff(t))
 	if err != nil {
 		t.Fatalf("Export: %v", err)
 	}

@@ -52,7 +52,7 @@ func (c *cancelAfter) Read(p []byte) (int, error) {
 // Ctrl-C).
 func TestImportStream(t *testing.T) {
 	src := openSQLite(t)
-	if _, err := src.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 3, Activities: 6000, Seed: 5, Batch: 1000}); err != nil {
+	if _, err := src.Generate(staff(t), service.GenerateRequest{Partners: 3, Activities: 6000, Seed: 5, Batch: 1000}); err != nil {
 		t.Fatal(err)
 	}
 	doc := exportJSON(t, src)
@@ -71,7 +71,7 @@ func TestImportStream(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			parts := 0
-			err = svc.ImportStream(ctx, "test", "half", func(ctx context.Context, add func(*entente.Dataset) error) error {
+			err = svc.ImportStream(entente.WithPrincipal(ctx, staffPrincipal), "half", func(ctx context.Context, add func(*entente.Dataset) error) error {
 				r := &cancelAfter{r: bytes.NewReader(doc), n: len(doc) / 2, cancel: cancel}
 				return dataset.StreamJSON(ctx, "doc.json", r, func(part *entente.Dataset) error {
 					parts++
@@ -92,7 +92,7 @@ func TestImportStream(t *testing.T) {
 			if err != nil || len(events) != 0 {
 				t.Fatalf("after a cancelled import the audit log holds %d events (%v), want none", len(events), err)
 			}
-			err = svc.ImportStream(t.Context(), "test", "whole", func(ctx context.Context, add func(*entente.Dataset) error) error {
+			err = svc.ImportStream(staff(t), "whole", func(ctx context.Context, add func(*entente.Dataset) error) error {
 				return dataset.StreamJSON(ctx, "doc.json", bytes.NewReader(doc), add)
 			})
 			if err != nil {

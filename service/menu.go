@@ -239,10 +239,13 @@ func WriteMenuJSON(w io.Writer, offers []entente.Offer) error {
 // offers, adding new ones and replacing those with the same code, in one
 // transaction: nothing is written if any line is bad, including a line
 // naming an unknown area or source. It returns how many offers it wrote.
-func (s *Service) ImportMenu(ctx context.Context, actor, name, format string, r io.Reader) (int, error) {
+func (s *Service) ImportMenu(ctx context.Context, name, format string, r io.Reader) (int, error) {
+	who, err := authorize(ctx, StaffWork, "", "import menus")
+	if err != nil {
+		return 0, err
+	}
 	var offers []entente.Offer
 	var lines []int
-	var err error
 	switch strings.ToLower(format) {
 	case "csv":
 		offers, lines, err = ParseMenuCSV(name, r)
@@ -310,7 +313,7 @@ func (s *Service) ImportMenu(ctx context.Context, actor, name, format string, r 
 				return err
 			}
 		}
-		return tx.AddAuditEvent(ctx, s.audit(actor, "menu.import", "menu", name, nil, map[string]int{"offers": len(offers)}))
+		return tx.AddAuditEvent(ctx, s.audit(who, "menu.import", "menu", name, nil, map[string]int{"offers": len(offers)}))
 	})
 	if err != nil {
 		return 0, err

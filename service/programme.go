@@ -217,7 +217,6 @@ func (s *Service) DiffProgrammes(ctx context.Context, from, to string) (*entente
 
 // ReviewRequest records a review of a programme.
 type ReviewRequest struct {
-	Actor     string       `json:"actor"`
 	Programme string       `json:"-"`
 	Date      entente.Date `json:"date"`
 	Note      string       `json:"note"`
@@ -226,9 +225,13 @@ type ReviewRequest struct {
 // ReviewProgramme records a review: a snapshot of the programme on the day,
 // with a note.
 func (s *Service) ReviewProgramme(ctx context.Context, req ReviewRequest) (*entente.Review, error) {
+	who, err := authorize(ctx, StaffWork, "", "review programmes")
+	if err != nil {
+		return nil, err
+	}
 	d := s.day(req.Date)
 	var out entente.Review
-	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+	err = s.Store.Update(ctx, func(tx entente.Tx) error {
 		// Reviews of one programme take turns, so the id chosen from its
 		// reviews below is still free at commit.
 		if err := tx.LockProgramme(ctx, req.Programme); err != nil {
@@ -246,13 +249,13 @@ func (s *Service) ReviewProgramme(ctx context.Context, req ReviewRequest) (*ente
 		for n := len(existing) + 2; slices.ContainsFunc(existing, func(r entente.Review) bool { return r.ID == id }); n++ {
 			id = fmt.Sprintf("%s-R%d", req.Programme, n)
 		}
-		if out, err = entente.NewReview(id, snap, d, req.Note, req.Actor); err != nil {
+		if out, err = entente.NewReview(id, snap, d, req.Note, who.Name); err != nil {
 			return err
 		}
 		if err := tx.CreateReview(ctx, &out); err != nil {
 			return err
 		}
-		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "programme.review", "review", out.ID, nil, out))
+		return tx.AddAuditEvent(ctx, s.audit(who, "programme.review", "review", out.ID, nil, out))
 	})
 	if err != nil {
 		return nil, err
@@ -278,7 +281,6 @@ func (s *Service) txSnapshot(ctx context.Context, tx entente.Reader, id string) 
 
 // AgreeRequest agrees a new programme for a partner.
 type AgreeRequest struct {
-	Actor     string       `json:"actor"`
 	ID        string       `json:"id"`
 	Alliance  string       `json:"alliance"`
 	Partner   string       `json:"partner"`
@@ -307,6 +309,10 @@ type AgreeResult struct {
 // programme in force, and, with CarryOver, carries its open goals over. It
 // adds one objective per area named.
 func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeResult, error) {
+	who, err := authorize(ctx, StaffWork, "", "agree programmes")
+	if err != nil {
+		return nil, err
+	}
 	d := s.day(req.Agreed)
 	if !entente.ValidCode(req.ID) {
 		return nil, entente.Errorf(entente.EINVALID, "programme id %q: want letters, digits and '-', e.g. NZL-ITPP-2028", req.ID)
@@ -315,7 +321,7 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 		return nil, entente.Errorf(entente.EINVALID, "a programme needs a type (e.g. ITPP) and a title")
 	}
 	var res *AgreeResult
-	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+	err = s.Store.Update(ctx, func(tx entente.Tx) error {
 		// Update may run this again (see entente.Store): start afresh.
 		res = &AgreeResult{Superseded: []string{}, CarriedOver: []entente.Goal{}, Objectives: []entente.Objective{}}
 		a, err := defaultAlliance(ctx, tx, req.Alliance)
@@ -393,7 +399,7 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 			if err := write(ctx, w); err != nil {
 				return err
 			}
-			if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, action, "programme", w.ID, before, *w)); err != nil {
+			if err := tx.AddAuditEvent(ctx, s.audit(who, action, "programme", w.ID, before, *w)); err != nil {
 				return err
 			}
 			if w.ID == p.ID {
@@ -428,7 +434,7 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 			if err := tx.CreateObjective(ctx, &objs[i]); err != nil {
 				return err
 			}
-			if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, "objective.add", "objective", objs[i].Key(), nil, objs[i])); err != nil {
+			if err := tx.AddAuditEvent(ctx, s.audit(who, "objective.add", "objective", objs[i].Key(), nil, objs[i])); err != nil {
 				return err
 			}
 		}
@@ -437,7 +443,7 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 			if err := tx.CreateGoal(ctx, g); err != nil {
 				return err
 			}
-			if err := tx.AddAuditEvent(ctx, s.audit(req.Actor, "goal.carry-over", "goal", g.Key(), nil, *g)); err != nil {
+			if err := tx.AddAuditEvent(ctx, s.audit(who, "goal.carry-over", "goal", g.Key(), nil, *g)); err != nil {
 				return err
 			}
 		}
@@ -461,7 +467,6 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 
 // ObjectiveRequest adds or changes an objective.
 type ObjectiveRequest struct {
-	Actor     string `json:"actor"`
 	Programme string `json:"-"`
 	Code      string `json:"code"`
 	Area      string `json:"area"`
@@ -470,6 +475,10 @@ type ObjectiveRequest struct {
 
 // PutObjective adds or changes a programme's objective.
 func (s *Service) PutObjective(ctx context.Context, req ObjectiveRequest) (*entente.Objective, error) {
+	who, err := authorize(ctx, StaffWork, "", "change objectives")
+	if err != nil {
+		return nil, err
+	}
 	o := entente.Objective{Programme: req.Programme, Code: req.Code, Area: req.Area, Title: req.Title,
 		Provenance: entente.Provenance{Sources: []string{WorkflowSource.ID}}}
 	if o.Code == "" {
@@ -478,7 +487,7 @@ func (s *Service) PutObjective(ctx context.Context, req ObjectiveRequest) (*ente
 	if !entente.ValidCode(o.Code) || strings.TrimSpace(o.Title) == "" {
 		return nil, entente.Errorf(entente.EINVALID, "an objective needs a code (letters, digits, '-') and a title")
 	}
-	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+	err = s.Store.Update(ctx, func(tx entente.Tx) error {
 		// Under the programme's lock, it is still not superseded at
 		// commit and the objective still new (or not) as read below.
 		if err := tx.LockProgramme(ctx, o.Programme); err != nil {
@@ -518,7 +527,7 @@ func (s *Service) PutObjective(ctx context.Context, req ObjectiveRequest) (*ente
 		if err := write(ctx, &o); err != nil {
 			return err
 		}
-		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "objective.put", "objective", o.Key(), before, o))
+		return tx.AddAuditEvent(ctx, s.audit(who, "objective.put", "objective", o.Key(), before, o))
 	})
 	if err != nil {
 		return nil, err
@@ -528,7 +537,6 @@ func (s *Service) PutObjective(ctx context.Context, req ObjectiveRequest) (*ente
 
 // GoalRequest adds or changes a goal with its indicators.
 type GoalRequest struct {
-	Actor      string              `json:"actor"`
 	Programme  string              `json:"-"`
 	Code       string              `json:"code"`
 	Objective  string              `json:"objective"`
@@ -555,6 +563,10 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 			return err
 		}
 		p, err := programme(ctx, tx, g.Programme)
+		if err != nil {
+			return err
+		}
+		who, err := authorize(ctx, PartnerWork, p.Partner, "update goals")
 		if err != nil {
 			return err
 		}
@@ -589,7 +601,7 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 		if err := write(ctx, &g); err != nil {
 			return err
 		}
-		return tx.AddAuditEvent(ctx, s.audit(req.Actor, "goal.put", "goal", g.Key(), before, g))
+		return tx.AddAuditEvent(ctx, s.audit(who, "goal.put", "goal", g.Key(), before, g))
 	})
 	if err != nil {
 		return nil, err
@@ -599,12 +611,16 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 
 // AddArea adds a cooperation area to the vocabulary objectives and offers
 // draw on; the vocabulary is data, so a new area needs no code.
-func (s *Service) AddArea(ctx context.Context, actor, code, name string) (*entente.Area, error) {
+func (s *Service) AddArea(ctx context.Context, code, name string) (*entente.Area, error) {
+	who, err := authorize(ctx, StaffWork, "", "add areas")
+	if err != nil {
+		return nil, err
+	}
 	if !entente.ValidCode(code) || strings.TrimSpace(name) == "" {
 		return nil, entente.Errorf(entente.EINVALID, "an area needs a code (letters, digits, '-'), e.g. maritime-security, and a name")
 	}
 	a := entente.Area{Code: code, Name: name, Provenance: entente.Provenance{Sources: []string{WorkflowSource.ID}}}
-	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+	err = s.Store.Update(ctx, func(tx entente.Tx) error {
 		areas, err := tx.FindAreas(ctx)
 		if err != nil {
 			return err
@@ -618,7 +634,7 @@ func (s *Service) AddArea(ctx context.Context, actor, code, name string) (*enten
 		if err := tx.AddRecords(ctx, &entente.Dataset{Areas: []entente.Area{a}}); err != nil {
 			return err
 		}
-		return tx.AddAuditEvent(ctx, s.audit(actor, "area.add", "area", code, nil, a))
+		return tx.AddAuditEvent(ctx, s.audit(who, "area.add", "area", code, nil, a))
 	})
 	if err != nil {
 		return nil, err

@@ -13,16 +13,16 @@ import (
 // state before and after the day; refused agreements write nothing.
 func TestProgrammeAgree(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
-		if _, err := svc.PutObjective(ctx, service.ObjectiveRequest{Actor: "planner", Programme: "NZL-2024-ITPP", Area: "maritime", Title: "Maritime security"}); err != nil {
+		ctx := staff(t)
+		if _, err := svc.PutObjective(ctx, service.ObjectiveRequest{Programme: "NZL-2024-ITPP", Area: "maritime", Title: "Maritime security"}); err != nil {
 			t.Fatalf("PutObjective: %v", err)
 		}
-		goal := service.GoalRequest{Actor: "planner", Programme: "NZL-2024-ITPP", Code: "G1", Objective: "maritime", Title: "Shared picture",
+		goal := service.GoalRequest{Programme: "NZL-2024-ITPP", Code: "G1", Objective: "maritime", Title: "Shared picture",
 			Indicators: []entente.Indicator{{Name: "exercises", Baseline: 0, Target: 4, Current: 1}}}
 		if _, err := svc.PutGoal(ctx, goal); err != nil {
 			t.Fatalf("PutGoal: %v", err)
 		}
-		req := service.AgreeRequest{Actor: "planner", ID: "NZL-ITPP-2026", Alliance: "TESTA", Partner: "NZL", Type: "ITPP",
+		req := service.AgreeRequest{ID: "NZL-ITPP-2026", Alliance: "TESTA", Partner: "NZL", Type: "ITPP",
 			Title: "Individually Tailored Partnership Programme 2026", Agreed: d("2026-03-01"), Areas: []string{"cyber"}, CarryOver: true}
 
 		for name, bad := range map[string]func(r *service.AgreeRequest){
@@ -100,8 +100,8 @@ func TestProgrammeAgree(t *testing.T) {
 // missing title or indicator name.
 func TestObjectivesAndGoals(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
-		obj := service.ObjectiveRequest{Actor: "planner", Programme: "NZL-2024-ITPP", Code: "cyber-1", Area: "cyber", Title: "Cyber defence"}
+		ctx := staff(t)
+		obj := service.ObjectiveRequest{Programme: "NZL-2024-ITPP", Code: "cyber-1", Area: "cyber", Title: "Cyber defence"}
 		if _, err := svc.PutObjective(ctx, obj); err != nil {
 			t.Fatalf("PutObjective: %v", err)
 		}
@@ -109,7 +109,7 @@ func TestObjectivesAndGoals(t *testing.T) {
 		if o, err := svc.PutObjective(ctx, obj); err != nil || o.Title != obj.Title {
 			t.Fatalf("PutObjective (change) = %+v, %v", o, err)
 		}
-		goal := service.GoalRequest{Actor: "planner", Programme: "NZL-2024-ITPP", Code: "G1", Objective: "cyber-1", Title: "Joint exercise",
+		goal := service.GoalRequest{Programme: "NZL-2024-ITPP", Code: "G1", Objective: "cyber-1", Title: "Joint exercise",
 			Indicators: []entente.Indicator{{Name: "exercises", Target: 2}}}
 		if _, err := svc.PutGoal(ctx, goal); err != nil {
 			t.Fatalf("PutGoal: %v", err)
@@ -167,15 +167,15 @@ func TestObjectivesAndGoals(t *testing.T) {
 // review's snapshot with the programme as it is now.
 func TestReviewAndDiff(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
-		r, err := svc.ReviewProgramme(ctx, service.ReviewRequest{Actor: "planner", Programme: "NZL-2024-ITPP", Date: d("2026-01-15"), Note: "first look"})
+		ctx := staff(t)
+		r, err := svc.ReviewProgramme(ctx, service.ReviewRequest{Programme: "NZL-2024-ITPP", Date: d("2026-01-15"), Note: "first look"})
 		if err != nil {
 			t.Fatalf("ReviewProgramme: %v", err)
 		}
 		if r.ID != "NZL-2024-ITPP-R1" {
 			t.Errorf("review id = %q, want NZL-2024-ITPP-R1", r.ID)
 		}
-		if _, err := svc.PutObjective(ctx, service.ObjectiveRequest{Actor: "planner", Programme: "NZL-2024-ITPP", Area: "cyber", Title: "Cyber"}); err != nil {
+		if _, err := svc.PutObjective(ctx, service.ObjectiveRequest{Programme: "NZL-2024-ITPP", Area: "cyber", Title: "Cyber"}); err != nil {
 			t.Fatal(err)
 		}
 		diff, err := svc.DiffProgrammes(ctx, r.ID, "NZL-2024-ITPP")

@@ -13,7 +13,7 @@ import (
 // withdrawal and an accession, and the alliance's member count.
 func TestMembersAsOf(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
+		ctx := staff(t)
 		for _, tc := range []struct {
 			day  string
 			want []string
@@ -60,7 +60,7 @@ func TestMembersAsOf(t *testing.T) {
 // partner joined the alliance.
 func TestPartnersAsOf(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
+		ctx := staff(t)
 		type row struct{ code, frameworks, groups, programme string }
 		for _, tc := range []struct {
 			day  string
@@ -91,7 +91,7 @@ func TestPartnersAsOf(t *testing.T) {
 // has ended, what has not happened yet, and the sources cited.
 func TestCountry(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
+		ctx := staff(t)
 		v, err := svc.Country(ctx, "NZL", d("2010-01-01"))
 		if err != nil {
 			t.Fatal(err)
@@ -140,7 +140,7 @@ func TestCountry(t *testing.T) {
 // TestTimeline checks the alliance's timeline and one country's on two days.
 func TestTimeline(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
+		ctx := staff(t)
 		count := func(country, day string) map[string]int {
 			t.Helper()
 			tl, err := svc.Timeline(ctx, "TESTA", country, d(day))
@@ -187,7 +187,7 @@ func TestTimeline(t *testing.T) {
 // programmes, and on a day after, and a member's.
 func TestProfile(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
+		ctx := staff(t)
 		p, err := svc.Profile(ctx, "TESTA", "NZL", d("2010-01-01"))
 		if err != nil {
 			t.Fatal(err)

@@ -38,9 +38,10 @@ func (s *Service) day(d entente.Date) entente.Date {
 	return d
 }
 
-// LoadDefault loads the embedded default dataset if the store is empty. It
-// reports whether it loaded anything.
-func (s *Service) LoadDefault(ctx context.Context, actor string) (bool, error) {
+// LoadDefault loads the embedded default dataset if the store is empty, as
+// the principal in ctx (serve's and the CLI's local operator). It reports
+// whether it loaded anything.
+func (s *Service) LoadDefault(ctx context.Context) (bool, error) {
 	empty, err := s.Store.Empty(ctx)
 	if err != nil || !empty {
 		return false, err
@@ -49,7 +50,7 @@ func (s *Service) LoadDefault(ctx context.Context, actor string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("embedded default dataset: %w", err)
 	}
-	err = s.Import(ctx, actor, ds, "load the embedded default dataset")
+	err = s.Import(ctx, ds, "load the embedded default dataset")
 	if entente.ErrorCode(err) == entente.ECONFLICT {
 		// Another process loaded it first.
 		return false, nil
@@ -58,13 +59,17 @@ func (s *Service) LoadDefault(ctx context.Context, actor string) (bool, error) {
 }
 
 // Import validates ds and writes it into an empty store in one transaction.
-func (s *Service) Import(ctx context.Context, actor string, ds *entente.Dataset, what string) error {
+func (s *Service) Import(ctx context.Context, ds *entente.Dataset, what string) error {
+	who, err := authorize(ctx, StaffWork, "", "import a dataset")
+	if err != nil {
+		return err
+	}
 	if probs := ds.Validate(); len(probs) > 0 {
 		e := entente.Errorf(entente.EINVALID, "%d problem(s) in the dataset; first: %s", len(probs), probs[0])
 		return e
 	}
 	ds.Sort()
-	ev := &entente.AuditEvent{At: s.Now().UTC(), Actor: actor, Action: "import", Entity: "dataset", Key: what}
+	ev := s.audit(who, "import", "dataset", what, nil, nil)
 	return s.Store.Import(ctx, ds, ev)
 }
 
@@ -92,8 +97,12 @@ func (s *Service) ExportStream(ctx context.Context, base func(*entente.Dataset) 
 // writing the last one on another core; a part is handed over only when
 // the one before is written, so memory holds at most two. If writing fails
 // or ctx is cancelled, read's add returns the error and read stops.
-func (s *Service) ImportStream(ctx context.Context, actor, what string, read func(ctx context.Context, add func(*entente.Dataset) error) error) error {
-	ev := &entente.AuditEvent{At: s.Now().UTC(), Actor: actor, Action: "import", Entity: "dataset", Key: what}
+func (s *Service) ImportStream(ctx context.Context, what string, read func(ctx context.Context, add func(*entente.Dataset) error) error) error {
+	who, err := authorize(ctx, StaffWork, "", "import a dataset")
+	if err != nil {
+		return err
+	}
+	ev := s.audit(who, "import", "dataset", what, nil, nil)
 	return s.Store.ImportStream(ctx, ev, func(add func(*entente.Dataset) error) error {
 		ctx, cancel := context.WithCancelCause(ctx)
 		defer cancel(nil)
@@ -125,8 +134,9 @@ func (s *Service) ImportStream(ctx context.Context, actor, what string, read fun
 	})
 }
 
-// audit builds an audit event for a change from before to after.
-func (s *Service) audit(actor, action, entity, key string, before, after any) *entente.AuditEvent {
+// audit builds an audit event for a change from before to after, made by
+// who: the principal authorize returned, never a name a client gave.
+func (s *Service) audit(who *entente.Principal, action, entity, key string, before, after any) *entente.AuditEvent {
 	enc := func(v any) json.RawMessage {
 		if v == nil {
 			return nil
@@ -137,7 +147,7 @@ func (s *Service) audit(actor, action, entity, key string, before, after any) *e
 		}
 		return b
 	}
-	return &entente.AuditEvent{At: s.Now().UTC(), Actor: actor, Action: action, Entity: entity, Key: key,
+	return &entente.AuditEvent{At: s.Now().UTC(), Actor: who.ID, Address: who.Address, Action: action, Entity: entity, Key: key,
 		Before: enc(before), After: enc(after)}
 }
 

@@ -12,8 +12,8 @@ import (
 // records.
 func TestImportExportRoundTrip(t *testing.T) {
 	onFixture(t, func(t *testing.T, svc *service.Service) {
-		ctx := t.Context()
-		if _, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Actor: "test", Alliance: "TESTA", Country: "FIN", Date: d("2026-01-05")}); err != nil {
+		ctx := staff(t)
+		if _, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Alliance: "TESTA", Country: "FIN", Date: d("2026-01-05")}); err != nil {
 			t.Fatalf("apply: %v", err)
 		}
 		ds, err := svc.Export(ctx)
@@ -24,13 +24,13 @@ func TestImportExportRoundTrip(t *testing.T) {
 		for _, e := range engines {
 			t.Run("into "+e.name, func(t *testing.T) {
 				other := service.New(e.open(t))
-				if err := other.Import(ctx, "test", ds, "round trip"); err != nil {
+				if err := other.Import(ctx, ds, "round trip"); err != nil {
 					t.Fatalf("Import(export): %v", err)
 				}
 				if got := export(t, other); got != want {
 					t.Fatalf("export after import differs:\n%s\nwant\n%s", got, want)
 				}
-				wantCode(t, "second Import", other.Import(ctx, "test", ds, "again"), entente.ECONFLICT)
+				wantCode(t, "second Import", other.Import(ctx, ds, "again"), entente.ECONFLICT)
 			})
 		}
 	})
@@ -42,8 +42,8 @@ func TestImportInvalid(t *testing.T) {
 	onEngines(t, func(t *testing.T, svc *service.Service) {
 		ds := fixture()
 		ds.Memberships[0].Country = "XXX"
-		wantCode(t, "Import(membership of an unknown country)", svc.Import(t.Context(), "test", ds, "bad"), entente.EINVALID)
-		if empty, err := svc.Store.Empty(t.Context()); err != nil || !empty {
+		wantCode(t, "Import(membership of an unknown country)", svc.Import(staff(t), ds, "bad"), entente.EINVALID)
+		if empty, err := svc.Store.Empty(staff(t)); err != nil || !empty {
 			t.Fatalf("after a refused import Empty() = %v, %v; want true", empty, err)
 		}
 	})

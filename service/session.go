@@ -203,7 +203,11 @@ func (s *Service) CreateFirstAdmin(ctx context.Context, name, password string) (
 		if err := tx.CreateAccount(ctx, a); err != nil {
 			return err
 		}
-		return tx.AddAuditEvent(ctx, s.audit("setup link", "create", "account", a.Name, nil, a))
+		// Whoever opened the one-time link made the first admin: the
+		// audit names the link and the address it was opened from.
+		who := &entente.Principal{Kind: entente.PrincipalAnonymous, ID: "setup-link", Name: "setup link", Role: entente.RolePublic,
+			Address: entente.PrincipalFrom(ctx).Address}
+		return tx.AddAuditEvent(ctx, s.audit(who, "create", "account", a.Name, nil, a))
 	})
 	if err != nil {
 		return nil, err

@@ -26,11 +26,11 @@ func generatedStack(t *testing.T, dsn string, cfg web.Config) (*stack, *service.
 	}
 	t.Cleanup(func() { st.Close() })
 	svc := service.New(st)
-	res, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 6, Activities: 40, Seed: 7})
+	res, err := svc.Generate(operator(t), service.GenerateRequest{Partners: 6, Activities: 40, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{srv: serveWith(t, svc, cfg), svc: svc}, res
+	return &stack{srv: serveWith(t, svc, cfg), svc: svc, token: staffToken(t, svc)}, res
 }
 
 // serveWith serves svc with cfg until t ends.
@@ -129,7 +129,7 @@ func TestAllianceChoice(t *testing.T) {
 
 func testAllianceChoice(t *testing.T, dsn string) {
 	svc := openService(t, dsn) // the default dataset
-	if _, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 3, Seed: 1, Force: true}); err != nil {
+	if _, err := svc.Generate(operator(t), service.GenerateRequest{Partners: 3, Seed: 1, Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	as, err := svc.Store.FindAlliances(t.Context())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/internal/browsertest"
+	"github.com/entente/entente/internal/secret"
 	"github.com/entente/entente/service"
 	"github.com/entente/entente/web"
 )
@@ -46,10 +47,27 @@ func auditStack(t *testing.T, who func(r *http.Request) *entente.Principal) (str
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Until sessions and tokens say who is asking, the test does.
+	// Who is asking comes with an API token, as for any client. The
+	// accounts and tokens are written straight to the store, so the audit
+	// log holds only the events above.
+	tokens := map[*entente.Principal]string{}
+	for _, p := range []*entente.Principal{staff, reader} {
+		sec := secret.NewToken()
+		err := svc.Store.Update(ctx, func(tx entente.Tx) error {
+			a := &entente.Account{Name: p.Name, Role: p.Role, PasswordHash: "unused"}
+			if err := tx.CreateAccount(ctx, a); err != nil {
+				return err
+			}
+			return tx.CreateToken(ctx, &entente.Token{Account: a.ID, Scopes: []string{entente.ScopeRead}, Hash: secret.Hash(sec)})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[p] = sec
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := who(r); p != nil {
-			r = r.WithContext(entente.WithPrincipal(r.Context(), p))
+			r.Header.Set("Authorization", "Bearer "+tokens[p])
 		}
 		h.ServeHTTP(w, r)
 	}))

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/entente/entente"
 	"github.com/entente/entente/service"
 	"github.com/entente/entente/store"
 	"github.com/entente/entente/web"
@@ -33,7 +34,7 @@ func BenchmarkCachedPage(b *testing.B) {
 	}
 	defer st.Close()
 	svc := service.New(st)
-	if _, err := svc.LoadDefault(b.Context(), "bench"); err != nil {
+	if _, err := svc.LoadDefault(entente.WithPrincipal(b.Context(), entente.Operator("bench"))); err != nil {
 		b.Fatal(err)
 	}
 	// For two seconds after a write the SQLite store reads its change

@@ -87,7 +87,7 @@ func TestBodyLimits(t *testing.T) {
 func testBodyLimits(t *testing.T, dsn string) {
 	svc := openService(t, dsn)
 	const importLimit = 64 << 10
-	st := &stack{srv: serveWith(t, svc, web.Config{MaxImportBody: importLimit}), svc: svc}
+	st := &stack{srv: serveWith(t, svc, web.Config{MaxImportBody: importLimit}), svc: svc, token: staffToken(t, svc)}
 	menu := func() int {
 		offers, err := svc.Menu(t.Context())
 		if err != nil {

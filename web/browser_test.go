@@ -232,7 +232,7 @@ func TestBrowser(t *testing.T) {
 		// A synthetic alliance beside the real records, so the programme
 		// and activity pages are checked with goals, indicators, progress
 		// charts and activities on them.
-		if _, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 2, Activities: 30, Seed: 1, Force: true}); err != nil {
+		if _, err := svc.Generate(operator(t), service.GenerateRequest{Partners: 2, Activities: 30, Seed: 1, Force: true}); err != nil {
 			t.Fatal(err)
 		}
 		acts, err := svc.Activities(t.Context(), entente.ActivityFilter{})
@@ -293,7 +293,7 @@ func TestBrowser(t *testing.T) {
 func TestLayout(t *testing.T) {
 	b := browsertest.New(t)
 	base, svc, _ := liveServer(t)
-	if _, err := svc.Generate(t.Context(), service.GenerateRequest{Actor: "test", Partners: 2, Activities: 30, Seed: 1, Force: true}); err != nil {
+	if _, err := svc.Generate(operator(t), service.GenerateRequest{Partners: 2, Activities: 30, Seed: 1, Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	acts, err := svc.Activities(t.Context(), entente.ActivityFilter{})

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/entente/entente"
 	"github.com/entente/entente/service"
 	"github.com/entente/entente/store"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -25,7 +26,7 @@ func cacheServer(t *testing.T, maxBytes int64) *Server {
 	}
 	t.Cleanup(func() { st.Close() })
 	svc := service.New(st)
-	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
+	if _, err := svc.LoadDefault(entente.WithPrincipal(t.Context(), entente.Operator("test"))); err != nil {
 		t.Fatal(err)
 	}
 	s, err := New(svc, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), CacheBytes: maxBytes})

@@ -33,7 +33,7 @@ func TestTwoInstancesPostgres(t *testing.T) {
 	if res, _ := get(t, nil, page); res.Header.Get("ETag") != etag {
 		t.Fatal("b did not serve its cached page")
 	}
-	if _, err := a.Accession(t.Context(), service.StepApply, service.StepRequest{Actor: "test", Alliance: "NATO", Country: "UKR"}); err != nil {
+	if _, err := a.Accession(operator(t), service.StepApply, service.StepRequest{Alliance: "NATO", Country: "UKR"}); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)

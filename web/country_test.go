@@ -77,7 +77,7 @@ func TestNoOnePlural(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.svc.ProposeActivity(t.Context(), service.ProposeRequest{Actor: "test", Programme: "NZL-ITPP-2024",
+	if _, err := st.svc.ProposeActivity(operator(t), service.ProposeRequest{Programme: "NZL-ITPP-2024",
 		Title: "Cyber defence staff talks", Kind: "staff-talks", Date: day}); err != nil {
 		t.Fatal(err)
 	}

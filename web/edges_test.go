@@ -15,6 +15,9 @@ func do(t *testing.T, st *stack, method, path string, hdr ...string) (*http.Resp
 	if err != nil {
 		t.Fatal(err)
 	}
+	if st.token != "" {
+		req.Header.Set("Authorization", "Bearer "+st.token)
+	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}

@@ -84,7 +84,7 @@ func testOtherWriterSeen(t *testing.T, dsn string, patience time.Duration) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := writer.ProposeActivity(t.Context(), service.ProposeRequest{Actor: "test", Programme: "NZL-ITPP-2024",
+	if _, err := writer.ProposeActivity(operator(t), service.ProposeRequest{Programme: "NZL-ITPP-2024",
 		Title: title, Kind: "staff-talks", Date: day}); err != nil {
 		t.Fatal(err)
 	}

@@ -52,5 +52,6 @@ func openAPIDoc() map[string]any {
 	for p, item := range programmeOpenAPIPaths() {
 		paths[p] = item
 	}
+	declareAuth(doc)
 	return doc
 }

@@ -18,26 +18,22 @@ import (
 func (s *Server) programmeRoutes() {
 	m := s.mux
 	m.HandleFunc("GET /api/v1/programmes", s.apiProgrammes)
-	m.HandleFunc("POST /api/v1/programmes", write(s, http.StatusCreated, s.svc.AgreeProgramme, func(r *http.Request, q *service.AgreeRequest) {
-		q.Actor = actor(q.Actor)
-	}))
+	m.HandleFunc("POST /api/v1/programmes", write(s, http.StatusCreated, s.svc.AgreeProgramme, func(r *http.Request, q *service.AgreeRequest) {}))
 	m.HandleFunc("GET /api/v1/programmes/{id}", s.apiProgramme)
 	m.HandleFunc("GET /api/v1/programmes/{id}/progress", s.apiProgress)
 	m.HandleFunc("GET /api/v1/programmes/{id}/progress.svg", s.apiProgressSVG)
 	m.HandleFunc("GET /api/v1/programmes/{id}/diff/{other}", s.apiDiff)
 	m.HandleFunc("GET /api/v1/programmes/{id}/activities", s.apiProgrammeActivities)
 	m.HandleFunc("POST /api/v1/programmes/{id}/reviews", write(s, http.StatusCreated, s.svc.ReviewProgramme, func(r *http.Request, q *service.ReviewRequest) {
-		q.Actor, q.Programme = actor(q.Actor), r.PathValue("id")
+		q.Programme = r.PathValue("id")
 	}))
 	m.HandleFunc("POST /api/v1/programmes/{id}/objectives", write(s, http.StatusOK, s.svc.PutObjective, func(r *http.Request, q *service.ObjectiveRequest) {
-		q.Actor, q.Programme = actor(q.Actor), r.PathValue("id")
+		q.Programme = r.PathValue("id")
 	}))
 	m.HandleFunc("POST /api/v1/programmes/{id}/goals", write(s, http.StatusOK, s.svc.PutGoal, func(r *http.Request, q *service.GoalRequest) {
-		q.Actor, q.Programme = actor(q.Actor), r.PathValue("id")
+		q.Programme = r.PathValue("id")
 	}))
-	m.HandleFunc("POST /api/v1/activities", write(s, http.StatusCreated, s.svc.ProposeActivity, func(r *http.Request, q *service.ProposeRequest) {
-		q.Actor = actor(q.Actor)
-	}, func(a *entente.Activity) string { return "/api/v1/activities/" + a.ID }))
+	m.HandleFunc("POST /api/v1/activities", write(s, http.StatusCreated, s.svc.ProposeActivity, func(r *http.Request, q *service.ProposeRequest) {}, func(a *entente.Activity) string { return "/api/v1/activities/" + a.ID }))
 	m.HandleFunc("GET /api/v1/activities/{id}", s.apiActivity)
 	m.HandleFunc("POST /api/v1/activities/{id}/{step}", s.apiActivityStep)
 	m.HandleFunc("GET /api/v1/menu", s.apiMenu)
@@ -49,10 +45,10 @@ func (s *Server) programmeRoutes() {
 }
 
 // write makes a handler for a JSON write: it decodes the body into a
-// request, lets prepare fill in what the path and server decide (the actor,
-// the record's id), runs the use case and answers with what it wrote (and
-// its address, if location is given), or with problem details naming the
-// rule that refused it.
+// request, lets prepare fill in what the path decides (the record's id),
+// runs the use case and answers with what it wrote (and its address, if
+// location is given), or with problem details naming the rule that refused
+// it. Who acts comes from the request's context, never from the body.
 func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (Res, error), prepare func(*http.Request, *Req), location ...func(Res) string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req Req
@@ -74,13 +70,6 @@ func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (
 }
 
 // actor is who makes an API change: the body's actor, else "api".
-func actor(a string) string {
-	if a == "" {
-		return "api"
-	}
-	return a
-}
-
 func (s *Server) apiProgrammes(w http.ResponseWriter, r *http.Request) {
 	s.api(w, r, func(d entente.Date) (any, error) {
 		partner := strings.ToUpper(r.URL.Query().Get("partner"))
@@ -152,7 +141,7 @@ func (s *Server) apiActivityStep(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	req.Actor, req.ID = actor(req.Actor), r.PathValue("id")
+	req.ID = r.PathValue("id")
 	v, err := s.svc.StepActivity(r.Context(), step, req)
 	if err != nil {
 		s.fail(w, r, err)
@@ -201,7 +190,7 @@ func (s *Server) apiMenuImport(w http.ResponseWriter, r *http.Request) {
 		name = "request"
 	}
 	body := &overLimit{r: http.MaxBytesReader(w, r.Body, s.maxImport), limit: s.maxImport}
-	n, err := s.svc.ImportMenu(r.Context(), "api", name, format, body)
+	n, err := s.svc.ImportMenu(r.Context(), name, format, body)
 	if body.over {
 		err = tooLarge(body.limit)
 	}

@@ -40,7 +40,7 @@ type Server struct {
 	files  fs.FS
 	assets *assets
 	tmpl   func() (*template.Template, error)
-	mux    *http.ServeMux
+	mux    *routeMux
 	ready  func(context.Context) error
 	cache  *pageCache
 	// poll, when the store learns of other processes' changes only by
@@ -141,7 +141,7 @@ func (t Timeouts) orDefault() Timeouts {
 
 // New returns a Server for svc.
 func New(svc *service.Service, cfg Config) (*Server, error) {
-	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, alliance: cfg.Alliance, mux: http.NewServeMux(), ready: svc.Store.Ping}
+	s := &Server{svc: svc, log: cfg.Logger, dev: cfg.Dev, alliance: cfg.Alliance, mux: newRouteMux(), ready: svc.Store.Ping}
 	s.timeouts = cfg.Timeouts.orDefault()
 	s.limits = newSignInLimits()
 	s.tls, s.trustProxy, s.metricsFrom = cfg.TLS, cfg.TrustProxy, cfg.MetricsFrom
@@ -196,7 +196,11 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 		o.Observe(s.metrics)
 	}
 	s.routes()
-	s.handler = s.edge(s.sessions(s.guardMetrics(s.middleware(s.checkCSRF(s.mux)))))
+	// The request's host and client are settled first (network.go), then
+	// who is acting: an API token (auth.go) or a session (session.go), so
+	// that the cache and the handlers see it, and an API write from the
+	// public is refused before anything else reads it.
+	s.handler = s.edge(s.authenticate(s.sessions(s.requirePrincipal(s.guardMetrics(s.middleware(s.checkCSRF(s.mux)))))))
 	s.visits = visits.New(visits.Config{Add: svc.AddVisits, Today: svc.Today, Interval: cfg.VisitFlushInterval, Logger: s.log,
 		Flushed: s.AnalyticsFlushed})
 	return s, nil

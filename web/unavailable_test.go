@@ -28,10 +28,11 @@ func TestBusyIs503(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	svc := service.New(st)
-	if _, err := svc.LoadDefault(ctx, "test"); err != nil {
+	if _, err := svc.LoadDefault(operator(t)); err != nil {
 		t.Fatal(err)
 	}
 	srv := serveWith(t, svc, web.Config{})
+	token := staffToken(t, svc)
 
 	// Another process holds the write lock.
 	other, err := sql.Open("sqlite", path)
@@ -50,7 +51,7 @@ func TestBusyIs503(t *testing.T) {
 	t.Cleanup(func() { conn.ExecContext(context.Background(), "ROLLBACK") })
 
 	body := `{"programme": "NZL-ITPP-2024", "title": "Staff talks"}`
-	res, err := http.Post(srv.URL+"/api/v1/activities", "application/json", strings.NewReader(body))
+	res, err := post(srv.URL+"/api/v1/activities", token, "application/json", body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package web_test
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -17,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/entente/entente"
 	"github.com/entente/entente/service"
 	"github.com/entente/entente/store"
 	"github.com/entente/entente/web"
@@ -28,6 +31,9 @@ type stack struct {
 	srv *httptest.Server
 	svc *service.Service
 	h   *web.Server
+	// token is a staff member's API token, which progDo and do send;
+	// "" sends none.
+	token string
 }
 
 func newStack(t *testing.T) *stack {
@@ -45,7 +51,7 @@ func openService(t testing.TB, dsn string) *service.Service {
 	}
 	t.Cleanup(func() { st.Close() })
 	svc := service.New(st)
-	if _, err := svc.LoadDefault(t.Context(), "test"); err != nil {
+	if _, err := svc.LoadDefault(operator(t)); err != nil {
 		t.Fatal(err)
 	}
 	return svc
@@ -58,13 +64,58 @@ var quietLog = slog.New(slog.DiscardHandler)
 func stackOn(t *testing.T, dsn string) *stack {
 	t.Helper()
 	svc := openService(t, dsn)
+	// The account is made before the server, whose metrics then count
+	// only what the test does.
+	token := staffToken(t, svc)
 	h, err := web.New(svc, web.Config{Logger: quietLog})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &stack{srv: srv, svc: svc, h: h}
+	return &stack{srv: srv, svc: svc, h: h, token: token}
+}
+
+// post sends body to u with token as a bearer token.
+func post(u, token, ctype, body string) (*http.Response, error) {
+	req, err := http.NewRequest("POST", u, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Authorization", "Bearer "+token)
+	return http.DefaultClient.Do(req)
+}
+
+// operator is t's context acting as the local operator, who may do
+// anything, as the CLI does.
+func operator(t testing.TB) context.Context {
+	return entente.WithPrincipal(t.Context(), entente.Operator("test"))
+}
+
+// staffToken adds a staff account to svc's store and returns an API token
+// for it with the write scope.
+func staffToken(t *testing.T, svc *service.Service) string {
+	t.Helper()
+	return tokenFor(t, svc, fmt.Sprintf("staff%d", staffAccounts.Add(1)), entente.RoleStaff, "", "write")
+}
+
+// staffAccounts numbers the staff accounts staffToken adds, as two stacks
+// may share one database.
+var staffAccounts atomic.Int64
+
+// tokenFor adds an account named name with role (bound to partner, for a
+// liaison) and returns a token for it with scopes.
+func tokenFor(t *testing.T, svc *service.Service, name string, role entente.Role, partner string, scopes ...string) string {
+	t.Helper()
+	if _, err := svc.AddUser(operator(t), service.UserRequest{Name: name, Role: role, Partner: partner, Password: "a test password of some length"}); err != nil {
+		t.Fatal(err)
+	}
+	sec, _, err := svc.CreateToken(operator(t), service.TokenRequest{User: name, Scopes: scopes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sec
 }
 
 // get fetches path with the given headers (name, value, ...), returning the
@@ -297,7 +348,7 @@ func TestCachingETagGzipAssets(t *testing.T) {
 		t.Fatal("UKR has applied already?")
 	}
 	// A write through the service invalidates the cached page.
-	if _, err := s.svc.Accession(t.Context(), service.StepApply, service.StepRequest{Actor: "test", Alliance: "NATO", Country: "UKR"}); err != nil {
+	if _, err := s.svc.Accession(operator(t), service.StepApply, service.StepRequest{Alliance: "NATO", Country: "UKR"}); err != nil {
 		t.Fatal(err)
 	}
 	res, body = get(t, nil, u, "If-None-Match", etag)

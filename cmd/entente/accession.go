@@ -40,7 +40,7 @@ Examples:
 		}[st]
 		commands = append(commands, &command{
 			name:    "accession " + string(st),
-			uses:    []string{flagActor, flagJSON},
+			uses:    []string{flagAs, flagJSON},
 			summary: help,
 			usage:   "ALLIANCE ISO3 [--by ISO3] [--date YYYY-MM-DD]",
 			help: `
@@ -126,7 +126,7 @@ func runAccessionStep(ctx context.Context, e *env, step service.Step, args []str
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	m, err := e.svc.Accession(ctx, step, service.StepRequest{Actor: e.opts.actor, Alliance: alliance,
+	m, err := e.svc.Accession(ctx, step, service.StepRequest{Alliance: alliance,
 		Country: code, By: strings.ToUpper(e.opts.by), Date: d})
 	if err != nil {
 		return err

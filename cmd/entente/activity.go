@@ -22,7 +22,7 @@ type activityOptions struct {
 func init() {
 	commands = append(commands, &command{
 		name:    "activity propose",
-		uses:    []string{flagActor, flagJSON},
+		uses:    []string{flagAs, flagJSON},
 		summary: "propose an activity under a programme: bespoke, or from a cooperation menu offer",
 		usage:   "PROGRAMME [--offer CODE] [--title TEXT] [--goal CODE] [--kind KIND] [--capacity N] [--from DATE] [--to DATE]",
 		help: `
@@ -63,7 +63,7 @@ Examples:
 	for _, st := range entente.ActivitySteps {
 		commands = append(commands, &command{
 			name:    "activity " + string(st),
-			uses:    []string{flagActor, flagJSON},
+			uses:    []string{flagAs, flagJSON},
 			summary: stepHelp[st],
 			usage:   "ID [--date YYYY-MM-DD]" + map[entente.ActivityStep]string{entente.StepInvite: " --countries ISO3,ISO3", entente.StepRegister: " [--country ISO3 --participants N]", entente.StepReport: " --outcome TEXT [--participants N] [--feedback TEXT]", entente.StepCancel: " [--reason TEXT]"}[st],
 			help:    "See 'entente help activity propose' for the whole workflow.",
@@ -123,7 +123,7 @@ func runActivityPropose(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	a, err := e.svc.ProposeActivity(ctx, service.ProposeRequest{Actor: e.opts.actor, ID: e.opts.activity.id, Programme: args[0],
+	a, err := e.svc.ProposeActivity(ctx, service.ProposeRequest{ID: e.opts.activity.id, Programme: args[0],
 		Goal: e.opts.activity.goal, Offer: e.opts.activity.offer, Title: e.opts.activity.title, Kind: e.opts.activity.kind,
 		Proposer: strings.ToUpper(e.opts.activity.proposer), Location: e.opts.activity.location, From: from, To: to,
 		Capacity: e.opts.activity.capacity, Date: d})
@@ -158,7 +158,7 @@ func runActivityStep(ctx context.Context, e *env, step entente.ActivityStep, arg
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	req := service.ActivityRequest{Actor: e.opts.actor, ID: args[0], Date: d, Country: e.opts.activity.country,
+	req := service.ActivityRequest{ID: args[0], Date: d, Country: e.opts.activity.country,
 		Participants: e.opts.activity.participants, Outcome: e.opts.activity.outcome, Feedback: e.opts.activity.feedback, Reason: e.opts.activity.reason}
 	if countries != "" {
 		req.Countries = []string{countries}

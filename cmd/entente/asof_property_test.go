@@ -147,7 +147,7 @@ func newHarness(t *testing.T, dsn string) *harness {
 	}
 	t.Cleanup(func() { st.Close() })
 	svc := service.New(st)
-	if _, err := svc.LoadDefault(ctx, "test"); err != nil {
+	if _, err := svc.LoadDefault(entente.WithPrincipal(ctx, entente.Operator("test"))); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := svc.Export(ctx)

@@ -35,7 +35,7 @@ Examples:
 		interrupted: "no --out file was written (a document on standard output is incomplete)",
 	}, &command{
 		name:    "import",
-		uses:    []string{flagActor},
+		uses:    []string{flagAs},
 		summary: "load a JSON document (from export) into an empty store, all or nothing",
 		usage:   "FILE",
 		help: `
@@ -104,7 +104,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	// The file is read, checked and written as it goes, in one
 	// transaction: a problem anywhere rolls back what was written.
 	var n counts
-	err = e.svc.ImportStream(ctx, e.opts.actor, "import "+filepath.Base(args[0]), func(ctx context.Context, add func(*entente.Dataset) error) error {
+	err = e.svc.ImportStream(ctx, "import "+filepath.Base(args[0]), func(ctx context.Context, add func(*entente.Dataset) error) error {
 		err := dataset.StreamJSON(ctx, args[0], f, func(part *entente.Dataset) error {
 			n.add(part)
 			return add(part)

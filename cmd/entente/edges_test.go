@@ -65,9 +65,9 @@ func TestHelpListsOnlyUsedFlags(t *testing.T) {
 		"serve":           {"addr", "alliance", "cache-mb", "db", "dev", "host", "idle-timeout", "log-level", "metrics-from", "read-timeout", "tls-cert", "tls-key", "trust-proxy", "write-timeout"},
 		"members":         {"as-of", "db", "json"},
 		"audit":           {"db", "json", "limit"},
-		"import":          {"actor", "db"},
+		"import":          {"as", "db"},
 		"accession check": {"as-of", "db", "json"},
-		"accession apply": {"actor", "by", "date", "db", "json"},
+		"accession apply": {"as", "by", "date", "db", "json"},
 		"menu export":     {"db", "format", "out"},
 	}
 	for name, flags := range want {
@@ -85,7 +85,7 @@ func TestHelpListsOnlyUsedFlags(t *testing.T) {
 		if code != 0 || !slices.Equal(listed, defined) {
 			t.Errorf("%s --help: exit %d, lists %v, takes %v", c.name, code, listed, defined)
 		}
-		for _, f := range []string{flagJSON, flagAsOf, flagActor} {
+		for _, f := range []string{flagJSON, flagAsOf, flagAs} {
 			if slices.Contains(listed, f) {
 				continue
 			}

@@ -22,7 +22,7 @@ type generateOptions struct {
 func init() {
 	commands = append(commands, &command{
 		name:    "generate",
-		uses:    []string{flagActor, flagJSON},
+		uses:    []string{flagAs, flagJSON},
 		summary: "fill a new database with a synthetic alliance for demos and benchmarks",
 		usage:   "--db PATH|URL --partners N --activities M [--seed S] [--batch B] [--force]",
 		help: `
@@ -90,7 +90,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	req := service.GenerateRequest{Actor: e.opts.actor, Partners: e.opts.generate.partners, Activities: e.opts.generate.activities,
+	req := service.GenerateRequest{Partners: e.opts.generate.partners, Activities: e.opts.generate.activities,
 		Seed: e.opts.generate.seed, Batch: e.opts.generate.batch, Force: e.opts.force}
 	if isTerminal(e.stderr) {
 		req.Progress = progressBar(e.stderr, start)

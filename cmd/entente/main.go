@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"os/user"
 	"slices"
 	"sort"
 	"strings"
@@ -73,16 +74,16 @@ var sharedFlags = []sharedFlag{
 	{name: flagAsOf, define: func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.asOf, flagAsOf, "", "answer as the records stood on this day (YYYY-MM-DD; default today)")
 	}},
-	{name: flagActor, helpDefault: "$USER", define: func(fs *flag.FlagSet, o *options) {
-		fs.StringVar(&o.actor, flagActor, defaultActor(), "who is making the change, for the audit log")
+	{name: flagAs, define: func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.as, flagAs, "", "act as this user, with its role (default: the local operator, with every right)")
 	}},
 }
 
 // Shared flag names, for commands' uses.
 const (
-	flagJSON  = "json"
-	flagAsOf  = "as-of"
-	flagActor = "actor"
+	flagJSON = "json"
+	flagAsOf = "as-of"
+	flagAs   = "as"
 )
 
 // flagSet returns the flags c takes, bound to o: --db, the shared flags it
@@ -106,7 +107,7 @@ type options struct {
 	db     string
 	json   bool
 	asOf   string
-	actor  string
+	as     string
 	addr   string
 	out    string
 	dev    bool
@@ -120,6 +121,7 @@ type options struct {
 	alliance string
 
 	activity activityOptions
+	account  accountOptions
 	plan     planOptions
 	generate generateOptions
 	serve    serveOptions
@@ -133,6 +135,10 @@ type env struct {
 	stderr io.Writer
 	svc    *service.Service
 	st     entente.Store
+	// who is the principal the command acts as, which the context of its
+	// run carries: the local operator, until open settles --as (which
+	// needs the store to look the user up).
+	who *entente.Principal
 }
 
 func (e *env) asOf() (entente.Date, error) {
@@ -184,7 +190,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "entente: unknown command %q; run 'entente help' for the list\n", args[0])
 		return exitUsage
 	}
-	e := &env{stdout: stdout, stderr: stderr}
+	e := &env{stdout: stdout, stderr: stderr, who: entente.Operator(osUser())}
 	positional, err := parseFlags(c, &e.opts, append(lead, rest...))
 	if errors.Is(err, flag.ErrHelp) {
 		printHelp(stdout, c)
@@ -194,7 +200,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "entente %s: %v\nusage: entente %s %s\n", c.name, err, c.name, c.usage)
 		return exitUsage
 	}
-	err = c.run(ctx, e, positional)
+	// The command runs as e.who; open replaces the operator with --as's
+	// account in place, before anything reads or writes.
+	err = c.run(entente.WithPrincipal(ctx, e.who), e, positional)
 	if e.st != nil {
 		e.st.Close()
 	}
@@ -348,9 +356,6 @@ func report(e *env, c *command, err error) int {
 // arguments (the flag package alone stops at the first argument), then fills
 // every flag not given from its environment twin ENTENTE_<NAME>.
 func parseFlags(c *command, o *options, args []string) ([]string, error) {
-	// Commands that do not take --actor still record who loaded the
-	// default dataset into an empty store.
-	o.actor = defaultActor()
 	fs := flagSet(c, o)
 	var positional []string
 	for {
@@ -437,11 +442,16 @@ func envName(flagName string) string {
 	return "ENTENTE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-func defaultActor() string {
+// osUser names the local operator: whoever runs the CLI holds the database
+// file or DSN, so could change it directly; the audit names them.
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
 	if u := os.Getenv("USER"); u != "" {
 		return u
 	}
-	return "cli"
+	return "unknown"
 }
 
 // query prepares a query command: it reads --as-of and opens the store,
@@ -468,10 +478,19 @@ func (e *env) open(ctx context.Context, loadDefault bool) error {
 	}
 	e.st = st
 	e.svc = service.New(st)
+	// The default dataset is loaded by the local operator, whoever the
+	// command then acts as.
 	if loadDefault {
-		if _, err := e.svc.LoadDefault(ctx, e.opts.actor); err != nil {
+		if _, err := e.svc.LoadDefault(ctx); err != nil {
 			return err
 		}
+	}
+	if e.opts.as != "" {
+		p, err := e.svc.ActAs(ctx, e.opts.as)
+		if err != nil {
+			return err
+		}
+		*e.who = *p
 	}
 	return nil
 }
@@ -498,7 +517,9 @@ takes only the flags its help lists; these are common:
                   default dataset ({alliance}) first
   --json          commands that print records: JSON instead of text
   --as-of DATE    queries: answer as the records stood on that day
-  --actor NAME    commands that write: who acts, for the audit log
+  --as USER       commands that write: act as that user, with its role
+                  (default: the local operator, named in the audit log as
+                  operator:$USER)
 
 Exit status: 0 done, 1 refused by a rule or the database, 2 bad usage or
 input, 130 interrupted (Ctrl-C or SIGTERM).

@@ -24,7 +24,7 @@ func init() {
 		run:     runMenuList,
 	}, &command{
 		name:    "menu import",
-		uses:    []string{flagActor},
+		uses:    []string{flagAs},
 		summary: "add or replace cooperation menu offers from a CSV or JSON file, all or nothing",
 		usage:   "FILE [--format csv|json]",
 		help: `
@@ -106,7 +106,7 @@ func runMenuImport(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	n, err := e.svc.ImportMenu(ctx, e.opts.actor, name, format, bytes.NewReader(data))
+	n, err := e.svc.ImportMenu(ctx, name, format, bytes.NewReader(data))
 	if err != nil {
 		return err
 	}

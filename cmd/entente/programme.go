@@ -82,7 +82,7 @@ Examples:
 		run: runProgrammeDiff,
 	}, &command{
 		name:    "programme review",
-		uses:    []string{flagActor, flagJSON},
+		uses:    []string{flagAs, flagJSON},
 		summary: "record a review: a dated snapshot of a programme with a note",
 		usage:   "PROGRAMME [--date YYYY-MM-DD] [--note TEXT]",
 		help: `
@@ -95,7 +95,7 @@ Examples:
 		run: runProgrammeReview,
 	}, &command{
 		name:    "programme agree",
-		uses:    []string{flagActor, flagJSON},
+		uses:    []string{flagAs, flagJSON},
 		summary: "agree a new programme, superseding the partner's programme in force",
 		usage:   "ID --partner ISO3 --type TYPE --title TITLE [--date DATE] [--areas A,B] [--carry-over]",
 		help: `
@@ -120,7 +120,7 @@ Examples:
 		run: runProgrammeAgree,
 	}, &command{
 		name:    "programme goal",
-		uses:    []string{flagActor, flagJSON},
+		uses:    []string{flagAs, flagJSON},
 		summary: "add or change a partnership goal and its indicators",
 		usage:   "PROGRAMME CODE --objective CODE --title TITLE [--indicator 'NAME;UNIT;BASELINE;TARGET;CURRENT;DUE']...",
 		help: `
@@ -135,7 +135,7 @@ Examples:
 		run: runProgrammeGoal,
 	}, &command{
 		name:    "programme area",
-		uses:    []string{flagActor, flagJSON},
+		uses:    []string{flagAs, flagJSON},
 		summary: "add a cooperation area to the vocabulary objectives and menu offers use",
 		usage:   "CODE --name NAME",
 		help: `
@@ -155,7 +155,7 @@ func runProgrammeArea(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	a, err := e.svc.AddArea(ctx, e.opts.actor, args[0], e.opts.plan.title)
+	a, err := e.svc.AddArea(ctx, args[0], e.opts.plan.title)
 	if err != nil {
 		return err
 	}
@@ -326,7 +326,7 @@ func runProgrammeReview(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	r, err := e.svc.ReviewProgramme(ctx, service.ReviewRequest{Actor: e.opts.actor, Programme: args[0], Date: d, Note: e.opts.plan.note})
+	r, err := e.svc.ReviewProgramme(ctx, service.ReviewRequest{Programme: args[0], Date: d, Note: e.opts.plan.note})
 	if err != nil {
 		return err
 	}
@@ -359,7 +359,7 @@ func runProgrammeAgree(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	res, err := e.svc.AgreeProgramme(ctx, service.AgreeRequest{Actor: e.opts.actor, ID: args[0], Alliance: strings.ToUpper(e.opts.plan.alliance),
+	res, err := e.svc.AgreeProgramme(ctx, service.AgreeRequest{ID: args[0], Alliance: strings.ToUpper(e.opts.plan.alliance),
 		Partner: strings.ToUpper(e.opts.plan.partner), Type: e.opts.plan.ptype, Title: e.opts.plan.title, Agreed: d, To: to, Areas: areas,
 		CarryOver: e.opts.plan.carryOver})
 	if err != nil {
@@ -422,7 +422,7 @@ func runProgrammeGoal(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	g, err := e.svc.PutGoal(ctx, service.GoalRequest{Actor: e.opts.actor, Programme: args[0], Code: args[1],
+	g, err := e.svc.PutGoal(ctx, service.GoalRequest{Programme: args[0], Code: args[1],
 		Objective: e.opts.plan.objective, Title: e.opts.plan.title, Indicators: ins})
 	if err != nil {
 		return err

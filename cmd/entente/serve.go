@@ -20,11 +20,16 @@ func init() {
 	commands = append(commands, &command{
 		name:    "serve",
 		summary: "serve the web UI and the JSON API",
-		usage:   "[--addr :8080] [--db entente.db] [--alliance CODE] [--read-timeout 1m] [--write-timeout 1m] [--idle-timeout 2m] [--cache-mb 64] [--log-level info] [--tls-cert FILE --tls-key FILE] [--host NAME,...] [--trust-proxy CIDR,...] [--metrics-from CIDR,...]",
+		usage:   "[--addr 127.0.0.1:8080] [--db entente.db] [--alliance CODE] [--read-timeout 1m] [--write-timeout 1m] [--idle-timeout 2m] [--cache-mb 64] [--log-level info] [--tls-cert FILE --tls-key FILE] [--host NAME,...] [--trust-proxy CIDR,...] [--metrics-from CIDR,...]",
 		help: `
 With no flags, serve creates ./entente.db, loads the embedded default dataset
-({alliance}) into it and serves on :8080. SIGINT or SIGTERM shut it down
-gracefully.
+({alliance}) into it and serves on 127.0.0.1:8080: this machine only. To be
+reached from elsewhere, give another address (--addr :8080 listens on every
+interface); serve then warns in its log, as it speaks plain HTTP, so put a
+TLS proxy in front. SIGINT or SIGTERM shut it down gracefully.
+
+Reads are public. Every API write needs an API token (entente token create)
+sent as 'Authorization: Bearer ent_...'; without one it answers 401.
 
 The pages show one alliance: the one a page names with ?alliance=CODE, else
 --alliance (ENTENTE_ALLIANCE), else the store's only alliance, or with
@@ -58,12 +63,13 @@ Examples:
   entente serve --addr 0.0.0.0:8443 --host entente.example.org --tls-cert cert.pem --tls-key key.pem
   entente serve --trust-proxy 10.0.0.0/8 --host entente.example.org --metrics-from 10.1.2.0/24
   entente serve --addr 127.0.0.1:9000 --db /var/lib/entente/entente.db
+  entente serve --addr :8080       # every interface: behind a TLS proxy
   ENTENTE_DB=postgres://entente@localhost/entente entente serve
   entente serve --dev              # read templates from ./web on every request
   entente serve --db synth.db --alliance SYNTH
   entente serve --log-level warn   # no line per request`,
 		flags: func(fs *flag.FlagSet, o *options) {
-			fs.StringVar(&o.addr, "addr", ":8080", "address to listen on")
+			fs.StringVar(&o.addr, "addr", defaultAddr, "address to listen on (host:port; ':8080' is every interface)")
 			fs.BoolVar(&o.dev, "dev", false, "read templates and static files from ./web on each request")
 			fs.StringVar(&o.alliance, "alliance", "", "the alliance pages show by default (default: the store's only alliance, or the first by code)")
 			d := web.DefaultTimeouts
@@ -128,7 +134,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			link := setupURL(a, cfg, tok)
 			log.Warn("no account exists: open this link within the hour to create the first administrator (it works once)", "link", link)
 		}
+		if !loopback(a) && cfg.TLS == nil {
+			log.Warn("listening beyond this machine without TLS: passwords, tokens and sessions cross the network in clear; serve behind a TLS proxy, or on 127.0.0.1",
+				"addr", a.String())
+		}
 	})
+}
+
+// defaultAddr is where serve listens unless told: this machine only, so a
+// server started to try entente is not open to the network.
+const defaultAddr = "127.0.0.1:8080"
+
+// loopback reports whether a is a loopback address (127.0.0.0/8, ::1),
+// which only this machine reaches. An unspecified address (0.0.0.0, ::) is
+// every interface, so not loopback.
+func loopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // serveOptions are serve's own flags.

@@ -160,3 +160,43 @@ func TestCLIText(t *testing.T) {
 		t.Errorf("after the refusals: exit %d %s %.300s", code, stderr, out)
 	}
 }
+
+// TestServeLoopbackByDefault: serve listens on 127.0.0.1 unless told
+// otherwise, and warns when it listens beyond this machine in plain HTTP.
+func TestServeLoopbackByDefault(t *testing.T) {
+	if got := flagSet(lookup("serve"), &options{}).Lookup("addr").DefValue; got != "127.0.0.1:8080" {
+		t.Errorf("serve's default --addr is %q, want 127.0.0.1:8080", got)
+	}
+	for _, c := range []struct {
+		addr string
+		warn bool
+	}{{"127.0.0.1:0", false}, {"0.0.0.0:0", true}} {
+		t.Setenv("ENTENTE_ADDR", c.addr)
+		ctx, cancel := context.WithCancel(context.Background())
+		var log strings.Builder
+		pr, pw := io.Pipe()
+		done := make(chan int, 1)
+		go func() {
+			done <- Main(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "e.db")}, io.Discard, pw)
+			pw.Close()
+		}()
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			log.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), `"msg":"listening"`) {
+				// The warning, if any, follows at once.
+				if c.warn {
+					sc.Scan()
+					log.WriteString(sc.Text() + "\n")
+				}
+				cancel()
+			}
+		}
+		<-done
+		warned := strings.Contains(log.String(), `"level":"WARN"`) && strings.Contains(log.String(), "without TLS")
+		if warned != c.warn {
+			t.Errorf("serve --addr %s: warned %v, want %v; log:\n%s", c.addr, warned, c.warn, log.String())
+		}
+		cancel()
+	}
+}

@@ -71,8 +71,10 @@ func runTrial(t *testing.T, bin, engine, dsn string, seed int64) tally {
 	n := tally{refusedBy: map[string]int{}}
 	kill := minKill + time.Duration(rand.New(rand.NewPCG(uint64(seed), 1<<32)).Int64N(int64(killSpread)))
 	t.Logf("seed %d (replay with %s=%d %s=1): kill after %v", seed, seedVar, seed, trialsVar, kill.Round(time.Millisecond))
+	token := apiToken(t, bin, dsn)
 	srv := startServer(t, bin, dsn)
 	c := newClient(srv.base)
+	c.token = token
 	defer c.http.CloseIdleConnections()
 	progs, setup := setupProgrammes(t, c)
 
@@ -99,6 +101,7 @@ func runTrial(t *testing.T, bin, engine, dsn string, seed int64) tally {
 
 	srv2 := startServer(t, bin, dsn)
 	c2 := newClient(srv2.base)
+	c2.token = token
 	defer c2.http.CloseIdleConnections()
 	ops := setup
 	for _, w := range ws {

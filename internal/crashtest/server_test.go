@@ -38,6 +38,24 @@ func buildEntente(t *testing.T) string {
 	return bin
 }
 
+// apiToken makes a staff account in the database at dsn with the CLI and
+// returns an API token for it with the write scope: every API write needs
+// one.
+func apiToken(t *testing.T, bin, dsn string) string {
+	t.Helper()
+	add := exec.Command(bin, "user", "add", "crash", "--role", "staff", "--password-stdin", "--db", dsn)
+	add.Stdin = strings.NewReader("the crash harness's password\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("entente user add: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "token", "create", "--user", "crash", "--scope", "write", "--db", dsn).Output()
+	if err != nil {
+		t.Fatalf("entente token create: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return lines[len(lines)-1]
+}
+
 // server is `entente serve` running as a child process.
 type server struct {
 	cmd  *exec.Cmd

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -106,12 +107,12 @@ func audited(t *testing.T, s entente.Store, action, key string) []entente.AuditE
 
 func testConcurrentProposals(t *testing.T, open func(t *testing.T) entente.Store) {
 	svc, s := planService(t, open, PlanFixture())
-	ctx := t.Context()
+	ctx := staffCtx(t)
 	const prog, each = "NZL-2024-ITPP", 4
 	acked := make([][]entente.Activity, writers)
 	errs := hammer(writers, func(w int) error {
 		for i := range each {
-			a, err := svc.ProposeActivity(ctx, service.ProposeRequest{Actor: "storetest", Programme: prog,
+			a, err := svc.ProposeActivity(ctx, service.ProposeRequest{Programme: prog,
 				Title: fmt.Sprintf("writer %d, proposal %d", w, i)})
 			if err != nil {
 				return err
@@ -182,10 +183,10 @@ func some(t *testing.T, ids []string, format string, n int) {
 
 func testConcurrentSameID(t *testing.T, open func(t *testing.T) entente.Store) {
 	svc, s := planService(t, open, PlanFixture())
-	ctx := t.Context()
+	ctx := staffCtx(t)
 	const id = "NZL-2024-ITPP-SAME"
 	errs := hammer(writers, func(w int) error {
-		_, err := svc.ProposeActivity(ctx, service.ProposeRequest{Actor: "storetest", ID: id, Programme: "NZL-2024-ITPP",
+		_, err := svc.ProposeActivity(ctx, service.ProposeRequest{ID: id, Programme: "NZL-2024-ITPP",
 			Title: fmt.Sprintf("writer %d", w)})
 		return err
 	})
@@ -211,8 +212,8 @@ func testConcurrentSameID(t *testing.T, open func(t *testing.T) entente.Store) {
 // NZL and opens registration.
 func openActivity(t *testing.T, svc *service.Service, id string, capacity int) {
 	t.Helper()
-	ctx := t.Context()
-	_, err := svc.ProposeActivity(ctx, service.ProposeRequest{Actor: "storetest", ID: id, Programme: "NZL-2024-ITPP",
+	ctx := staffCtx(t)
+	_, err := svc.ProposeActivity(ctx, service.ProposeRequest{ID: id, Programme: "NZL-2024-ITPP",
 		Title: "Course", Capacity: capacity})
 	if err != nil {
 		t.Fatal(err)
@@ -225,7 +226,7 @@ func openActivity(t *testing.T, svc *service.Service, id string, capacity int) {
 		{entente.StepInvite, service.ActivityRequest{Countries: []string{"NZL"}}},
 		{entente.StepRegister, service.ActivityRequest{}},
 	} {
-		st.req.ID, st.req.Actor = id, "storetest"
+		st.req.ID = id
 		if _, err := svc.StepActivity(ctx, st.step, st.req); err != nil {
 			t.Fatalf("%s %s: %v", st.step, id, err)
 		}
@@ -236,11 +237,11 @@ func testConcurrentCapacity(t *testing.T, open func(t *testing.T) entente.Store)
 	for _, capacity := range []int{5, 100} {
 		t.Run(fmt.Sprint(capacity), func(t *testing.T) {
 			svc, s := planService(t, open, PlanFixture())
-			ctx := t.Context()
+			ctx := staffCtx(t)
 			id := fmt.Sprintf("NZL-2024-ITPP-CAP%d", capacity)
 			openActivity(t, svc, id, capacity)
 			errs := hammer(writers, func(w int) error {
-				_, err := svc.StepActivity(ctx, entente.StepRegister, service.ActivityRequest{Actor: fmt.Sprint("writer ", w), ID: id,
+				_, err := svc.StepActivity(ctx, entente.StepRegister, service.ActivityRequest{ID: id,
 					Country: "NZL", Participants: 1})
 				return err
 			})
@@ -267,9 +268,9 @@ func testConcurrentCapacity(t *testing.T, open func(t *testing.T) entente.Store)
 
 func testConcurrentSteps(t *testing.T, open func(t *testing.T) entente.Store) {
 	svc, s := planService(t, open, PlanFixture())
-	ctx := t.Context()
+	ctx := staffCtx(t)
 	const id = "NZL-2024-ITPP-STEPS"
-	if _, err := svc.ProposeActivity(ctx, service.ProposeRequest{Actor: "storetest", ID: id, Programme: "NZL-2024-ITPP", Title: "Talks"}); err != nil {
+	if _, err := svc.ProposeActivity(ctx, service.ProposeRequest{ID: id, Programme: "NZL-2024-ITPP", Title: "Talks"}); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -283,7 +284,7 @@ func testConcurrentSteps(t *testing.T, open func(t *testing.T) entente.Store) {
 	}
 	errs := hammer(writers, func(w int) error {
 		st := steps[w%len(steps)]
-		st.req.ID, st.req.Actor = id, fmt.Sprint("writer ", w)
+		st.req.ID = id
 		_, err := svc.StepActivity(ctx, st.step, st.req)
 		return err
 	})
@@ -354,9 +355,9 @@ func canonicalActivity(t *testing.T, s string) string {
 
 func testConcurrentAgreements(t *testing.T, open func(t *testing.T) entente.Store) {
 	svc, s := planService(t, open, PlanFixture())
-	ctx := t.Context()
+	ctx := staffCtx(t)
 	errs := hammer(writers, func(w int) error {
-		_, err := svc.AgreeProgramme(ctx, service.AgreeRequest{Actor: "storetest", ID: fmt.Sprintf("NZL-NEXT-%02d", w), Alliance: "TESTA",
+		_, err := svc.AgreeProgramme(ctx, service.AgreeRequest{ID: fmt.Sprintf("NZL-NEXT-%02d", w), Alliance: "TESTA",
 			Partner: "NZL", Type: "ITPP", Title: fmt.Sprintf("Programme %d", w)})
 		return err
 	})
@@ -423,10 +424,10 @@ func accessionFixture() *entente.Dataset {
 
 func testConcurrentAccession(t *testing.T, open func(t *testing.T) entente.Store) {
 	svc, s := planService(t, open, accessionFixture())
-	ctx := t.Context()
+	ctx := staffCtx(t)
 	// Many applications of one country: one starts the accession.
 	errs := hammer(writers, func(w int) error {
-		_, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Actor: fmt.Sprint("writer ", w), Alliance: "TESTA", Country: "XAA"})
+		_, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Alliance: "TESTA", Country: "XAA"})
 		return err
 	})
 	n := tally(t, "apply", errs, entente.EREFUSED, entente.ECONFLICT)
@@ -438,12 +439,12 @@ func testConcurrentAccession(t *testing.T, open func(t *testing.T) entente.Store
 	}
 
 	// Every member consents at once: every consent is kept.
-	if _, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Actor: "storetest", Alliance: "TESTA", Country: "XAB"}); err != nil {
+	if _, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Alliance: "TESTA", Country: "XAB"}); err != nil {
 		t.Fatal(err)
 	}
 	errs = hammer(writers, func(w int) error {
 		by := fmt.Sprintf("Q%c%c", 'A'+w/26, 'A'+w%26)
-		_, err := svc.Accession(ctx, service.StepConsent, service.StepRequest{Actor: "storetest", Alliance: "TESTA", Country: "XAB", By: by})
+		_, err := svc.Accession(ctx, service.StepConsent, service.StepRequest{Alliance: "TESTA", Country: "XAB", By: by})
 		return err
 	})
 	n = tally(t, "consent", errs)
@@ -467,4 +468,10 @@ func testConcurrentAccession(t *testing.T, open func(t *testing.T) entente.Store
 		}
 	}
 	some(t, lost, "of %d consents acknowledged, %d are not stored", n[""])
+}
+
+// staffCtx is t's context acting as a member of the alliance's staff, who
+// may make every change these tests make through the service.
+func staffCtx(t *testing.T) context.Context {
+	return entente.WithPrincipal(t.Context(), &entente.Principal{Kind: entente.PrincipalUser, ID: "user:1", Name: "storetest", Role: entente.RoleStaff})
 }
