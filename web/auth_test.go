@@ -196,8 +196,8 @@ func TestForgedActor(t *testing.T) {
 	if want := "token:" + strconv.FormatInt(ts[0].ID, 10); evs[0].Actor != want || strings.Contains(string(evs[0].After), "forged") {
 		t.Errorf("audit actor %q, want %q", evs[0].Actor, want)
 	}
-	if !strings.HasPrefix(evs[0].Address, "127.0.0.1:") {
-		t.Errorf("audit address %q, want the client's (127.0.0.1:port)", evs[0].Address)
+	if evs[0].Address != "127.0.0.1" {
+		t.Errorf("audit address %q, want the client's, 127.0.0.1", evs[0].Address)
 	}
 }
 

@@ -435,7 +435,7 @@ func TestSignInReturnPath(t *testing.T) {
 // ending one from another browser signs that one out.
 func TestRevokeSession(t *testing.T) {
 	s := newStack(t)
-	addAccount(t, s.svc, "alice", password, entente.RoleStaff)
+	alice := addAccount(t, s.svc, "alice", password, entente.RoleStaff)
 	bob := addAccount(t, s.svc, "bob", password, entente.RoleStaff)
 	laptop, phone, other := browser(t), browser(t), browser(t)
 	signIn(t, laptop, s.srv.URL, "alice", password, "/")
@@ -449,7 +449,7 @@ func TestRevokeSession(t *testing.T) {
 	if !strings.Contains(body, "Safari on iOS") || strings.Count(body, `/revoke"`) != 2 {
 		t.Fatalf("account page lists:\n%s", between(body, "<table", "</table>"))
 	}
-	list, _ := s.svc.Sessions(t.Context(), 1)
+	list, _ := s.svc.Sessions(t.Context(), alice.ID)
 	var phoneID int64
 	for _, sess := range list {
 		if strings.Contains(sess.UserAgent, "iPhone") {
