@@ -72,6 +72,11 @@ type Server struct {
 	// visits counts consented page views in memory and adds them to the
 	// store every VisitFlushInterval (see internal/visits).
 	visits *visits.Aggregator
+	// limiter bounds the requests served at once (see overload.go); nil
+	// is no bound.
+	limiter *inflight
+	// shutdownTimeout is how long a shutdown waits for requests in flight.
+	shutdownTimeout time.Duration
 }
 
 // Config configures a Server.
@@ -115,7 +120,23 @@ type Config struct {
 	// VisitFlushInterval is how often the page views counted in memory
 	// are added to the store; zero means visits.DefaultInterval (10 s).
 	VisitFlushInterval time.Duration
+	// MaxInFlight bounds the requests served at once, /healthz, /readyz
+	// and /metrics apart; a request past it waits up to QueueWait for one
+	// to finish, then is answered 503 with Retry-After. Zero means
+	// DefaultMaxInFlight(), a negative number no bound.
+	MaxInFlight int
+	// QueueWait is that wait; zero means DefaultQueueWait.
+	QueueWait time.Duration
+	// ShutdownTimeout is how long ListenAndServe, once its context is
+	// done, waits for requests in flight to finish before it closes their
+	// connections; zero means DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
 }
+
+// DefaultShutdownTimeout is the ShutdownTimeout a Config leaves zero: long
+// enough for any ordinary request, and short enough to finish within the
+// 30 s a container orchestrator commonly allows between SIGTERM and SIGKILL.
+const DefaultShutdownTimeout = 20 * time.Second
 
 // Timeouts bound how long a connection may take: to send its headers
 // (ReadHeader), its whole request (Read), for the server to answer
@@ -156,6 +177,10 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 		s.hosts = append(s.hosts, strings.TrimSuffix(strings.ToLower(h), "."))
 	}
 	s.maxJSON, s.maxImport = cmp.Or(cfg.MaxJSONBody, DefaultMaxJSONBody), cmp.Or(cfg.MaxImportBody, DefaultMaxImportBody)
+	if n := cmp.Or(cfg.MaxInFlight, DefaultMaxInFlight()); n > 0 {
+		s.limiter = newInflight(n, cmp.Or(cfg.QueueWait, DefaultQueueWait))
+	}
+	s.shutdownTimeout = cmp.Or(cfg.ShutdownTimeout, DefaultShutdownTimeout)
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
@@ -196,11 +221,12 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 		o.Observe(s.metrics)
 	}
 	s.routes()
-	// The request's host and client are settled first (network.go), then
+	// The request's host and client are settled first (network.go), and
+	// the bound on requests at once (overload.go), then
 	// who is acting: an API token (auth.go) or a session (session.go), so
 	// that the cache and the handlers see it, and an API write from the
 	// public is refused before anything else reads it.
-	s.handler = s.edge(s.authenticate(s.sessions(s.requirePrincipal(s.guardMetrics(s.middleware(s.checkCSRF(s.mux)))))))
+	s.handler = s.edge(s.limit(s.authenticate(s.sessions(s.requirePrincipal(s.guardMetrics(s.middleware(s.checkCSRF(s.mux))))))))
 	s.visits = visits.New(visits.Config{Add: svc.AddVisits, Today: svc.Today, Interval: cfg.VisitFlushInterval, Logger: s.log,
 		Flushed: s.AnalyticsFlushed})
 	return s, nil
@@ -309,8 +335,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // ListenAndServe serves on addr until ctx is done, then shuts down
-// gracefully, letting requests in flight finish, and stores the page views
-// counted in memory (Close).
+// gracefully: it stops listening at once, so new connections are refused,
+// and lets the requests in flight finish, for up to the ShutdownTimeout;
+// those still running then are cut off, and it returns an error saying so.
+// Then it stores the page views counted in memory (Close).
 func (s *Server) ListenAndServe(ctx context.Context, addr string, started func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -339,10 +367,14 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, started func(n
 		return err
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	s.log.Info("shutting down", "timeout", s.shutdownTimeout)
+	shutdown, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close()
+		if errors.Is(err, context.DeadlineExceeded) {
+			return entente.Errorf(entente.EINTERNAL, "shutdown: requests still in progress after %v were cut off (--shutdown-timeout)", s.shutdownTimeout)
+		}
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

@@ -62,7 +62,7 @@ func helpFlags(help string) []string {
 func TestHelpListsOnlyUsedFlags(t *testing.T) {
 	want := map[string][]string{
 		"export":          {"db", "out"},
-		"serve":           {"addr", "alliance", "cache-mb", "db", "dev", "host", "idle-timeout", "log-level", "metrics-from", "read-timeout", "tls-cert", "tls-key", "trust-proxy", "write-timeout"},
+		"serve":           {"addr", "alliance", "cache-mb", "db", "dev", "host", "idle-timeout", "log-level", "max-inflight", "metrics-from", "read-timeout", "shutdown-timeout", "tls-cert", "tls-key", "trust-proxy", "write-timeout"},
 		"members":         {"as-of", "db", "json"},
 		"audit":           {"db", "json", "limit"},
 		"import":          {"as", "db"},

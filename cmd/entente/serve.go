@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/entente/entente"
 	"github.com/entente/entente/web"
 )
 
@@ -20,13 +21,20 @@ func init() {
 	commands = append(commands, &command{
 		name:    "serve",
 		summary: "serve the web UI and the JSON API",
-		usage:   "[--addr 127.0.0.1:8080] [--db entente.db] [--alliance CODE] [--read-timeout 1m] [--write-timeout 1m] [--idle-timeout 2m] [--cache-mb 64] [--log-level info] [--tls-cert FILE --tls-key FILE] [--host NAME,...] [--trust-proxy CIDR,...] [--metrics-from CIDR,...]",
+		usage:   "[--addr 127.0.0.1:8080] [--db entente.db] [--alliance CODE] [--read-timeout 1m] [--write-timeout 1m] [--idle-timeout 2m] [--cache-mb 64] [--log-level info] [--tls-cert FILE --tls-key FILE] [--host NAME,...] [--trust-proxy CIDR,...] [--metrics-from CIDR,...] [--max-inflight N] [--shutdown-timeout 20s]",
 		help: `
 With no flags, serve creates ./entente.db, loads the embedded default dataset
 ({alliance}) into it and serves on 127.0.0.1:8080: this machine only. To be
 reached from elsewhere, give another address (--addr :8080 listens on every
 interface); serve then warns in its log, as it speaks plain HTTP, so put a
-TLS proxy in front. SIGINT or SIGTERM shut it down gracefully.
+TLS proxy in front. SIGINT or SIGTERM shut it down gracefully: it stops
+accepting connections at once and lets the requests in progress finish, for
+up to --shutdown-timeout; any still running then are cut off and serve exits
+with status 130.
+
+A database file it cannot write (read-only) is served all the same: pages
+and reads work, every write answers 503 naming the cause, and a warning says
+so at start.
 
 Reads are public. Every API write needs an API token (entente token create)
 sent as 'Authorization: Bearer ent_...'; without one it answers 401.
@@ -40,6 +48,11 @@ A request has --read-timeout to arrive (headers and body) and
 --idle-timeout is closed. Bodies are bounded too: 1 MiB for a JSON write,
 64 MiB for a menu import (413 past that). Rendered pages are cached in
 memory up to --cache-mb MiB, the least recently used dropped first.
+
+At most --max-inflight requests are served at once (default 8 per CPU); one
+more waits up to 100 ms for a turn, then is answered 503 with Retry-After,
+so an overloaded server says so quickly rather than queueing without end.
+/healthz, /readyz and /metrics are always answered.
 
 Logs are JSON lines on standard error, at --log-level and above: debug,
 info, warn or error. At info (the default) each request is logged: its
@@ -83,8 +96,13 @@ Examples:
 			fs.StringVar(&o.serve.hosts, "host", "", "comma-separated host names the server answers to (default: localhost and the --addr host)")
 			fs.StringVar(&o.serve.trustProxy, "trust-proxy", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
 			fs.StringVar(&o.serve.metricsFrom, "metrics-from", "127.0.0.0/8,::1/128", "comma-separated networks (CIDR) /metrics answers without a metrics token")
+			fs.IntVar(&o.serve.maxInFlight, "max-inflight", web.DefaultMaxInFlight(), "requests served at once; past that, 503 with Retry-After")
+			fs.DurationVar(&o.serve.shutdownTimeout, "shutdown-timeout", web.DefaultShutdownTimeout, "time requests in progress have to finish on SIGTERM or SIGINT")
 		},
 		run: runServe,
+		// The run ends with an error after a signal only when the
+		// shutdown timed out.
+		interrupted: "requests still in progress when --shutdown-timeout ran out were cut off",
 	})
 }
 
@@ -95,13 +113,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	for _, t := range []struct {
 		flag string
 		d    time.Duration
-	}{{"read-timeout", e.opts.serve.timeouts.Read}, {"write-timeout", e.opts.serve.timeouts.Write}, {"idle-timeout", e.opts.serve.timeouts.Idle}} {
+	}{{"read-timeout", e.opts.serve.timeouts.Read}, {"write-timeout", e.opts.serve.timeouts.Write}, {"idle-timeout", e.opts.serve.timeouts.Idle},
+		{"shutdown-timeout", e.opts.serve.shutdownTimeout}} {
 		if t.d <= 0 {
 			return usagef("--%s %v: want a positive duration such as 30s or 2m", t.flag, t.d)
 		}
 	}
 	if e.opts.serve.cacheMB <= 0 || e.opts.serve.cacheMB > 1<<20 {
 		return usagef("--cache-mb %d: want a whole number of MiB from 1 to %d", e.opts.serve.cacheMB, 1<<20)
+	}
+	if e.opts.serve.maxInFlight <= 0 || e.opts.serve.maxInFlight > 1<<20 {
+		return usagef("--max-inflight %d: want a whole number of requests from 1 to %d", e.opts.serve.maxInFlight, 1<<20)
 	}
 	level, ok := logLevels[strings.ToLower(e.opts.serve.logLevel)]
 	if !ok {
@@ -118,9 +140,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if _, err := e.svc.DefaultAlliance(ctx, e.opts.alliance); err != nil {
 		return err
 	}
+	// A store that cannot be written (a read-only file) is still served:
+	// its pages and reads work, and every write answers 503 saying why.
+	if w, ok := e.st.(interface{ Writable(context.Context) error }); ok {
+		if err := w.Writable(ctx); err != nil {
+			log.Warn("serving read-only: writes will answer 503", "reason", entente.ErrorMessage(err))
+		}
+	}
 	cfg := netCfg
 	cfg.Dev, cfg.DevDir, cfg.Logger, cfg.Alliance = e.opts.dev, "web", log, strings.ToUpper(e.opts.alliance)
 	cfg.Timeouts, cfg.CacheBytes = e.opts.serve.timeouts, int64(e.opts.serve.cacheMB)<<20
+	cfg.MaxInFlight, cfg.ShutdownTimeout = e.opts.serve.maxInFlight, e.opts.serve.shutdownTimeout
 	srv, err := web.New(e.svc, cfg)
 	if err != nil {
 		return err
@@ -159,6 +189,8 @@ type serveOptions struct {
 	cacheMB                                         int
 	logLevel                                        string
 	tlsCert, tlsKey, hosts, trustProxy, metricsFrom string
+	maxInFlight                                     int
+	shutdownTimeout                                 time.Duration
 }
 
 // network reads the network flags into the part of web.Config they fill:

@@ -81,10 +81,14 @@ func startServe(t *testing.T, db string) (string, func()) {
 }
 
 // TestMain lets a test run the program as a process of its own: the test
-// binary, started with ENTENTE_TEST_RUN_MAIN=1, runs Main on its arguments.
+// binary, started with ENTENTE_TEST_RUN_MAIN=1, runs Main on its arguments,
+// with main's signal handling.
 func TestMain(m *testing.M) {
 	if os.Getenv("ENTENTE_TEST_RUN_MAIN") == "1" {
-		os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		ctx, stop := signalContext() // as main: SIGTERM shuts serve down
+		code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
@@ -131,7 +135,7 @@ func TestServeSeesOtherProcess(t *testing.T) {
 func TestServeTimeoutFlags(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "entente.db")
 	for _, args := range [][]string{{"--read-timeout", "0s"}, {"--idle-timeout", "-1s"}, {"--write-timeout", "soon"}, {"--cache-mb", "0"},
-		{"--log-level", "verbose"}, {"--log-level", ""}} {
+		{"--log-level", "verbose"}, {"--log-level", ""}, {"--max-inflight", "0"}, {"--shutdown-timeout", "0s"}} {
 		_, stderr, code := run(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, args...)...)
 		if code != exitUsage || !strings.Contains(stderr, args[0]) {
 			t.Errorf("serve %v: exit %d, stderr %q; want a usage error naming the flag", args, code, stderr)

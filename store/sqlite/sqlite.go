@@ -14,6 +14,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -33,6 +35,10 @@ type Option func(*config)
 
 type config struct {
 	busyTimeout time.Duration
+	// pragmas are more _pragma parameters for every connection; tests use
+	// them to make a database read-only (query_only) or full
+	// (max_page_count).
+	pragmas []string
 }
 
 // BusyTimeout sets how long a statement waits for a lock held by another
@@ -80,7 +86,31 @@ func Open(ctx context.Context, path string, opts ...Option) (*sqlstore.Store, er
 		db.Close()
 		return nil, err
 	}
+	if path != ":memory:" {
+		if fi, err := os.Stat(path); err == nil {
+			d.Reachable = sameFile(path, fi)
+		}
+	}
 	return s, nil
+}
+
+// sameFile returns a check that path still names the file opened, fi: the
+// pool's connections hold that file open, so if it was removed (or its
+// directory), or replaced by a restore, they would go on reading it and
+// every write would be lost with it.
+func sameFile(path string, opened os.FileInfo) func() error {
+	return func() error {
+		fi, err := os.Stat(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return entente.Errorf(entente.EUNAVAILABLE, "SQLite database %s was removed (or its directory) since it was opened: restore it and restart", path)
+		case err != nil:
+			return entente.Errorf(entente.EUNAVAILABLE, "cannot reach SQLite database %s: %v", path, err)
+		case !os.SameFile(fi, opened):
+			return entente.Errorf(entente.EUNAVAILABLE, "SQLite database %s was replaced by another file since it was opened: restart to open it", path)
+		}
+		return nil
+	}
 }
 
 // dsnParams are the driver parameters every connection is opened with. The
@@ -111,6 +141,9 @@ func dsnParams(cfg config) string {
 		// Write timestamps in one sortable form, which the driver also
 		// parses back into time.Time.
 		"_time_format=sqlite",
+	}
+	for _, p := range cfg.pragmas {
+		params = append(params, "_pragma="+p)
 	}
 	return strings.Join(params, "&")
 }
@@ -148,7 +181,12 @@ func mapError(path string, err error) *entente.Error {
 			Message: fmt.Sprintf("cannot open SQLite database %s: check that its directory exists and is writable", path)}
 	case sqlite3.SQLITE_READONLY:
 		return &entente.Error{Code: entente.EUNAVAILABLE,
-			Message: fmt.Sprintf("SQLite database %s is read-only", path)}
+			Message: fmt.Sprintf("the database file %s is read-only: nothing was written; make it, and its directory, writable by this process", path)}
+	case sqlite3.SQLITE_FULL:
+		// The disk is full, or the file reached its size limit. SQLite
+		// rolls the transaction back whole: nothing was written.
+		return &entente.Error{Code: entente.EUNAVAILABLE,
+			Message: fmt.Sprintf("the database file %s is full: the disk (or the file's size limit) has no room for this write; nothing was written", path)}
 	case sqlite3.SQLITE_CONSTRAINT:
 		switch code {
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:

@@ -14,6 +14,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/entente/entente"
@@ -84,6 +85,11 @@ type Dialect struct {
 	// user can act on, or returns nil when it does not recognise the error,
 	// which then becomes EINTERNAL.
 	Err func(err error) *entente.Error
+
+	// Reachable, if set, is checked by Ping besides the driver: SQLite's
+	// open connections go on reading a file that was removed or replaced,
+	// so it checks that its path still names the file it opened.
+	Reachable func() error
 }
 
 // Store is an entente.Store over a *sql.DB. Its read methods come from the
@@ -93,8 +99,9 @@ type Store struct {
 	db  *sql.DB
 	now func() time.Time
 	changes
-	poll poller
-	obs  observers
+	poll   poller
+	obs    observers
+	closed atomic.Bool
 }
 
 var (
@@ -120,14 +127,38 @@ func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
 	return s, nil
 }
 
-// Ping checks the database answers.
+// Ping checks the database answers: EUNAVAILABLE if it does not, or if the
+// store was closed.
 func (s *Store) Ping(ctx context.Context) error {
 	defer s.obs.done("ping", s.obs.start())
+	if s.closed.Load() {
+		return entente.Errorf(entente.EUNAVAILABLE, "the %s store is closed", s.d.Name)
+	}
+	if s.d.Reachable != nil {
+		if err := s.d.Reachable(); err != nil {
+			return err
+		}
+	}
 	return s.d.wrap("ping", s.db.PingContext(ctx))
+}
+
+// Writable returns nil if the store can be written now, else the error a
+// write would get (EUNAVAILABLE: a read-only SQLite file, a read-only
+// PostgreSQL replica). It writes nothing: its statement matches no row,
+// and its transaction is rolled back.
+func (s *Store) Writable(ctx context.Context) error {
+	sqlTx, err := s.db.BeginTx(ctx, s.d.WriteTx)
+	if err != nil {
+		return s.d.wrap("begin", err)
+	}
+	defer sqlTx.Rollback()
+	_, err = sqlTx.ExecContext(ctx, `DELETE FROM schema_migrations WHERE name IS NULL`)
+	return s.d.wrap("check the database can be written", err)
 }
 
 // Close closes the database handle.
 func (s *Store) Close() error {
+	s.closed.Store(true)
 	s.changes.close()
 	return s.d.wrap("close", s.db.Close())
 }
