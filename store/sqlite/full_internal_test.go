@@ -18,13 +18,13 @@ import (
 // before is kept, none after, and the file passes its integrity check. Once
 // there is room again, writes succeed.
 func TestFull(t *testing.T) {
-	ctx := t.Context()
+	ctx := entente.WithPrincipal(t.Context(), entente.Operator("test"))
 	path := filepath.Join(t.TempDir(), "e.db")
 	st, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := service.New(st).LoadDefault(ctx, "test"); err != nil {
+	if _, err := service.New(st).LoadDefault(ctx); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -46,7 +46,7 @@ func TestFull(t *testing.T) {
 	const prefix = "Talks to fill the file"
 	acked := 0
 	for i := range 5000 {
-		_, err = svc.ProposeActivity(ctx, service.ProposeRequest{Actor: "test", Programme: "NZL-ITPP-2024",
+		_, err = svc.ProposeActivity(ctx, service.ProposeRequest{Programme: "NZL-ITPP-2024",
 			Title: fmt.Sprintf("%s %04d %s", prefix, i, strings.Repeat("x", 200)), Kind: "staff-talks"})
 		if err != nil {
 			break
@@ -78,7 +78,7 @@ func TestFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := service.New(st).ProposeActivity(ctx, service.ProposeRequest{Actor: "test", Programme: "NZL-ITPP-2024",
+	if _, err := service.New(st).ProposeActivity(ctx, service.ProposeRequest{Programme: "NZL-ITPP-2024",
 		Title: prefix + " with room again", Kind: "staff-talks"}); err != nil {
 		t.Errorf("with room again: %v", err)
 	}
