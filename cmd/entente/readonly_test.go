@@ -27,6 +27,7 @@ func TestReadOnlyFile(t *testing.T) {
 	if _, stderr, code := run(t, "members", "NATO", "--db", db); code != 0 {
 		t.Fatalf("loading the default dataset: %s", stderr)
 	}
+	token := writeToken(t, db)
 	bin := os.Args[0]
 	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
@@ -75,8 +76,14 @@ func TestReadOnlyFile(t *testing.T) {
 	if !strings.Contains(c.stderr.String(), "serving read-only") {
 		t.Errorf("serve on a read-only file does not warn:\n%s", c.stderr)
 	}
-	res, err := http.Post(base+"/api/v1/activities", "application/json",
+	req, err := http.NewRequest("POST", base+"/api/v1/activities",
 		strings.NewReader(`{"programme": "NZL-ITPP-2024", "title": "Talks", "kind": "staff-talks"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

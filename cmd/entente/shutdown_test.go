@@ -124,15 +124,15 @@ func (c *child) exit(t *testing.T) int {
 
 // slowPost sends a POST of body to c's address, all but its last byte, and
 // returns the connection and the last byte still to send.
-func slowPost(t *testing.T, addr, path, body string) (net.Conn, string) {
+func slowPost(t *testing.T, addr, path, token, body string) (net.Conn, string) {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
-		path, addr, len(body), body[:len(body)-1])
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		path, addr, token, len(body), body[:len(body)-1])
 	return conn, body[len(body)-1:]
 }
 
@@ -142,9 +142,10 @@ func slowPost(t *testing.T, addr, path, body string) (net.Conn, string) {
 // the write it acknowledged is in the database.
 func TestShutdownLetsRequestsFinish(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "e.db")
+	token := writeToken(t, db)
 	c := startChild(t, db, "--shutdown-timeout", "30s")
 	const title = "Talks proposed while shutting down"
-	conn, last := slowPost(t, c.addr, "/api/v1/activities",
+	conn, last := slowPost(t, c.addr, "/api/v1/activities", token,
 		`{"programme": "NZL-ITPP-2024", "title": "`+title+`", "kind": "staff-talks", "date": "2025-01-10"}`)
 	time.Sleep(200 * time.Millisecond) // the server has read the headers: the request is in progress
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -192,8 +193,10 @@ func TestShutdownLetsRequestsFinish(t *testing.T) {
 // TestShutdownTimeout: a request still in progress when --shutdown-timeout
 // runs out is cut off, and serve exits 130 (interrupted) saying so.
 func TestShutdownTimeout(t *testing.T) {
-	c := startChild(t, filepath.Join(t.TempDir(), "e.db"), "--shutdown-timeout", "500ms")
-	slowPost(t, c.addr, "/api/v1/activities", `{"programme": "NZL-ITPP-2024", "title": "Never finished"}`)
+	db := filepath.Join(t.TempDir(), "e.db")
+	token := writeToken(t, db)
+	c := startChild(t, db, "--shutdown-timeout", "500ms")
+	slowPost(t, c.addr, "/api/v1/activities", token, `{"programme": "NZL-ITPP-2024", "title": "Never finished"}`)
 	time.Sleep(200 * time.Millisecond)
 	start := time.Now()
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {

@@ -112,3 +112,20 @@ func TestUserAndToken(t *testing.T) {
 		t.Errorf("user list: %q", out)
 	}
 }
+
+// writeToken adds a staff account to the store at db (made and loaded with
+// the default dataset if need be) and returns an API token for it with the
+// write scope, as an operator would with the CLI.
+func writeToken(t *testing.T, db string) string {
+	t.Helper()
+	const pw = "correct horse battery staple"
+	if _, errOut, code := runIn(t, pw+"\n", "user", "add", "writer", "--role", "staff", "--password-stdin", "--db", db); code != 0 {
+		t.Fatalf("user add: exit %d: %s", code, errOut)
+	}
+	out, errOut, code := run(t, "token", "create", "--user", "writer", "--scope", "write", "--db", db)
+	if code != 0 {
+		t.Fatalf("token create: exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return lines[len(lines)-1]
+}
