@@ -3,44 +3,12 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/entente/entente/internal/browsertest"
-	"github.com/entente/entente/service"
-	"github.com/entente/entente/web"
 )
-
-// liveServerWith is liveServer, returning the server too (for its setup
-// link).
-func liveServerWith(t *testing.T) (string, *service.Service, *web.Server) {
-	t.Helper()
-	svc := openService(t, filepath.Join(t.TempDir(), "entente.db"))
-	srv, err := web.New(svc, web.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	go func() { done <- srv.ListenAndServe(ctx, "127.0.0.1:0", func(a net.Addr) { addr <- a }) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("server: %v", err)
-		}
-	})
-	select {
-	case a := <-addr:
-		return "http://" + a.String(), svc, srv
-	case err := <-done:
-		t.Fatal(err)
-	}
-	return "", nil, nil
-}
 
 // fill sets the value of the input with id to v, as typing would.
 func fill(t *testing.T, ctx context.Context, id, v string) {
@@ -82,7 +50,7 @@ func checkPage(t *testing.T, ctx context.Context, what string) {
 // sign-in (with and without errors) and account pages at 390 and 1280 px.
 func TestBrowserAccounts(t *testing.T) {
 	b := browsertest.New(t)
-	base, svc, srv := liveServerWith(t)
+	base, svc, srv := liveServer(t)
 	tok, err := srv.SetupToken(t.Context())
 	if err != nil || tok == "" {
 		t.Fatalf("SetupToken = %q, %v", tok, err)
