@@ -186,10 +186,12 @@ func TestServerTimeouts(t *testing.T) {
 		}
 	}()
 	a := <-addr
-	// closedWithin reports whether the server closes conn within d,
-	// reading (and dropping) whatever it answers first.
-	closedWithin := func(conn net.Conn, d time.Duration) (time.Duration, bool) {
-		start := time.Now()
+	// closedWithin reports whether the server closes conn within d of
+	// start, reading (and dropping) whatever it answers first. The server's
+	// read deadline runs from when it accepted the connection, so start
+	// must be taken before the dial, or the time measured can fall short of
+	// the timeout that ended it.
+	closedWithin := func(conn net.Conn, start time.Time, d time.Duration) (time.Duration, bool) {
 		conn.SetReadDeadline(start.Add(d))
 		_, err := io.Copy(io.Discard, conn)
 		return time.Since(start), err == nil || errors.Is(err, syscall.ECONNRESET)
@@ -202,9 +204,10 @@ func TestServerTimeouts(t *testing.T) {
 		t.Cleanup(func() { conn.Close() })
 		return conn
 	}
+	start := time.Now()
 	slow := dial()
 	fmt.Fprintf(slow, "POST /api/v1/activities HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"pro")
-	if took, ok := closedWithin(slow, 5*time.Second); !ok || took < limit {
+	if took, ok := closedWithin(slow, start, 5*time.Second); !ok || took < limit {
 		t.Errorf("a slow body: closed %t after %v, want closed after the read timeout %v", ok, took, limit)
 	}
 	idle := dial()
@@ -214,7 +217,7 @@ func TestServerTimeouts(t *testing.T) {
 		t.Fatalf("a keep-alive request: %v %v", res, err)
 	}
 	res.Body.Close()
-	if took, ok := closedWithin(idle, 5*time.Second); !ok || took < limit/2 {
+	if took, ok := closedWithin(idle, time.Now(), 5*time.Second); !ok || took < limit/2 {
 		t.Errorf("an idle keep-alive connection: closed %t after %v, want closed after the idle timeout %v", ok, took, limit)
 	}
 }
