@@ -123,11 +123,11 @@ func (t *Token) Usable(now time.Time) bool {
 }
 
 // Principal returns the principal of a request bearing the token, for its
-// account acct, from address. A token bound to a partner acts as that
-// partner's liaison whatever its account's role.
-func (t *Token) Principal(acct *Account, address string) *Principal {
+// account acct. A token bound to a partner acts as that partner's liaison
+// whatever its account's role.
+func (t *Token) Principal(acct *Account) *Principal {
 	p := &Principal{Kind: PrincipalToken, ID: "token:" + strconv.FormatInt(t.ID, 10), Name: acct.Name,
-		Role: acct.Role, Partner: acct.Partner, Scopes: slices.Clone(t.Scopes), Address: address}
+		Role: acct.Role, Partner: acct.Partner, Scopes: slices.Clone(t.Scopes)}
 	if t.Partner != "" && (p.Role == RoleAdmin || p.Role == RoleStaff || p.Role == RoleLiaison) {
 		p.Role, p.Partner = RoleLiaison, t.Partner
 	}

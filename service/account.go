@@ -354,10 +354,11 @@ func errToken() error {
 }
 
 // AuthenticateToken returns the principal of a request bearing the token
-// secret sec from address: the token's account, role, partner and scopes.
+// secret sec: the token's account, role, partner and scopes. Its Address
+// is left to the caller, who knows the client (web's network edge).
 // An unknown, expired or revoked token, or one of a disabled account, is
 // EUNAUTHORIZED. The token's last use is recorded at most once a minute.
-func (s *Service) AuthenticateToken(ctx context.Context, sec, address string) (*entente.Principal, error) {
+func (s *Service) AuthenticateToken(ctx context.Context, sec string) (*entente.Principal, error) {
 	t, err := s.Store.FindTokenByHash(ctx, secret.Hash(sec))
 	if entente.ErrorCode(err) == entente.ENOTFOUND {
 		return nil, errToken()
@@ -381,5 +382,5 @@ func (s *Service) AuthenticateToken(ctx context.Context, sec, address string) (*
 		// now is set by the next use.
 		_ = s.Store.TouchToken(ctx, t.ID, now)
 	}
-	return t.Principal(a, address), nil
+	return t.Principal(a), nil
 }

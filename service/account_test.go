@@ -184,11 +184,11 @@ func TestTokens(t *testing.T) {
 			t.Errorf("the audit holds the token: %s", evs[0].After)
 		}
 
-		p, err := svc.AuthenticateToken(t.Context(), sec, "192.0.2.1:5")
+		p, err := svc.AuthenticateToken(t.Context(), sec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := &entente.Principal{Kind: "token", ID: "token:1", Name: "alice", Role: entente.RoleStaff, Scopes: []string{"read", "write"}, Address: "192.0.2.1:5"}
+		want := &entente.Principal{Kind: "token", ID: "token:1", Name: "alice", Role: entente.RoleStaff, Scopes: []string{"read", "write"}}
 		if toJSON(t, p) != toJSON(t, want) {
 			t.Errorf("AuthenticateToken = %+v, want %+v", p, want)
 		}
@@ -196,7 +196,7 @@ func TestTokens(t *testing.T) {
 			t.Errorf("LastUsed = %v, want %v", got.LastUsed, now)
 		}
 		for _, bad := range []string{"", "ent_", sec + "x", strings.ToUpper(sec)} {
-			if _, err := svc.AuthenticateToken(t.Context(), bad, ""); entente.ErrorCode(err) != entente.EUNAUTHORIZED {
+			if _, err := svc.AuthenticateToken(t.Context(), bad); entente.ErrorCode(err) != entente.EUNAUTHORIZED {
 				t.Errorf("AuthenticateToken(%q): %v, want unauthorized", bad, err)
 			}
 		}
@@ -204,14 +204,14 @@ func TestTokens(t *testing.T) {
 		// Expired.
 		later := *svc
 		later.Now = func() time.Time { return now.Add(25 * time.Hour) }
-		if _, err := later.AuthenticateToken(t.Context(), sec, ""); entente.ErrorCode(err) != entente.EUNAUTHORIZED {
+		if _, err := later.AuthenticateToken(t.Context(), sec); entente.ErrorCode(err) != entente.EUNAUTHORIZED {
 			t.Errorf("expired token: %v, want unauthorized", err)
 		}
 		// Disabled account.
 		if _, err := svc.SetUserDisabled(root, "alice", true); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AuthenticateToken(t.Context(), sec, ""); entente.ErrorCode(err) != entente.EUNAUTHORIZED {
+		if _, err := svc.AuthenticateToken(t.Context(), sec); entente.ErrorCode(err) != entente.EUNAUTHORIZED {
 			t.Errorf("token of a disabled user: %v, want unauthorized", err)
 		}
 		if _, err := svc.SetUserDisabled(root, "alice", false); err != nil {
@@ -221,7 +221,7 @@ func TestTokens(t *testing.T) {
 		if _, err := svc.RevokeToken(root, tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AuthenticateToken(t.Context(), sec, ""); entente.ErrorCode(err) != entente.EUNAUTHORIZED {
+		if _, err := svc.AuthenticateToken(t.Context(), sec); entente.ErrorCode(err) != entente.EUNAUTHORIZED {
 			t.Errorf("revoked token: %v, want unauthorized", err)
 		}
 
@@ -240,7 +240,7 @@ func TestTokens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p, err := svc.AuthenticateToken(t.Context(), sec2, ""); err != nil || p.Role != entente.RoleLiaison || p.Partner != "NZL" {
+		if p, err := svc.AuthenticateToken(t.Context(), sec2); err != nil || p.Role != entente.RoleLiaison || p.Partner != "NZL" {
 			t.Errorf("bound token: %+v, %v; want a liaison for NZL", p, err)
 		}
 		ts, err := svc.Tokens(root, "alice")

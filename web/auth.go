@@ -37,7 +37,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.fail(w, r, entente.Errorf(entente.EUNAUTHORIZED, "the Authorization header takes an API token: Authorization: Bearer ent_..."))
 			return
 		}
-		p, err := s.svc.AuthenticateToken(r.Context(), token, r.RemoteAddr)
+		p, err := s.svc.AuthenticateToken(r.Context(), token)
 		if err != nil {
 			if entente.ErrorCode(err) == entente.EUNAUTHORIZED {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="entente", error="invalid_token"`)

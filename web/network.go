@@ -177,7 +177,7 @@ func (s *Server) metricsAllowed(r *http.Request) bool {
 		return true
 	}
 	p := entente.PrincipalFrom(r.Context())
-	return p.Kind == entente.PrincipalToken && slices.Contains(p.Scopes, entente.ScopeMetrics)
+	return p.Kind == entente.PrincipalToken && p.HasScope(entente.ScopeMetrics)
 }
 
 // guardMetrics answers /metrics only to whom metricsAllowed lets in; the
