@@ -1,6 +1,9 @@
 package entente
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Filter narrows a Find. Each Find method documents which fields it reads;
 // empty fields do not filter.
@@ -162,3 +165,20 @@ type Store interface {
 	TokenToucher
 	Close() error
 }
+
+// A FileBackuper can copy the whole store, as it stood at one moment, into a
+// new file of its own engine while it is in use: a database that opens as it
+// is, with its accounts and audit trail. SQLite stores do (VACUUM INTO);
+// PostgreSQL's BackupFile returns ErrNoFileBackup, and its backup is a
+// snapshot export instead.
+type FileBackuper interface {
+	// BackupFile writes the copy to path, which must not exist, and
+	// reports its progress in bytes to progress (if not nil), the total
+	// being an upper bound. A failed or cancelled backup leaves nothing at
+	// path.
+	BackupFile(ctx context.Context, path string, progress func(done, total int64)) error
+}
+
+// ErrNoFileBackup is BackupFile's error from an engine that cannot copy
+// itself into a file.
+var ErrNoFileBackup = errors.New("this engine cannot back up into a file of its own; export a snapshot instead")

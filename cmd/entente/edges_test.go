@@ -61,11 +61,13 @@ func helpFlags(help string) []string {
 // every command refuses a shared flag it does not read.
 func TestHelpListsOnlyUsedFlags(t *testing.T) {
 	want := map[string][]string{
-		"export":          {"db", "out"},
+		"export":          {"db", "out", "quiet"},
+		"backup":          {"db", "quiet"},
+		"restore":         {"db", "quiet", "replace"},
 		"serve":           {"addr", "alliance", "cache-mb", "db", "dev", "host", "idle-timeout", "log-level", "max-inflight", "metrics-from", "read-timeout", "shutdown-timeout", "tls-cert", "tls-key", "trust-proxy", "write-timeout"},
 		"members":         {"as-of", "db", "json"},
 		"audit":           {"db", "json", "limit"},
-		"import":          {"as", "db"},
+		"import":          {"as", "db", "quiet"},
 		"accession check": {"as-of", "db", "json"},
 		"accession apply": {"as", "by", "date", "db", "json"},
 		"menu export":     {"db", "format", "out"},

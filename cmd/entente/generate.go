@@ -4,9 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/entente/entente/service"
@@ -22,7 +19,7 @@ type generateOptions struct {
 func init() {
 	commands = append(commands, &command{
 		name:    "generate",
-		uses:    []string{flagAs, flagJSON},
+		uses:    []string{flagAs, flagJSON, flagQuiet},
 		summary: "fill a new database with a synthetic alliance for demos and benchmarks",
 		usage:   "--db PATH|URL --partners N --activities M [--seed S] [--batch B] [--force]",
 		help: `
@@ -32,8 +29,9 @@ and M activities at every step of their workflow. Every record is flagged
 synthetic: it cites the source "synthetic-data", country codes come from the
 ISO 3166 ranges reserved for user assignment (QMA-QZZ, XAA-XZZ, ...), and
 every name says synthetic. The same seed always gives the same data.
-Activities are made and written in batches of --batch; a progress bar is
-shown when standard error is a terminal. The whole run is one transaction,
+Activities are made and written in batches of --batch; a progress bar with
+the rate and the time left is shown when standard error is a terminal
+(--quiet hides it). The whole run is one transaction,
 all or nothing: a run that is interrupted or fails leaves the database as it
 was, and running the same command again starts afresh (it does not resume).
 
@@ -55,33 +53,6 @@ Examples:
 	})
 }
 
-// isTerminal reports whether w is a terminal (a character device).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// progressBar draws "[#####.....]  52% 520000/1000000  61234/s" in place.
-func progressBar(w io.Writer, start time.Time) func(done, total int) {
-	return func(done, total int) {
-		const width = 30
-		frac := 1.0
-		if total > 0 {
-			frac = float64(done) / float64(total)
-		}
-		n := int(frac * width)
-		rate := float64(done) / time.Since(start).Seconds()
-		fmt.Fprintf(w, "\r[%s%s] %3d%% %d/%d %.0f/s", strings.Repeat("#", n), strings.Repeat(".", width-n), int(frac*100), done, total, rate)
-		if done == total {
-			fmt.Fprintln(w)
-		}
-	}
-}
-
 func runGenerate(ctx context.Context, e *env, args []string) error {
 	if len(args) != 0 {
 		return usagef("generate takes no arguments, only flags")
@@ -92,10 +63,10 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	req := service.GenerateRequest{Partners: e.opts.generate.partners, Activities: e.opts.generate.activities,
 		Seed: e.opts.generate.seed, Batch: e.opts.generate.batch, Force: e.opts.force}
-	if isTerminal(e.stderr) {
-		req.Progress = progressBar(e.stderr, start)
-	}
+	m := e.meter("generating", "activities", false)
+	req.Progress = func(done, total int) { m.set(int64(done), int64(total)) }
 	res, err := e.svc.Generate(ctx, req)
+	m.finish(err)
 	if err != nil {
 		return err
 	}

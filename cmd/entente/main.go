@@ -80,6 +80,9 @@ var sharedFlags = []sharedFlag{
 	{name: flagAsOf, define: func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.asOf, flagAsOf, "", "answer as the records stood on this day (YYYY-MM-DD; default today)")
 	}},
+	{name: flagQuiet, define: func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.quiet, flagQuiet, false, "draw no progress bar (none is drawn unless standard error is a terminal)")
+	}},
 	{name: flagAs, define: func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.as, flagAs, "", "act as this user, with its role (default: the local operator, with every right)")
 	}},
@@ -87,9 +90,10 @@ var sharedFlags = []sharedFlag{
 
 // Shared flag names, for commands' uses.
 const (
-	flagJSON = "json"
-	flagAsOf = "as-of"
-	flagAs   = "as"
+	flagJSON  = "json"
+	flagAsOf  = "as-of"
+	flagAs    = "as"
+	flagQuiet = "quiet"
 )
 
 // flagSet returns the flags c takes, bound to o: --db, the shared flags it
@@ -121,6 +125,7 @@ type options struct {
 	date   string
 	format string
 	force  bool
+	quiet  bool
 	limit  int
 	// alliance names the alliance for commands that default to the
 	// store's (serve, profile).

@@ -161,6 +161,7 @@ func dialect(path string) *sqlstore.Dialect {
 		Notify:  "UPDATE change_counter SET n = n + 1 WHERE id = 1",
 		Changes: "SELECT n FROM change_counter WHERE id = 1",
 		Err:     func(err error) *entente.Error { return mapError(path, err) },
+		Backup:  backup,
 	}
 }
 

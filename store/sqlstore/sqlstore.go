@@ -90,6 +90,12 @@ type Dialect struct {
 	// open connections go on reading a file that was removed or replaced,
 	// so it checks that its path still names the file it opened.
 	Reachable func() error
+
+	// Backup, if set, copies the whole database, consistent as of one
+	// moment, into a new file at path while the pool goes on serving (see
+	// entente.FileBackuper); without it BackupFile returns
+	// entente.ErrNoFileBackup.
+	Backup func(ctx context.Context, db *sql.DB, path string, progress func(done, total int64)) error
 }
 
 // Store is an entente.Store over a *sql.DB. Its read methods come from the
@@ -105,8 +111,9 @@ type Store struct {
 }
 
 var (
-	_ entente.Store = (*Store)(nil)
-	_ entente.Tx    = (*tx)(nil)
+	_ entente.Store        = (*Store)(nil)
+	_ entente.FileBackuper = (*Store)(nil)
+	_ entente.Tx           = (*tx)(nil)
 )
 
 // New returns a Store over db, after checking that the database answers and
@@ -140,6 +147,21 @@ func (s *Store) Ping(ctx context.Context) error {
 		}
 	}
 	return s.d.wrap("ping", s.db.PingContext(ctx))
+}
+
+// BackupFile copies the whole database into a new file at path, if the
+// engine can (entente.FileBackuper).
+func (s *Store) BackupFile(ctx context.Context, path string, progress func(done, total int64)) error {
+	if s.d.Backup == nil {
+		return entente.ErrNoFileBackup
+	}
+	if s.closed.Load() {
+		return entente.Errorf(entente.EUNAVAILABLE, "the %s store is closed", s.d.Name)
+	}
+	if progress == nil {
+		progress = func(done, total int64) {}
+	}
+	return s.d.Backup(ctx, s.db, path, progress)
 }
 
 // Writable returns nil if the store can be written now, else the error a
