@@ -109,10 +109,12 @@ func admit(r *http.Request) error {
 // pageParams lists, per page route pattern, the query parameters the page
 // reads besides as_of and alliance, which every page reads.
 var pageParams = map[string][]string{
-	"GET /timeline": {"country"},
-	"GET /audit":    {"entity", "key", "actor", "before"},
-	"GET /login":    {"back"},
-	"GET /setup":    {"token"},
+	"GET /timeline":       {"country"},
+	"GET /audit":          {"entity", "key", "actor", "before"},
+	"GET /login":          {"back"},
+	"GET /setup":          {"token"},
+	"GET /account/tokens": {"all"},
+	"GET /admin/users":    {"added"},
 }
 
 // keepPageParams drops from a page request's query the parameters the page

@@ -53,6 +53,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /logout", s.postLogout)
 	m.HandleFunc("GET /account", s.pageAccount)
 	m.HandleFunc("POST /account/sessions/{id}/revoke", s.postRevokeSession)
+	s.tokenRoutes()
+	s.userRoutes()
 	m.HandleFunc("GET /setup", s.pageSetup)
 	m.HandleFunc("POST /setup", s.postSetup)
 	m.HandleFunc("GET /programmes", s.pageProgrammes)

@@ -256,12 +256,19 @@ type sessionRow struct {
 	Current           bool
 }
 
-// signedInOr sends a visitor who is not signed in to the sign-in page,
-// to come back to r's path after; it returns nil then.
+// signedInOr returns the session r came with. A visitor who is not signed
+// in is sent to the sign-in page, to come back to r's path after, when
+// asking for a page, and answered 401 when sending a form: a change from
+// the public is refused, as in the API, and nothing is written. It
+// returns nil then.
 func (s *Server) signedInOr(w http.ResponseWriter, r *http.Request) *signedIn {
 	si := signedInFrom(r)
 	if si == nil {
 		w.Header().Set("Cache-Control", "no-store")
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			s.fail(w, r, entente.Errorf(entente.EUNAUTHORIZED, "sign in to do this: you are not signed in, or your session has ended"))
+			return nil
+		}
 		http.Redirect(w, r, "/login?back="+url.QueryEscape(localPath(r.URL.RequestURI())), http.StatusSeeOther)
 	}
 	return si

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/entente/entente/internal/browsertest"
 )
@@ -50,6 +51,8 @@ func checkPage(t *testing.T, ctx context.Context, what string) {
 // sign-in (with and without errors) and account pages at 390 and 1280 px.
 func TestBrowserAccounts(t *testing.T) {
 	b := browsertest.New(t)
+	// Ten axe runs in one tab outlast the default 30 s on a busy machine.
+	b.TabTimeout = 3 * time.Minute
 	base, svc, srv := liveServer(t)
 	tok, err := srv.SetupToken(t.Context())
 	if err != nil || tok == "" {
