@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/dataset"
@@ -16,22 +17,61 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "export",
-		uses:    []string{flagQuiet},
-		summary: "write the whole store as one JSON document",
-		usage:   "[--out FILE]",
+		uses:    []string{flagAsOf, flagQuiet},
+		summary: "write the whole store as one JSON document, or an alliance in a research shape (COW, ATOP) or as CSV",
+		usage:   "[--format json|cow|atop|csv] [--alliance CODE] [--as-of DATE] [--table member|dyad-year] [--out FILE]",
 		help: `
-The document holds every record with its sources, in a canonical order:
-exporting, importing into an empty store and exporting again gives identical
-bytes. The audit log is the store's own history and is not exported. The
-document is written as the store is read, one activity at a time, from one
-snapshot; a file given with --out appears whole or not at all. A progress
-bar is drawn when standard error is a terminal (--quiet hides it).
+--format json (the default) writes the whole store as one JSON document, with
+every record and its sources, in a canonical order: exporting, importing into
+an empty store and exporting again gives identical bytes. The audit log is
+the store's own history and is not exported. The document is written as the
+store is read, one activity at a time, from one snapshot. It takes neither
+--alliance, --as-of nor --table.
+
+The other formats write one table of one alliance (--alliance CODE; default
+the store's only alliance, or the first by code) as the record stood on the
+--as-of day (default today), as CSV:
+
+cow    the Correlates of War Formal Alliances v4.1 "by member" table
+       (alliance_v4.1_by_member.csv's columns), one row a member; its only
+       table is member
+atop   ATOP's member-level table (--table member, the default: atopid,
+       member, yrent, moent, dayent, yrexit, moexit, dayexit, defense, ...,
+       consul) or its non-directed dyad-year table (--table dyad-year:
+       dyad, mem1, mem2, year, atopally, defense, ..., consul; each pair
+       once a year, mem1 the lower COW code, as ATOP writes it)
+csv    entente's member list: alliance, country, name, founding, applied,
+       invited, signed, acceded, notice, withdrawn, status, ccode (stable
+       headers; new ones are only ever appended)
+
+States are named by their Correlates of War state code, from the ISO 3166-1
+alpha-3 to COW crosswalk built into entente (COW State System Membership
+v2016, matched to ISO codes by the countrycode R package's codelist). Only
+what the record holds is written: a column entente has no counterpart for
+is empty, never 0, as is a state's code when it has none (the member tables
+name every state by ISO code in a last column, iso3; the dyad-year table in
+iso3_1 and iso3_2), and a date keeps its precision (a month leaves the day
+empty). defense is 1 when the alliance has a collective-defence article,
+entente (COW) and consul (ATOP) 1 when it has a consultation article; the
+other obligations are empty. The years covered run from the alliance's
+founding (its treaty's signature) to the as-of day: a year outside them
+has no row. What was written, its coverage and the members with no COW code
+are reported on standard error.
+
+A file given with --out appears whole or not at all. A progress bar is drawn
+when standard error is a terminal (--quiet hides it).
 
 Examples:
   entente export --out nato.json
-  entente export --db postgres://localhost/entente > nato.json`,
+  entente export --db postgres://localhost/entente > nato.json
+  entente export --format cow --alliance NATO --out nato-cow-members.csv
+  entente export --format atop --table dyad-year --as-of 1990-01-01 --out nato-1990-dy.csv
+  entente export --format csv --alliance NATO`,
 		flags: func(fs *flag.FlagSet, o *options) {
 			fs.StringVar(&o.out, "out", "", "write to FILE instead of standard output")
+			fs.StringVar(&o.format, "format", "json", "json (the whole store), cow, atop or csv (one alliance's table)")
+			fs.StringVar(&o.alliance, "alliance", "", "the alliance of a cow, atop or csv export (default: the store's only alliance, or the first by code)")
+			fs.StringVar(&o.table, "table", "", "the table of a cow or atop export: member (the default) or dyad-year (atop only)")
 		},
 		run:         runExport,
 		interrupted: "no --out file was written (a document on standard output is incomplete)",
@@ -62,6 +102,19 @@ Examples:
 func runExport(ctx context.Context, e *env, args []string) error {
 	if len(args) != 0 {
 		return usagef("export takes no arguments; use --out FILE to write a file")
+	}
+	format := strings.ToLower(e.opts.format)
+	switch format {
+	case "json":
+		for flag, v := range map[string]string{"alliance": e.opts.alliance, flagAsOf: e.opts.asOf, "table": e.opts.table} {
+			if v != "" {
+				return usagef("--%s applies to --format cow, atop or csv; the JSON document is the whole store", flag)
+			}
+		}
+	case "cow", "atop", "csv":
+		return e.exportResearch(ctx, format)
+	default:
+		return usagef("--format %q: want json, cow, atop or csv", e.opts.format)
 	}
 	if err := e.open(ctx, true); err != nil {
 		return err

@@ -61,7 +61,7 @@ func helpFlags(help string) []string {
 // every command refuses a shared flag it does not read.
 func TestHelpListsOnlyUsedFlags(t *testing.T) {
 	want := map[string][]string{
-		"export":          {"db", "out", "quiet"},
+		"export":          {"alliance", "as-of", "db", "format", "out", "quiet", "table"},
 		"backup":          {"db", "quiet"},
 		"restore":         {"db", "quiet", "replace"},
 		"serve":           {"addr", "alliance", "cache-mb", "db", "dev", "host", "idle-timeout", "log-level", "max-inflight", "metrics-from", "read-timeout", "shutdown-timeout", "tls-cert", "tls-key", "trust-proxy", "write-timeout"},

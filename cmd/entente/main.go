@@ -124,6 +124,7 @@ type options struct {
 	by     string
 	date   string
 	format string
+	table  string // an export's table: member or dyad-year
 	force  bool
 	quiet  bool
 	limit  int

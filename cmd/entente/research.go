@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/entente/entente/research"
+)
+
+// exportResearch writes one table of one alliance in a research shape
+// (format cow or atop) or as entente's member CSV (csv); see export's help.
+func (e *env) exportResearch(ctx context.Context, format string) error {
+	table := strings.ToLower(e.opts.table)
+	switch {
+	case table == "", table == "member":
+		table = "member"
+	case table == "dyad-year" && format == "atop":
+	default:
+		return usagef("--table %q: --format %s has the table member%s", e.opts.table, format,
+			map[bool]string{true: " or dyad-year", false: ""}[format == "atop"])
+	}
+	asOf, err := e.asOf()
+	if err != nil {
+		return err
+	}
+	if err := e.open(ctx, true); err != nil {
+		return err
+	}
+	if asOf.IsZero() {
+		asOf = e.svc.Today()
+	}
+	ar, err := e.svc.AllianceRecord(ctx, e.opts.alliance)
+	if err != nil {
+		return err
+	}
+	rec := &research.Record{Alliance: *ar.Alliance, Memberships: ar.Memberships, Names: ar.Names, AsOf: asOf}
+	what := map[string]string{
+		"cow member":     "COW Formal Alliances v4.1 by-member table",
+		"atop member":    "ATOP member-level table",
+		"atop dyad-year": "ATOP dyad-year table",
+		"csv member":     "member list (CSV)",
+	}[format+" "+table]
+	m := e.meter("exporting "+format+" "+table, "years", false)
+	rows := &lineCounter{}
+	err = e.emitStream(func(w io.Writer) error {
+		w = io.MultiWriter(w, rows)
+		switch format + " " + table {
+		case "cow member":
+			return research.WriteCOWMembers(w, rec)
+		case "atop member":
+			return research.WriteATOPMembers(w, rec)
+		case "atop dyad-year":
+			return research.WriteATOPDyadYears(w, rec, func(done, total int) {
+				if ctx.Err() == nil {
+					m.set(int64(done), int64(total))
+				}
+			})
+		}
+		return research.WriteMemberCSV(w, rec)
+	})
+	m.finish(err)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	dest := "standard output"
+	if e.opts.out != "" {
+		dest = e.opts.out
+	}
+	fmt.Fprintf(e.stderr, "%s of %s as of %s: %d rows to %s\n", what, rec.Alliance.Code, asOf, max(rows.n-1, 0), dest)
+	if from, to, ok := rec.Coverage(); ok {
+		fmt.Fprintf(e.stderr, "coverage: the years %d to %d (from the founding to the as-of day); no row for a year outside them\n", from, to)
+	} else {
+		fmt.Fprintf(e.stderr, "coverage: none: %s was founded on %s, after %s\n", rec.Alliance.Code, rec.Alliance.Signed, asOf)
+	}
+	if miss := rec.Missing(); len(miss) > 0 {
+		fmt.Fprintf(e.stderr, "no COW state code (ccode empty, never 0) for %d members: %s\n", len(miss), strings.Join(miss, ", "))
+	}
+	return nil
+}
+
+// lineCounter counts the lines written through it.
+type lineCounter struct{ n int }
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	c.n += bytes.Count(p, []byte{'\n'})
+	return len(p), nil
+}
