@@ -127,6 +127,15 @@ func (v *validator) required(ref Ref, field, value string) {
 
 func (v *validator) provenance(ref Ref, p Provenance) {
 	v.sourceList(ref, "sources", p.Sources, "every fact needs at least one source")
+	v.releasability(ref, p.Releasability)
+}
+
+// releasability checks a record's marking (Releasability.Check).
+func (v *validator) releasability(ref Ref, r Releasability) {
+	if err := r.Check(); err != nil {
+		field, msg, _ := strings.Cut(ErrorMessage(err), ": ")
+		v.addf(ref, field, "%s", msg)
+	}
 }
 
 // sourceList checks a field listing source ids: at least one, each known;

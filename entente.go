@@ -11,11 +11,13 @@ package entente
 import "regexp"
 
 // Provenance is what every fact carries: the sources it came from, a free
-// note, and what about it a source could not confirm.
+// note, what about it a source could not confirm, and who may read it.
 type Provenance struct {
 	Sources     []string `json:"sources"`
 	Note        string   `json:"note,omitempty"`
 	Unconfirmed string   `json:"unconfirmed,omitempty"`
+	// Releasability says who may read the record; PUBLIC when left out.
+	Releasability Releasability `json:"releasability,omitzero"`
 }
 
 // Source is a document a fact comes from.

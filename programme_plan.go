@@ -209,6 +209,7 @@ func (v *validator) validatePlan(programmes map[string]*Programme, areas map[str
 				v.addf(ref, "sources", "unknown source %q", s)
 			}
 		}
+		v.releasability(ref, p.Releasability)
 	}
 	seen := map[string]bool{}
 	objs := map[string]bool{}
@@ -351,6 +352,10 @@ func (c *activityCheck) problems(a *Activity) []Problem {
 		if !c.sources[s] {
 			add("sources", "unknown source %q", s)
 		}
+	}
+	if err := a.Releasability.Check(); err != nil {
+		field, msg, _ := strings.Cut(ErrorMessage(err), ": ")
+		add(field, "%s", msg)
 	}
 	return out
 }

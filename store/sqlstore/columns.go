@@ -143,9 +143,25 @@ func jsonArg(l []string) string {
 }
 
 func provDest(p *entente.Provenance) []any {
-	return []any{listCol{&p.Sources}, textCol{&p.Note}, textCol{&p.Unconfirmed}}
+	return []any{listCol{&p.Sources}, textCol{&p.Note}, textCol{&p.Unconfirmed}, releaseCol{&p.Releasability}}
 }
 
 func provArgs(p *entente.Provenance) []any {
-	return []any{listArg(p.Sources), p.Note, p.Unconfirmed}
+	return []any{listArg(p.Sources), p.Note, p.Unconfirmed, p.Releasability.String()}
+}
+
+// releaseCol reads a record's marking as Releasability.String wrote it.
+type releaseCol struct{ p *entente.Releasability }
+
+func (c releaseCol) Scan(src any) error {
+	s, _, err := text(src)
+	if err != nil {
+		return err
+	}
+	r, err := entente.ParseReleasability(s)
+	if err != nil {
+		return fmt.Errorf("stored releasability %q: %w", s, err)
+	}
+	*c.p = r
+	return nil
 }

@@ -61,7 +61,7 @@ func (w *where) String() string {
 // prov lists the provenance columns of the table aliased as alias, in
 // provDest order.
 func prov(alias string) string {
-	return alias + ".sources, " + alias + ".note, " + alias + ".unconfirmed"
+	return alias + ".sources, " + alias + ".note, " + alias + ".unconfirmed, " + alias + ".releasability"
 }
 
 // each runs query and calls fn for each row.
