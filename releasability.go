@@ -162,3 +162,44 @@ func (p *Principal) Mark(given, old *Releasability) (Releasability, error) {
 	}
 	return r, nil
 }
+
+// The answers to a single find that matches nothing. The stores answer
+// with them, and so does the service for a record its principal may not
+// see, so that a hidden record reads, word for word, as a missing one.
+
+// ErrUnknownCountry is ENOTFOUND for country code.
+func ErrUnknownCountry(code string) *Error {
+	return Errorf(ENOTFOUND, "unknown country %q: countries are named by their ISO 3166-1 alpha-3 code, e.g. NZL", code)
+}
+
+// ErrUnknownAlliance is ENOTFOUND for alliance code.
+func ErrUnknownAlliance(code string) *Error { return Errorf(ENOTFOUND, "unknown alliance %q", code) }
+
+// ErrUnknownActivity is ENOTFOUND for activity id.
+func ErrUnknownActivity(id string) *Error { return Errorf(ENOTFOUND, "unknown activity %q", id) }
+
+// ErrUnknownReview is ENOTFOUND for review id.
+func ErrUnknownReview(id string) *Error { return Errorf(ENOTFOUND, "unknown review %q", id) }
+
+// Covers reports whether everyone who may see a record marked o may see one
+// marked r: PUBLIC covers every marking; every marking covers ALLIANCE
+// (staff and admins see all); RELEASABLE_TO covers RELEASABLE_TO to fewer
+// of the same partners.
+func (r Releasability) Covers(o Releasability) bool {
+	switch {
+	case r.IsZero():
+		return true
+	case o.IsZero():
+		return false
+	case o.Level == ReleaseAlliance:
+		return true
+	case r.Level == ReleasableTo && o.Level == ReleasableTo:
+		for _, c := range o.To {
+			if !slices.Contains(r.To, c) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}

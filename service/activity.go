@@ -23,6 +23,10 @@ type ProposeRequest struct {
 	To        entente.Date `json:"to"`
 	Capacity  int          `json:"capacity"`
 	Date      entente.Date `json:"date"`
+	// Releasability marks the new record (see entente.Principal.Mark):
+	// by default PUBLIC from staff, RELEASABLE_TO its partner from a
+	// liaison.
+	Releasability *entente.Releasability `json:"releasability,omitempty"`
 }
 
 // ProposeActivity proposes a new activity: bespoke, or drawn from a menu
@@ -90,6 +94,9 @@ func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*ent
 			return err
 		}
 		if out.Sources, err = citeWorkflow(ctx, tx); err != nil {
+			return err
+		}
+		if out.Releasability, err = who.Mark(req.Releasability, nil); err != nil {
 			return err
 		}
 		if err := tx.CreateActivity(ctx, &out); err != nil {
@@ -205,7 +212,7 @@ func invitees(ctx context.Context, r entente.Reader, programmeID string, d enten
 
 // Activity returns one activity.
 func (s *Service) Activity(ctx context.Context, id string) (*entente.Activity, error) {
-	return s.Store.FindActivity(ctx, id)
+	return s.reader(ctx).FindActivity(ctx, id)
 }
 
 // Activities lists activities matching f. A programme that does not exist
@@ -214,12 +221,14 @@ func (s *Service) Activities(ctx context.Context, f entente.ActivityFilter) ([]e
 	if f.Status != "" && !entente.ValidActivityStatus(f.Status) {
 		return nil, entente.Errorf(entente.EINVALID, "status %q: want one of %s", f.Status, statusNames())
 	}
-	if f.Programme != "" {
-		if _, err := programme(ctx, s.Store, f.Programme); err != nil {
-			return nil, err
+	return view(ctx, s, func(r entente.Reader) ([]entente.Activity, error) {
+		if f.Programme != "" {
+			if _, err := programme(ctx, r, f.Programme); err != nil {
+				return nil, err
+			}
 		}
-	}
-	return s.Store.FindActivities(ctx, f)
+		return r.FindActivities(ctx, f)
+	})
 }
 
 func statusNames() string {

@@ -116,7 +116,7 @@ func (s *Service) BrowsePartnerships(ctx context.Context, alliance string, asOf 
 	var a []FrameworkView
 	var b []GroupView
 	err := s.Store.View(ctx, func(r entente.Reader) (err error) {
-		a, b, err = partnershipViews(ctx, r, alliance, asOf)
+		a, b, err = partnershipViews(ctx, released(r, entente.PrincipalFrom(ctx)), alliance, asOf)
 		return err
 	})
 	return a, b, err
@@ -232,7 +232,7 @@ func (s *Service) BrowseOperations(ctx context.Context, alliance string, asOf en
 	var a []OperationView
 	var b []Contributor
 	err := s.Store.View(ctx, func(r entente.Reader) (err error) {
-		a, b, err = operationViews(ctx, r, alliance, asOf)
+		a, b, err = operationViews(ctx, released(r, entente.PrincipalFrom(ctx)), alliance, asOf)
 		return err
 	})
 	return a, b, err
@@ -360,14 +360,22 @@ func defenceEventViews(ctx context.Context, r entente.Reader, alliance string, a
 	return out, nil
 }
 
-// BrowseSources lists every source.
+// BrowseSources lists every source, but those that only records hidden
+// from the principal in ctx cite (see Export, which it reads for them).
 func (s *Service) BrowseSources(ctx context.Context) ([]entente.Source, error) {
-	return s.Store.FindSources(ctx, nil)
+	if entente.PrincipalFrom(ctx).SeesAll() {
+		return s.Store.FindSources(ctx, nil)
+	}
+	ds, err := s.Export(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ds.Sources, nil
 }
 
-// BrowseCountries lists every country.
+// BrowseCountries lists every country the principal in ctx may see.
 func (s *Service) BrowseCountries(ctx context.Context) ([]entente.Country, error) {
-	return s.Store.FindCountries(ctx)
+	return s.reader(ctx).FindCountries(ctx)
 }
 
 func cmpString(a, b string) int {

@@ -21,7 +21,7 @@ var MenuColumns = []string{"code", "title", "area", "kind", "provider", "capacit
 
 // Menu lists the cooperation menu.
 func (s *Service) Menu(ctx context.Context) ([]entente.Offer, error) {
-	return s.Store.FindOffers(ctx, "")
+	return s.reader(ctx).FindOffers(ctx, "")
 }
 
 // menuProblems collects "file:line: column: what is wrong" lines.

@@ -180,20 +180,24 @@ func orEmpty[T any](xs []T) []T {
 // snapshot returns the snapshot named by ref: a review id, or a programme id
 // (its current state).
 func (s *Service) snapshot(ctx context.Context, ref string) (entente.ProgrammeSnapshot, error) {
-	if r, err := s.Store.FindReview(ctx, ref); err == nil {
+	return view(ctx, s, func(r entente.Reader) (entente.ProgrammeSnapshot, error) { return snapshot(ctx, r, ref) })
+}
+
+func snapshot(ctx context.Context, st entente.Reader, ref string) (entente.ProgrammeSnapshot, error) {
+	if r, err := st.FindReview(ctx, ref); err == nil {
 		return r.Snapshot, nil
 	} else if entente.ErrorCode(err) != entente.ENOTFOUND {
 		return entente.ProgrammeSnapshot{}, err
 	}
-	p, err := programme(ctx, s.Store, ref)
+	p, err := programme(ctx, st, ref)
 	if err != nil {
 		return entente.ProgrammeSnapshot{}, entente.Errorf(entente.ENOTFOUND, "%q names no programme and no review", ref)
 	}
-	objs, err := s.Store.FindObjectives(ctx, ref)
+	objs, err := st.FindObjectives(ctx, ref)
 	if err != nil {
 		return entente.ProgrammeSnapshot{}, err
 	}
-	goals, err := s.Store.FindGoals(ctx, ref)
+	goals, err := st.FindGoals(ctx, ref)
 	if err != nil {
 		return entente.ProgrammeSnapshot{}, err
 	}
@@ -220,6 +224,10 @@ type ReviewRequest struct {
 	Programme string       `json:"-"`
 	Date      entente.Date `json:"date"`
 	Note      string       `json:"note"`
+	// Releasability marks the new record (see entente.Principal.Mark):
+	// by default PUBLIC from staff, RELEASABLE_TO its partner from a
+	// liaison.
+	Releasability *entente.Releasability `json:"releasability,omitempty"`
 }
 
 // ReviewProgramme records a review: a snapshot of the programme on the day,
@@ -250,6 +258,9 @@ func (s *Service) ReviewProgramme(ctx context.Context, req ReviewRequest) (*ente
 			id = fmt.Sprintf("%s-R%d", req.Programme, n)
 		}
 		if out, err = entente.NewReview(id, snap, d, req.Note, who.Name); err != nil {
+			return err
+		}
+		if out.Releasability, err = who.Mark(req.Releasability, nil); err != nil {
 			return err
 		}
 		if err := tx.CreateReview(ctx, &out); err != nil {
@@ -290,6 +301,10 @@ type AgreeRequest struct {
 	To        entente.Date `json:"to"`
 	Areas     []string     `json:"areas"`
 	CarryOver bool         `json:"carry_over"`
+	// Releasability marks the new record (see entente.Principal.Mark):
+	// by default PUBLIC from staff, RELEASABLE_TO its partner from a
+	// liaison.
+	Releasability *entente.Releasability `json:"releasability,omitempty"`
 	// Synthetic marks generated data.
 	Synthetic bool `json:"-"`
 }
@@ -373,9 +388,20 @@ func (s *Service) AgreeProgramme(ctx context.Context, req AgreeRequest) (*AgreeR
 		p := entente.Programme{ID: req.ID, Alliance: a.Code, Partner: c.Code, Type: req.Type, Title: req.Title, Agreed: d,
 			Period: entente.Period{From: d, To: req.To}, Areas: append([]string{}, req.Areas...),
 			Provenance: entente.Provenance{Sources: []string{WorkflowSource.ID}}}
+		if p.Releasability, err = who.Mark(req.Releasability, nil); err != nil {
+			return err
+		}
 		writes, err := entente.AgreeProgramme(a, c, ms, existing, p)
 		if err != nil {
 			return err
+		}
+		// Superseding is itself visible: those who see the programme in
+		// force would see it end. So a programme supersedes only one it is
+		// released at least as widely as.
+		for _, w := range writes {
+			if w.ID != p.ID && !p.Releasability.Covers(w.Releasability) {
+				return entente.Errorf(entente.EREFUSED, "releasability: programme %s, marked %s, would supersede %s, marked %s, which more may see: mark the new programme at least as widely", p.ID, p.Releasability, w.ID, w.Releasability)
+			}
 		}
 		// The superseded programmes come first and exist already; the new
 		// one, last, refers to them.
@@ -471,6 +497,10 @@ type ObjectiveRequest struct {
 	Code      string `json:"code"`
 	Area      string `json:"area"`
 	Title     string `json:"title"`
+	// Releasability marks the new record (see entente.Principal.Mark):
+	// by default PUBLIC from staff, RELEASABLE_TO its partner from a
+	// liaison.
+	Releasability *entente.Releasability `json:"releasability,omitempty"`
 }
 
 // PutObjective adds or changes a programme's objective.
@@ -512,12 +542,16 @@ func (s *Service) PutObjective(ctx context.Context, req ObjectiveRequest) (*ente
 			return err
 		}
 		var before any
+		var old *entente.Releasability
 		for _, x := range olds {
 			if x.Code == o.Code {
-				before = x
+				before, old = x, &x.Releasability
 			}
 		}
 		if o.Sources, err = citeWorkflow(ctx, tx); err != nil {
+			return err
+		}
+		if o.Releasability, err = who.Mark(req.Releasability, old); err != nil {
 			return err
 		}
 		write := tx.CreateObjective
@@ -542,6 +576,10 @@ type GoalRequest struct {
 	Objective  string              `json:"objective"`
 	Title      string              `json:"title"`
 	Indicators []entente.Indicator `json:"indicators"`
+	// Releasability marks the new record (see entente.Principal.Mark):
+	// by default PUBLIC from staff, RELEASABLE_TO its partner from a
+	// liaison.
+	Releasability *entente.Releasability `json:"releasability,omitempty"`
 }
 
 // PutGoal adds or changes a programme's goal.
@@ -585,13 +623,17 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 			return err
 		}
 		var before any
+		var old *entente.Releasability
 		for _, x := range goals {
 			if x.Code == g.Code {
-				before = x
+				before, old = x, &x.Releasability
 				g.CarriedFrom = x.CarriedFrom
 			}
 		}
 		if g.Sources, err = citeWorkflow(ctx, tx); err != nil {
+			return err
+		}
+		if g.Releasability, err = who.Mark(req.Releasability, old); err != nil {
 			return err
 		}
 		write := tx.CreateGoal

@@ -73,17 +73,46 @@ func (s *Service) Import(ctx context.Context, ds *entente.Dataset, what string) 
 	return s.Store.Import(ctx, ds, ev)
 }
 
-// Export reads the whole store.
+// Export reads the whole store, as the principal in ctx may see it: without
+// the records hidden from it (releasedDataset).
 func (s *Service) Export(ctx context.Context) (*entente.Dataset, error) {
-	return s.Store.Export(ctx)
+	ds, err := s.Store.Export(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return releasedDataset(ctx, entente.PrincipalFrom(ctx), ds)
 }
 
 // ExportStream reads the whole store from one snapshot, every record but
 // the activities to base and then each activity, in canonical order, to
 // activity (see entente.Store.ExportStream), for an export whose memory
 // does not grow with the activities.
+//
+// A principal that does not see everything gets only what it may see: the
+// records base is given are filtered as Export filters them (the sources
+// only hidden activities cite stay in), and the activities it may not see,
+// or whose programme it may not see, are skipped.
 func (s *Service) ExportStream(ctx context.Context, base func(*entente.Dataset) error, activity func(*entente.Activity) error) error {
-	return s.Store.ExportStream(ctx, base, activity)
+	p := entente.PrincipalFrom(ctx)
+	if p.SeesAll() {
+		return s.Store.ExportStream(ctx, base, activity)
+	}
+	hidden := map[string]bool{}
+	return s.Store.ExportStream(ctx, func(ds *entente.Dataset) error {
+		for _, x := range ds.Programmes {
+			hidden[x.ID] = !p.MaySee(x.Releasability)
+		}
+		out, err := releasedDataset(ctx, p, ds)
+		if err != nil {
+			return err
+		}
+		return base(out)
+	}, func(a *entente.Activity) error {
+		if hidden[a.Programme] || !p.MaySee(a.Releasability) {
+			return nil
+		}
+		return activity(a)
+	})
 }
 
 // ImportStream writes into an empty store, in one transaction with its
@@ -154,11 +183,13 @@ func (s *Service) audit(who *entente.Principal, action, entity, key string, befo
 // view runs read on one snapshot of the store (Store.View) and returns its
 // result: a view built from several finds is then consistent, however
 // others write meanwhile. Queries read through the Reader read gets, never
-// through s.Store, and pass it on to the helpers they call.
+// through s.Store, and pass it on to the helpers they call. That Reader
+// holds only what the principal in ctx may see (released), so no query
+// can show, count or chart a record hidden from it.
 func view[T any](ctx context.Context, s *Service, read func(r entente.Reader) (T, error)) (T, error) {
 	var out T
 	err := s.Store.View(ctx, func(r entente.Reader) (err error) {
-		out, err = read(r)
+		out, err = read(released(r, entente.PrincipalFrom(ctx)))
 		return err
 	})
 	return out, err

@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"strings"
+
+	"github.com/entente/entente"
 )
 
 // csp allows nothing but our own origin: no inline script, no inline style,
@@ -52,15 +54,21 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if page {
 			r = s.keepPageParams(r)
 		}
-		// A signed-in page shows who is signed in (and, with
-		// releasability, what only they may see): it is neither served
-		// from the cache nor kept in it.
-		cache, personal := s.cache, signedInFrom(r) != nil
+		// A signed-in page shows who is signed in, and a page or API answer
+		// for any authenticated principal (a session or an API token) may
+		// hold records released to it alone (releasability): it is neither
+		// served from the cache nor kept in it. The cache holds only what
+		// the public sees, so it can serve it to anyone anonymous.
+		who := entente.PrincipalFrom(r.Context())
+		cache, personal := s.cache, signedInFrom(r) != nil || who.Authenticated()
 		if personal {
 			cache = nil
 		}
 		c := consentOf(r)
-		counted := page && c == consentYes && r.Method == http.MethodGet
+		// Only a view of what everyone may see is counted: the page
+		// counts are published (/stats), so the path of a record released
+		// to some must not appear there.
+		counted := page && c == consentYes && r.Method == http.MethodGet && !who.SeesAll() && who.Role != entente.RoleLiaison
 		// Pages answer as of today unless asked otherwise, so the day is
 		// part of the key: yesterday's pages are not served tomorrow. The
 		// query is in its canonical order; a page's has only what it reads.

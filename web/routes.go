@@ -129,7 +129,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, get func(entente.Da
 }
 
 func (s *Server) apiAlliances(w http.ResponseWriter, r *http.Request) {
-	s.api(w, r, func(entente.Date) (any, error) { return s.svc.Store.FindAlliances(r.Context()) })
+	s.api(w, r, func(entente.Date) (any, error) { return s.svc.Alliances(r.Context()) })
 }
 
 func (s *Server) apiAlliance(w http.ResponseWriter, r *http.Request) {

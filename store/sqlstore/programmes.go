@@ -519,7 +519,7 @@ func (r reader) FindActivity(ctx context.Context, id string) (*entente.Activity,
 			return &as[0], nil
 		}
 	}
-	return nil, entente.Errorf(entente.ENOTFOUND, "unknown activity %q", id)
+	return nil, entente.ErrUnknownActivity(id)
 }
 
 // CountActivities counts a programme's activities (all when "").
@@ -552,7 +552,7 @@ func (r reader) FindReview(ctx context.Context, id string) (*entente.Review, err
 			return &rs[0], nil
 		}
 	}
-	return nil, entente.Errorf(entente.ENOTFOUND, "unknown review %q", id)
+	return nil, entente.ErrUnknownReview(id)
 }
 
 func (r reader) reviews(ctx context.Context, w where) ([]entente.Review, error) {

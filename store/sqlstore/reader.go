@@ -146,8 +146,7 @@ func (r reader) FindCountry(ctx context.Context, code string) (*entente.Country,
 			return &cs[0], nil
 		}
 	}
-	return nil, entente.Errorf(entente.ENOTFOUND,
-		"unknown country %q: countries are named by their ISO 3166-1 alpha-3 code, e.g. NZL", code)
+	return nil, entente.ErrUnknownCountry(code)
 }
 
 // FindCountries returns all countries.
@@ -188,7 +187,7 @@ func (r reader) FindAlliance(ctx context.Context, code string) (*entente.Allianc
 			return &as[0], nil
 		}
 	}
-	return nil, entente.Errorf(entente.ENOTFOUND, "unknown alliance %q", code)
+	return nil, entente.ErrUnknownAlliance(code)
 }
 
 // FindAlliances returns all alliances with their articles.
