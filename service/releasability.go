@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/entente/entente"
@@ -39,8 +40,9 @@ type releasedReader struct {
 	entente.Reader
 	p *entente.Principal
 	// hiddenParents maps "programme:ID", "operation:CODE" and
-	// "meeting:ID" to true for each the principal may not see, read once
-	// (a releasedReader lives for one view or one find).
+	// "meeting:ID" to true for each the principal may not see, and each
+	// kind ("programme") to true once its records were read (a
+	// releasedReader lives for one view or one find).
 	hiddenParents map[string]bool
 }
 
@@ -59,37 +61,48 @@ func visible[T any](p *entente.Principal, xs []T, marking func(*T) entente.Relea
 }
 
 // hidden reports whether the parent record kind:key (a programme,
-// operation or meeting) is one the principal may not see.
+// operation or meeting) is one the principal may not see. The markings of
+// each kind are read once, when first needed.
 func (r *releasedReader) hidden(ctx context.Context, kind, key string) (bool, error) {
 	if key == "" {
 		return false, nil
 	}
 	if r.hiddenParents == nil {
-		h := map[string]bool{}
-		ps, err := r.Reader.FindProgrammes(ctx, entente.Filter{})
-		if err != nil {
+		r.hiddenParents = map[string]bool{}
+	}
+	if _, read := r.hiddenParents[kind]; !read {
+		if err := r.readParents(ctx, kind); err != nil {
 			return false, err
 		}
+		r.hiddenParents[kind] = true // read
+	}
+	return r.hiddenParents[kind+":"+key], nil
+}
+
+// readParents notes which records of kind the principal may not see.
+func (r *releasedReader) readParents(ctx context.Context, kind string) error {
+	h := r.hiddenParents
+	switch kind {
+	case "programme":
+		ps, err := r.Reader.FindProgrammes(ctx, entente.Filter{})
 		for _, p := range ps {
 			h["programme:"+p.ID] = !r.p.MaySee(p.Releasability)
 		}
+		return err
+	case "operation":
 		os, err := r.Reader.FindOperations(ctx, entente.Filter{})
-		if err != nil {
-			return false, err
-		}
 		for _, o := range os {
 			h["operation:"+o.Code] = !r.p.MaySee(o.Releasability)
 		}
+		return err
+	case "meeting":
 		ms, err := r.Reader.FindMeetings(ctx, entente.Filter{})
-		if err != nil {
-			return false, err
-		}
 		for _, m := range ms {
 			h["meeting:"+m.ID] = !r.p.MaySee(m.Releasability)
 		}
-		r.hiddenParents = h
+		return err
 	}
-	return r.hiddenParents[kind+":"+key], nil
+	return fmt.Errorf("releasability: no parent kind %q", kind)
 }
 
 // under returns the records of xs the principal may see whose parent (a
@@ -328,7 +341,7 @@ func releasedDataset(ctx context.Context, p *entente.Principal, ds *entente.Data
 		return ds, nil
 	}
 	var err error
-	r := &releasedReader{p: p, hiddenParents: map[string]bool{}}
+	r := &releasedReader{p: p, hiddenParents: map[string]bool{"programme": true, "operation": true, "meeting": true}}
 	for _, x := range ds.Programmes {
 		r.hiddenParents["programme:"+x.ID] = !p.MaySee(x.Releasability)
 	}

@@ -106,7 +106,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			rec.status = http.StatusOK
 		}
 		h := rec.header.Clone()
-		if personal {
+		if personal && h.Get("Cache-Control") != "no-store" {
 			h.Set("Cache-Control", "private, no-store")
 		} else if h.Get("Cache-Control") == "" {
 			h.Set("Cache-Control", "no-cache")
