@@ -42,7 +42,9 @@ func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*ent
 		if err := tx.LockProgramme(ctx, req.Programme); err != nil {
 			return err
 		}
-		p, err := programme(ctx, tx, req.Programme)
+		// A programme hidden from a liaison is, to it, no programme:
+		// 404, not a 403 that would say it exists.
+		p, err := programme(ctx, released(tx, entente.PrincipalFrom(ctx)), req.Programme)
 		if err != nil {
 			return err
 		}
@@ -145,7 +147,7 @@ func (s *Service) StepActivity(ctx context.Context, step entente.ActivityStep, r
 		if err := tx.LockActivity(ctx, req.ID); err != nil {
 			return err
 		}
-		a, err := tx.FindActivity(ctx, req.ID)
+		a, err := released(tx, entente.PrincipalFrom(ctx)).FindActivity(ctx, req.ID)
 		if err != nil {
 			return err
 		}

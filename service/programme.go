@@ -600,7 +600,7 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 		if err := tx.LockProgramme(ctx, g.Programme); err != nil {
 			return err
 		}
-		p, err := programme(ctx, tx, g.Programme)
+		p, err := programme(ctx, released(tx, entente.PrincipalFrom(ctx)), g.Programme)
 		if err != nil {
 			return err
 		}

@@ -83,3 +83,22 @@ func TestReleasabilityWrites(t *testing.T) {
 		}
 	})
 }
+
+// TestReleasabilityWritePaths: a liaison writing to a programme or activity
+// hidden from it gets the not-found of one that does not exist, not a
+// refusal that would tell it exists.
+func TestReleasabilityWritePaths(t *testing.T) {
+	onFixture(t, func(t *testing.T, svc *service.Service) {
+		toFIN := &entente.Releasability{Level: entente.ReleasableTo, To: []string{"FIN"}}
+		a, err := svc.ProposeActivity(staff(t), service.ProposeRequest{Programme: "NZL-2024-ITPP", Title: "FIN's talks", Releasability: toFIN})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nctx := as(t, liaisonN)
+		_, hidden := svc.StepActivity(nctx, entente.StepHold, service.ActivityRequest{ID: a.ID})
+		_, missing := svc.StepActivity(nctx, entente.StepHold, service.ActivityRequest{ID: "NZL-2024-ITPP-A999"})
+		if entente.ErrorCode(hidden) != entente.ENOTFOUND || entente.ErrorMessage(hidden) != strings.ReplaceAll(entente.ErrorMessage(missing), "NZL-2024-ITPP-A999", a.ID) {
+			t.Errorf("step on a hidden activity as the NZL liaison: %v; on a missing one: %v; want the same not-found", hidden, missing)
+		}
+	})
+}
