@@ -207,6 +207,25 @@ func (v *validator) period(ref Ref, a *Alliance, p Period, fromField, toField st
 	v.rule(ref, fromField, CheckFounded(a, p.From))
 }
 
+// suspension checks a partnership's suspension: a resumption needs a
+// suspension, in order, and both lie within the partnership's period.
+func (v *validator) suspension(ref Ref, p Partnership) {
+	s := p.Suspended
+	if s.From.IsZero() {
+		if !s.To.IsZero() {
+			v.addf(ref, "resumed", "a resumption needs a suspended: date")
+		}
+		return
+	}
+	v.rule(ref, "resumed", CheckOrder(s))
+	if !p.Period.Contains(s.From) {
+		v.addf(ref, "suspended", "%s is outside the partnership's period %s", s.From, p.Period)
+	}
+	if !s.To.IsZero() && !p.To.IsZero() && p.To.Before(s.To) {
+		v.addf(ref, "resumed", "%s is after the partnership ended (%s)", s.To, p.To)
+	}
+}
+
 // rule records err, if any, as a problem of field.
 func (v *validator) rule(ref Ref, field string, err error) {
 	if err != nil {
@@ -325,10 +344,12 @@ func (ds *Dataset) Validate() []Problem {
 	}
 	clear(seen)
 	frameworks := map[string]bool{}
-	for _, f := range ds.Frameworks {
+	fwOf := map[string]*Framework{}
+	for i, f := range ds.Frameworks {
 		ref := Ref{"framework", f.Alliance + " " + f.Code}
 		v.dup(seen, ref)
 		frameworks[f.Alliance+" "+f.Code] = true
+		fwOf[f.Alliance+" "+f.Code] = &ds.Frameworks[i]
 		a := v.allianceRef(ref, "alliance", f.Alliance)
 		v.required(ref, "name", f.Name)
 		v.period(ref, a, f.Period, "started", "ended")
@@ -345,6 +366,10 @@ func (ds *Dataset) Validate() []Problem {
 		}
 		v.period(ref, a, p.Period, "since", "until")
 		v.rule(ref, "until", CheckPartnership(&p, members[p.Alliance+" "+p.Country]))
+		if f := fwOf[p.Alliance+" "+p.Framework]; f != nil && !p.Period.Within(f.Period) {
+			v.addf(ref, "since", "the period %s is not within the %s framework's period %s", p.Period, p.Framework, f.Period)
+		}
+		v.suspension(ref, p)
 		v.provenance(ref, p.Provenance)
 	}
 	clear(seen)

@@ -299,12 +299,16 @@ type Framework struct {
 }
 
 // Partnership is a partner country's place in one of an alliance's
-// frameworks over a period.
+// frameworks over a period. Suspended is when cooperation under it was
+// suspended (From) and, if it resumed, the day it did (To): a suspended
+// partnership is still in force, with the status "suspended" (see
+// PartnershipStatusOn), not deleted or ended.
 type Partnership struct {
 	Alliance  string `json:"alliance"`
 	Country   string `json:"country"`
 	Framework string `json:"framework"`
 	Period
+	Suspended Period `json:"suspended,omitzero"`
 	Provenance
 }
 

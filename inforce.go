@@ -71,6 +71,31 @@ func PartnershipOn(p *Partnership, f *Framework, a *Alliance, d Date) bool {
 	return Period{From: PartnershipStart(p, f, a).Since, To: p.To}.Contains(d)
 }
 
+// Partnership statuses on a day (PartnershipStatusOn).
+const (
+	PartnershipActive    = "active"
+	PartnershipSuspended = "suspended"
+)
+
+// PartnershipStatusOn is partnership p's status on day d: "" when it was
+// not in force that day (PartnershipOn), PartnershipSuspended while its
+// suspension held, otherwise PartnershipActive.
+func PartnershipStatusOn(p *Partnership, f *Framework, a *Alliance, d Date) string {
+	if !PartnershipOn(p, f, a, d) {
+		return ""
+	}
+	if SuspendedOn(p, d) {
+		return PartnershipSuspended
+	}
+	return PartnershipActive
+}
+
+// SuspendedOn reports whether p's suspension held on day d (p need not be
+// in force; see PartnershipStatusOn).
+func SuspendedOn(p *Partnership, d Date) bool {
+	return !p.Suspended.From.IsZero() && p.Suspended.Contains(d)
+}
+
 // GroupOn reports whether partner group g of alliance a existed on day d:
 // from its Since, or from the alliance's founding when that is unknown.
 func GroupOn(g *Group, a *Alliance, d Date) bool {

@@ -96,3 +96,34 @@ func TestOneRuleOneAnswer(t *testing.T) {
 		t.Errorf("AgreeProgramme for a member: %v, want %q", err, member)
 	}
 }
+
+// TestPartnershipStatusOn: a suspension is a status of a partnership in
+// force, not its end; before the partnership, or after it ended, there is no
+// status at all.
+func TestPartnershipStatusOn(t *testing.T) {
+	a := &entente.Alliance{Code: "NATO", Signed: d("1949-04-04")}
+	pfp := &entente.Framework{Alliance: "NATO", Code: "PFP", Period: entente.Period{From: d("1994-01-10")}}
+	rus := &entente.Partnership{Alliance: "NATO", Country: "RUS", Framework: "PFP", Period: entente.Period{From: d("1994-06-22")},
+		Suspended: entente.Period{From: d("2014-04-01")}}
+	back := &entente.Partnership{Alliance: "NATO", Country: "MLT", Framework: "PFP", Period: entente.Period{From: d("1995-04-26"), To: d("2030")},
+		Suspended: entente.Period{From: d("1996-10-27"), To: d("2008-04-03")}}
+	tests := []struct {
+		name string
+		p    *entente.Partnership
+		day  string
+		want string
+	}{
+		{"BeforeStart", rus, "1994-06-21", ""},
+		{"Active", rus, "2014-03-31", entente.PartnershipActive},
+		{"SuspendedFromTheDay", rus, "2014-04-01", entente.PartnershipSuspended},
+		{"StillSuspended", rus, "2025-01-01", entente.PartnershipSuspended},
+		{"Resumed", back, "2008-04-03", entente.PartnershipActive},
+		{"SuspendedDayBeforeResumption", back, "2008-04-02", entente.PartnershipSuspended},
+		{"EndedWhileActive", back, "2031-01-01", ""},
+	}
+	for _, tt := range tests {
+		if got := entente.PartnershipStatusOn(tt.p, pfp, a, d(tt.day)); got != tt.want {
+			t.Errorf("%s: status of %s on %s = %q, want %q", tt.name, tt.p.Country, tt.day, got, tt.want)
+		}
+	}
+}

@@ -356,7 +356,7 @@ func (p *parser) convert(r *record) {
 			Period: f.period("started", "ended"), Provenance: f.provenance()})
 	case "partnership":
 		ds.Partnerships = append(ds.Partnerships, entente.Partnership{Alliance: k[0], Country: k[1], Framework: k[2],
-			Period: f.period("since", "until"), Provenance: f.provenance()})
+			Period: f.period("since", "until"), Suspended: f.period("suspended", "resumed"), Provenance: f.provenance()})
 	case "group":
 		ds.Groups = append(ds.Groups, entente.Group{Alliance: k[0], Code: k[1], Name: f.str("name"), Members: f.list("members"),
 			Since: f.date("since"), Provenance: f.provenance()})

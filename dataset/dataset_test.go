@@ -52,6 +52,15 @@ func TestParseErrors(t *testing.T) {
 			"[alliance Y]\nname: Y\ntreaty: T\nsigned: 1951-02-30\nsources: s1\n",
 			[]string{"3 problems", `a.txt:15: signed: "1949-13-01" is not a date`, `a.txt:16: in-force: "+949" is not a date`, `a.txt:21: signed: "1951-02-30" is not a date`}},
 		{"NotUTF8", good + "[source s3]\ntitle: caf\xe9\nurl: y\n", []string{`a.txt:13: not valid UTF-8`}},
+		// Suspensions (issue 14): a status inside the partnership, in order.
+		{"SuspendedBeforeStart", good + "[alliance X]\nname: X\ntreaty: T\nsigned: 1949\nin-force: 1949\nunanimity: yes\neligibility: european\nsources: s1\n[framework X F]\nname: F\nstarted: 1994\nsources: s1\n[partnership X NZL F]\nsince: 1995\nsuspended: 1990\nsources: s1\n",
+			[]string{`[partnership X NZL F]: suspended: 1990 is outside the partnership's period 1995–`}},
+		{"ResumedWithoutSuspension", good + "[alliance X]\nname: X\ntreaty: T\nsigned: 1949\nin-force: 1949\nunanimity: yes\neligibility: european\nsources: s1\n[framework X F]\nname: F\nstarted: 1994\nsources: s1\n[partnership X NZL F]\nsince: 1995\nresumed: 2000\nsources: s1\n",
+			[]string{`[partnership X NZL F]: resumed: a resumption needs a suspended: date`}},
+		{"ResumedBeforeSuspended", good + "[alliance X]\nname: X\ntreaty: T\nsigned: 1949\nin-force: 1949\nunanimity: yes\neligibility: european\nsources: s1\n[framework X F]\nname: F\nstarted: 1994\nsources: s1\n[partnership X NZL F]\nsince: 1995\nsuspended: 2000\nresumed: 1999\nsources: s1\n",
+			[]string{`[partnership X NZL F]: resumed:`}},
+		{"PartnershipBeforeFramework", strings.Replace(good+"[alliance X]\nname: X\ntreaty: T\nsigned: 1949\nin-force: 1949\nunanimity: yes\neligibility: european\nsources: s1\n[framework X F]\nname: F\nstarted: 1994\nsources: s1\n[partnership X NZL F]\nsince: 1995\nsources: s1\n", "since: 1995", "since: 1993", 1),
+			[]string{`[partnership X NZL F]: since: the period 1993– is not within the F framework's period 1994–`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

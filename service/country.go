@@ -34,10 +34,12 @@ type CountryMembership struct {
 
 // CountryPartnership is a partnership with its framework's name and its
 // start: its own, or its framework's marked as a bound (since_bound).
+// Status is its status on the day (active or suspended).
 type CountryPartnership struct {
 	entente.Partnership
 	entente.Start
 	FrameworkName string `json:"framework_name"`
+	Status        string `json:"status"`
 }
 
 // CountryProgramme is a programme as it stood on the day: Status is its
@@ -116,7 +118,8 @@ func countryView(ctx context.Context, r entente.Reader, code string, asOf entent
 		if !on {
 			continue
 		}
-		v.Partnerships = append(v.Partnerships, CountryPartnership{Partnership: p, Start: start, FrameworkName: cal.frameworkName(p.Framework)})
+		v.Partnerships = append(v.Partnerships, CountryPartnership{Partnership: p, Start: start, FrameworkName: cal.frameworkName(p.Framework),
+			Status: partnershipStatus(&p, asOf)})
 		cited = append(cited, p.Sources...)
 	}
 

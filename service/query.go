@@ -104,11 +104,36 @@ type Partner struct {
 // PartnerFramework is one framework a partner belongs to. Its start is the
 // partnership's own, or, when the sources give none, the framework's start
 // marked as a bound (since_bound names what bounds it).
+//
+// Status is the partnership's status on the day (entente.PartnershipActive
+// or entente.PartnershipSuspended); Suspended is its suspension, if any.
 type PartnerFramework struct {
 	Code string `json:"code"`
 	Name string `json:"name"`
 	entente.Start
+	Status    string         `json:"status"`
+	Suspended entente.Period `json:"suspended,omitzero"`
 	entente.Provenance
+}
+
+// SuspendedIn reports whether the partner's partnership in framework code
+// was suspended on the day.
+func (p Partner) SuspendedIn(code string) bool {
+	for _, f := range p.Frameworks {
+		if f.Code == code {
+			return f.Status == entente.PartnershipSuspended
+		}
+	}
+	return false
+}
+
+// partnershipStatus is the status on day d of partnership p, which is in
+// force that day.
+func partnershipStatus(p *entente.Partnership, d entente.Date) string {
+	if entente.SuspendedOn(p, d) {
+		return entente.PartnershipSuspended
+	}
+	return entente.PartnershipActive
 }
 
 // calendar is an alliance with its frameworks: what the in-force rules
@@ -194,7 +219,8 @@ func partners(ctx context.Context, r entente.Reader, alliance string, asOf enten
 			byCode[p.Country] = pt
 			out = append(out, pt)
 		}
-		pt.Frameworks = append(pt.Frameworks, PartnerFramework{Code: p.Framework, Name: cal.frameworkName(p.Framework), Start: start, Provenance: p.Provenance})
+		pt.Frameworks = append(pt.Frameworks, PartnerFramework{Code: p.Framework, Name: cal.frameworkName(p.Framework), Start: start,
+			Status: partnershipStatus(&p, asOf), Suspended: p.Suspended, Provenance: p.Provenance})
 	}
 	for _, g := range groups {
 		if !cal.groupOn(&g, asOf) {

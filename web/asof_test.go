@@ -30,7 +30,7 @@ func testPartnersBeforeTheyExisted(t *testing.T, st *stack) {
 		}
 		return ps
 	}
-	starts := map[string]string{"PFP": "1994-01-10", "MD": "1994", "ICI": "2004-06-28", "GLOBAL": "2006", "EOP": "2014"}
+	starts := map[string]string{"NACC": "1991-12-20", "EAPC": "1997-05-30", "PFP": "1994-01-10", "MD": "1994", "ICI": "2004-06-28", "GLOBAL": "2006", "EOP": "2014-09"}
 	for _, day := range []string{"1990-01-01", "1994-01-09", "1994-01-10", "1996-01-01", "2005-12-31", "2006-01-01", "2015-06-01"} {
 		ps := partners(day)
 		d := entente.MustParseDate(day)
@@ -60,13 +60,27 @@ func testPartnersBeforeTheyExisted(t *testing.T, st *stack) {
 	if n := len(partners("1990-01-01")); n != 0 {
 		t.Errorf("1990-01-01: %d partners, want none (no framework had begun)", n)
 	}
-	ps := partners("1994-06-01")
-	if len(ps) == 0 {
-		t.Fatal("1994-06-01: no partners; the Partnership for Peace partners without a recorded start are bounded by 1994-01-10, not dropped")
+	// The EAPC partners whose entry the sources do not date are bounded by
+	// the EAPC's start (30 May 1997), not dropped and not listed earlier.
+	bounded := 0
+	for _, p := range partners("1998-01-01") {
+		for _, f := range p.Frameworks {
+			if f.Code == "EAPC" && f.Bound != "" {
+				bounded++
+				if f.Bound != entente.BoundFramework || f.Since.String() != "1997-05-30" {
+					t.Errorf("1998-01-01: %s %+v, want EAPC bounded by the framework's start", p.Code, f)
+				}
+			}
+		}
 	}
-	for _, p := range ps {
-		if p.Frameworks[0].Code != "PFP" || p.Frameworks[0].Bound != entente.BoundFramework {
-			t.Errorf("1994-06-01: %s %+v, want PFP bounded by the framework's start", p.Code, p.Frameworks)
+	if bounded == 0 {
+		t.Error("1998-01-01: no EAPC partner bounded by the framework's start; those without a recorded start are bounded by 1997-05-30, not dropped")
+	}
+	for _, p := range partners("1997-05-29") {
+		for _, f := range p.Frameworks {
+			if f.Code == "EAPC" {
+				t.Errorf("1997-05-29: %s listed under the EAPC, which began the next day", p.Code)
+			}
 		}
 	}
 

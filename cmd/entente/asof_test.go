@@ -25,8 +25,8 @@ func testPartnersAsOf(t *testing.T, db string) {
 			t.Errorf("partners as of 2005 list %s, before the global partners began (2006):\n%s", absent, out)
 		}
 	}
-	if !strings.Contains(out, "GEO   Georgia") || !strings.Contains(out, "PFP (1994-01-10 at the earliest: the framework's start)") {
-		t.Errorf("partners as of 2005: Georgia's start should be bounded by the Partnership for Peace's:\n%s", out)
+	if !strings.Contains(out, "GEO   Georgia") || !strings.Contains(out, "EAPC (1997-05-30 at the earliest: the framework's start), PFP (1994-03-23)") {
+		t.Errorf("partners as of 2005: Georgia's EAPC start should be bounded by the EAPC's, its PfP start its own:\n%s", out)
 	}
 	out, _, _ = run(t, "country", "NZL", "--as-of", "2007-01-01", db)
 	if !strings.Contains(out, "Partners across the globe (GLOBAL), since 2006 at the earliest: the framework's start") || strings.Contains(out, "IP4") {

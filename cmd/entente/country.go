@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/entente/entente"
 	"github.com/entente/entente/service"
 )
 
@@ -66,7 +67,11 @@ func printCountry(e *env, v *service.CountryView) {
 	}
 	if section("Partnerships", len(v.Partnerships)) {
 		for _, p := range v.Partnerships {
-			fmt.Fprintf(w, "  %s %s (%s)%s %s\n", p.Alliance, p.FrameworkName, p.Framework, sinceStart(p.Start, p.To), fn.cite(p.Provenance))
+			suspended := ""
+			if p.Status == entente.PartnershipSuspended {
+				suspended = ", cooperation suspended since " + p.Suspended.From.String()
+			}
+			fmt.Fprintf(w, "  %s %s (%s)%s%s %s\n", p.Alliance, p.FrameworkName, p.Framework, sinceStart(p.Start, p.To), suspended, fn.cite(p.Provenance))
 		}
 	}
 	if section("Partner groups", len(v.GroupDetails)) {

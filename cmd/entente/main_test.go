@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -313,15 +314,28 @@ func testAccessionRun(t *testing.T, db string) {
 	step(0, "deposit", "NATO", "UKR", "--date", "2030-02-02")
 	out, _, _ = run(t, "members", "NATO", "--json", "--as-of", "2030-02-02", db)
 	json.Unmarshal([]byte(out), &ms)
-	out, _, _ = run(t, "audit", "--limit", "2", "--json", db)
+	// Ukraine's partnerships in force on the day (PFP, EAPC, EOP) end then;
+	// its NACC partnership ended with the NACC in 1997 and is left alone.
+	out, _, _ = run(t, "audit", "--limit", "4", "--json", db)
 	var evs []struct {
 		Action, Key   string
 		Before, After json.RawMessage
 	}
 	json.Unmarshal([]byte(out), &evs)
 	object := func(m json.RawMessage) bool { return len(m) > 0 && m[0] == '{' }
-	if len(evs) != 2 || evs[0].Action != "partnership.end" || evs[1].Action != "accession.deposit" || !object(evs[1].Before) || !object(evs[1].After) {
-		t.Errorf("audit log: %s, want the deposit and the partnership it ended, with before and after as JSON objects", out)
+	if len(evs) != 4 || evs[3].Action != "accession.deposit" || !object(evs[3].Before) || !object(evs[3].After) {
+		t.Errorf("audit log: %s, want the deposit and the three partnerships it ended, with before and after as JSON objects", out)
+	} else {
+		var ended []string
+		for _, e := range evs[:3] {
+			if e.Action == "partnership.end" {
+				ended = append(ended, e.Key)
+			}
+		}
+		slices.Sort(ended)
+		if want := []string{"NATO/UKR/EAPC", "NATO/UKR/EOP", "NATO/UKR/PFP"}; !slices.Equal(ended, want) {
+			t.Errorf("partnerships ended by the deposit: %v, want %v", ended, want)
+		}
 	}
 	if len(ms) != 33 {
 		t.Errorf("after deposit: %d members, want 33", len(ms))

@@ -109,6 +109,9 @@ func runPartners(ctx context.Context, e *env, args []string) error {
 			if !f.Since.IsZero() {
 				s += " (" + startText(f.Start) + ")"
 			}
+			if f.Status == entente.PartnershipSuspended {
+				s += " [suspended since " + f.Suspended.From.String() + "]"
+			}
 			fws = append(fws, s)
 		}
 		rows = append(rows, []string{p.Code, p.Name, strings.Join(fws, ", "), strings.Join(p.Groups, ", "), p.Programme})

@@ -317,11 +317,13 @@ func (r reader) FindPartnerships(ctx context.Context, f entente.Filter) ([]enten
 	w.eq("t.country", f.Country)
 	w.eq("t.framework", f.Framework)
 	out := []entente.Partnership{}
-	query := "SELECT t.alliance, t.country, t.framework, t.start_date, t.end_date, " + prov("t") + " FROM partnerships t" + w.String()
+	query := "SELECT t.alliance, t.country, t.framework, t.start_date, t.end_date, " + prov("t") +
+		", t.suspended_from, t.suspended_to FROM partnerships t" + w.String()
 	err := r.each(ctx, "find partnerships", query, w.args, func(rows *sql.Rows) error {
 		var p entente.Partnership
 		dest := []any{&p.Alliance, &p.Country, &p.Framework, dateCol{&p.From}, dateCol{&p.To}}
-		if err := rows.Scan(append(dest, provDest(&p.Provenance)...)...); err != nil {
+		dest = append(append(dest, provDest(&p.Provenance)...), dateCol{&p.Suspended.From}, dateCol{&p.Suspended.To})
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		out = append(out, p)

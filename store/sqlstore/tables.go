@@ -27,7 +27,7 @@ var (
 	membershipsTable    = table{"memberships", []string{"alliance", "country", "founding", "applied", "invited", "signed", "acceded", "notice", "withdrawn", "sources", "note", "unconfirmed", "releasability"}, 2}
 	assentsTable        = table{"membership_assents", []string{"alliance", "country", "kind", "pos", "by_country", "assent_date"}, 4}
 	frameworksTable     = table{"frameworks", []string{"alliance", "code", "name", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability"}, 2}
-	partnershipsTable   = table{"partnerships", []string{"alliance", "country", "framework", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability"}, 3}
+	partnershipsTable   = table{"partnerships", []string{"alliance", "country", "framework", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability", "suspended_from", "suspended_to"}, 3}
 	groupsTable         = table{"groups", []string{"alliance", "code", "name", "since", "sources", "note", "unconfirmed", "releasability"}, 2}
 	groupMembersTable   = table{"group_members", []string{"alliance", "code", "pos", "country"}, 3}
 	areasTable          = table{"areas", []string{"code", "name", "sources", "note", "unconfirmed", "releasability"}, 1}
@@ -321,7 +321,8 @@ func frameworkRow(f *entente.Framework) []any {
 }
 
 func partnershipRow(p *entente.Partnership) []any {
-	return append([]any{p.Alliance, p.Country, p.Framework, dateArg(p.From), dateArg(p.To)}, provArgs(&p.Provenance)...)
+	row := append([]any{p.Alliance, p.Country, p.Framework, dateArg(p.From), dateArg(p.To)}, provArgs(&p.Provenance)...)
+	return append(row, dateArg(p.Suspended.From), dateArg(p.Suspended.To))
 }
 
 func groupRow(g *entente.Group) []any {

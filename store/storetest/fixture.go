@@ -75,6 +75,7 @@ func Fixture() *entente.Dataset {
 		Partnerships: []entente.Partnership{
 			{Alliance: "TESTA", Country: "NZL", Framework: "GP", Period: entente.Period{From: d("2012")}, Provenance: src("src-partners")},
 			{Alliance: "TESTA", Country: "NZL", Framework: "PFP", Period: entente.Period{From: d("2005"), To: d("2011")},
+				Suspended:  entente.Period{From: d("2008-04-01"), To: d("2009-06")},
 				Provenance: entente.Provenance{Sources: []string{"src-partners"}, Unconfirmed: "the end year"}},
 			{Alliance: "TESTA", Country: "SWE", Framework: "PFP", Period: entente.Period{From: d("1994-05-09"), To: d("2024-03-07")}, Provenance: src("src-partners")},
 		},

@@ -552,6 +552,7 @@ func testUpdateReplaces(t *testing.T, open func(t *testing.T) entente.Store) {
 		{"Partnership", func(ctx context.Context, tx entente.Tx, ds *entente.Dataset) error {
 			p := &ds.Partnerships[0] // NZL GP
 			p.To = d("2030")
+			p.Suspended = entente.Period{From: d("2022-03-01")}
 			p.Unconfirmed = "the end"
 			return tx.UpdatePartnership(ctx, p)
 		}},
