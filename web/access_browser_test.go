@@ -17,8 +17,9 @@ import (
 // TestBrowserRoles, in Chromium with no JavaScript of ours: the first
 // admin through the one-time setup link makes an API token on the tokens
 // page (an error first) and a liaison for NZL on the users page (an error
-// first); staff agree an AUS programme; the liaison signs in, sees NZL's
-// programmes, may write within NZL's and not AUS's, and signs out, which
+// first); staff agree an AUS programme, released to AUS only; the liaison
+// signs in, sees NZL's programmes and not that one (its page is a 404, as
+// for none), may write within NZL's and not AUS's, and signs out, which
 // ends the session on the server: the old cookie no longer works. axe-core
 // finds nothing on the login, account, tokens and users pages, with and
 // without errors, at 390 and 1280 px.
@@ -99,6 +100,9 @@ func TestBrowserRoles(t *testing.T) {
 		Partner: "AUS", Type: "ITPP", Title: "Australia's next programme", Agreed: entente.MustParseDate("2026-01-15")}); err != nil {
 		t.Fatal(err)
 	}
+	// Released to Australia only: marked behind the services, which
+	// refuse to narrow a programme that supersedes a published one.
+	mark(t, svc, entente.ReleasableToCountries("AUS"), "AUS-ITPP-2026")
 
 	// The liaison signs in.
 	kiri := b.NewContext(t)
@@ -117,17 +121,25 @@ func TestBrowserRoles(t *testing.T) {
 	checkPage(t, kiri, "/account/tokens (liaison)")
 	navigate(t, kiri, base+"/programmes")
 	list, _ := browsertest.Text(kiri, "main table")
-	if !strings.Contains(list, "New Zealand") {
-		t.Errorf("the liaison's programmes list has no NZL programme:\n%s", list)
+	if !strings.Contains(list, "New Zealand") || strings.Contains(list, "Australia's next programme") {
+		t.Errorf("the liaison's programmes list: want NZL's programme and not AUS's, released to AUS only:\n%s", list)
+	}
+	// AUS's hidden programme is a page that does not exist.
+	for _, id := range []string{"AUS-ITPP-2026", "AUS-ITPP-2099"} {
+		navigate(t, kiri, base+"/programmes/"+id)
+		if h1, _ := browsertest.Text(kiri, "h1"); !strings.Contains(h1, "404") {
+			t.Errorf("the liaison opens /programmes/%s: %q, want 404", id, h1)
+		}
 	}
 
 	// What the liaison may write, through the API with its session and
-	// the session's CSRF token: within NZL's programme, not AUS's.
+	// the session's CSRF token: within NZL's programme, not AUS's (403),
+	// and AUS's hidden one is not found (404), as one that does not exist.
 	navigate(t, kiri, base+"/account")
 	for _, c := range []struct {
 		programme string
 		want      int
-	}{{"NZL-ITPP-2024", 201}, {"AUS-ITPP-2026", 403}, {"AUS-ITPP-2023", 403}} {
+	}{{"NZL-ITPP-2024", 201}, {"AUS-ITPP-2026", 404}, {"AUS-ITPP-2023", 403}} {
 		js := fmt.Sprintf(`fetch("/api/v1/activities", {method: "POST", headers: {"Content-Type": "application/json",
 			"X-CSRF-Token": document.querySelector("input[name=csrf]").value},
 			body: JSON.stringify({programme: %q, title: "Liaison talks", date: "2026-03-01"})}).then(r => r.status)`, c.programme)

@@ -38,9 +38,58 @@ type principal struct {
 
 func (p *principal) public() bool { return p.role == entente.RolePublic }
 
-// record is one column: a partner's programmes, the newer and the older.
+// record is one column: a partner's programmes, the newer and the older,
+// and who may see them: NZL's are PUBLIC (as the default dataset is),
+// AUS's RELEASABLE TO AUS, JPN's ALLIANCE.
 type record struct {
 	name, partner, programme, older string
+	release                         entente.Releasability
+}
+
+// mark sets the releasability of the programmes ids, as a migration or
+// an import would: behind the services, which would refuse to narrow a
+// published record.
+func mark(t *testing.T, svc *service.Service, r entente.Releasability, ids ...string) {
+	t.Helper()
+	err := svc.Store.Update(t.Context(), func(tx entente.Tx) error {
+		for _, id := range ids {
+			ps, err := tx.FindProgrammes(t.Context(), entente.Filter{ID: id})
+			if err != nil {
+				return err
+			}
+			if len(ps) != 1 {
+				return fmt.Errorf("programme %s: found %d", id, len(ps))
+			}
+			p := &ps[0]
+			p.Releasability = r
+			if err := tx.UpdateProgramme(t.Context(), p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sees reports whether c's principal may see c's record.
+func (c cell) sees() bool {
+	if c.p.public() {
+		return entente.Anonymous.MaySee(c.r.release)
+	}
+	return (&entente.Principal{Kind: entente.PrincipalUser, Role: c.p.role, Partner: c.p.partner}).MaySee(c.r.release)
+}
+
+// released is a read of the record: 404 for whom it is hidden from, as
+// for a record that does not exist.
+func released(status int) func(cell) int {
+	return func(c cell) int {
+		if !c.sees() {
+			return http.StatusNotFound
+		}
+		return status
+	}
 }
 
 // cell is one request of the matrix; n numbers it, for fresh names.
@@ -186,6 +235,20 @@ func (m *matrix) user(disabled bool) func(*matrix, *cell) {
 	}
 }
 
+// hiddenOr is a write to the record that finds it first: the public is
+// refused first (401); a record hidden from the principal is not found,
+// as one that does not exist; else want decides. (Writes that check the
+// role first, staff's reviews and objectives, refuse a hidden record
+// and a missing one alike: 403.)
+func hiddenOr(want func(cell) int) func(cell) int {
+	return func(c cell) int {
+		if !c.p.public() && !c.sees() {
+			return http.StatusNotFound
+		}
+		return want(c)
+	}
+}
+
 // routeTable is the matrix's table: every route of the router, by its
 // pattern.
 func routeTable(static string) map[string]route {
@@ -220,9 +283,9 @@ func routeTable(static string) map[string]route {
 		"GET /collective-defence":           {path: fixed("/collective-defence"), want: read},
 		"GET /countries/{iso3}":             {path: func(c cell) string { return "/countries/" + c.r.partner }, want: read},
 		"GET /partners/{iso3}":              {path: func(c cell) string { return "/partners/" + c.r.partner }, want: read},
-		"GET /programmes/{id}":              {path: func(c cell) string { return "/programmes/" + c.r.programme }, want: read},
-		"GET /programmes/{id}/diff/{other}": {path: func(c cell) string { return "/programmes/" + c.r.older + "/diff/" + c.r.programme }, want: read},
-		"GET /activities/{id}":              {prepare: (*matrix).activity, path: func(c cell) string { return "/activities/" + c.made }, want: read},
+		"GET /programmes/{id}":              {path: func(c cell) string { return "/programmes/" + c.r.programme }, want: released(http.StatusOK)},
+		"GET /programmes/{id}/diff/{other}": {path: func(c cell) string { return "/programmes/" + c.r.older + "/diff/" + c.r.programme }, want: released(http.StatusOK)},
+		"GET /activities/{id}":              {prepare: (*matrix).activity, path: func(c cell) string { return "/activities/" + c.made }, want: released(http.StatusOK)},
 
 		"POST /consent": {path: fixed("/consent"), body: fixed("choice=reject&back=/"), want: everyone(http.StatusSeeOther)},
 		"POST /login":   {path: fixed("/login"), body: fixed("name=&password="), want: everyone(http.StatusBadRequest)},
@@ -253,12 +316,12 @@ func routeTable(static string) map[string]route {
 		"GET /api/v1/partners/{iso3}/profile":           {path: func(c cell) string { return "/api/v1/partners/" + c.r.partner + "/profile" }, want: read},
 		"GET /api/v1/timeline":                          {path: func(c cell) string { return "/api/v1/timeline?country=" + c.r.partner }, want: read},
 		"GET /api/v1/programmes":                        {path: func(c cell) string { return "/api/v1/programmes?partner=" + c.r.partner }, want: read},
-		"GET /api/v1/programmes/{id}":                   {path: prog(""), want: read},
-		"GET /api/v1/programmes/{id}/progress":          {path: prog("/progress"), want: read},
-		"GET /api/v1/programmes/{id}/progress.svg":      {path: prog("/progress.svg"), want: read},
-		"GET /api/v1/programmes/{id}/activities":        {path: prog("/activities"), want: read},
-		"GET /api/v1/programmes/{id}/diff/{other}":      {path: func(c cell) string { return "/api/v1/programmes/" + c.r.older + "/diff/" + c.r.programme }, want: read},
-		"GET /api/v1/activities/{id}":                   {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made }, want: read},
+		"GET /api/v1/programmes/{id}":                   {path: prog(""), want: released(http.StatusOK)},
+		"GET /api/v1/programmes/{id}/progress":          {path: prog("/progress"), want: released(http.StatusOK)},
+		"GET /api/v1/programmes/{id}/progress.svg":      {path: prog("/progress.svg"), want: released(http.StatusOK)},
+		"GET /api/v1/programmes/{id}/activities":        {path: prog("/activities"), want: released(http.StatusOK)},
+		"GET /api/v1/programmes/{id}/diff/{other}":      {path: func(c cell) string { return "/api/v1/programmes/" + c.r.older + "/diff/" + c.r.programme }, want: released(http.StatusOK)},
+		"GET /api/v1/activities/{id}":                   {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made }, want: released(http.StatusOK)},
 		"GET /api/v1/menu":                              {path: fixed("/api/v1/menu"), want: read},
 		"GET /api/v1/audit":                             {path: fixed("/api/v1/audit?limit=1"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
 		"GET /api/v1/audit/verify":                      {path: fixed("/api/v1/audit/verify"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
@@ -273,12 +336,12 @@ func routeTable(static string) map[string]route {
 		}, want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
 		"POST /api/v1/programmes/{id}/goals": {path: prog("/goals"), body: func(c cell) string {
 			return fmt.Sprintf(`{"code":"M%d","objective":"cyber-defence","title":"A goal %d"}`, c.n, c.n)
-		}, want: partnerWork(http.StatusOK)},
+		}, want: hiddenOr(partnerWork(http.StatusOK))},
 		"POST /api/v1/activities": {path: fixed("/api/v1/activities"), body: func(c cell) string {
 			return fmt.Sprintf(`{"programme":%q,"title":"Matrix %d","date":"2025-03-01"}`, c.r.programme, c.n)
-		}, want: partnerWork(http.StatusCreated)},
+		}, want: hiddenOr(partnerWork(http.StatusCreated))},
 		"POST /api/v1/activities/{id}/{step}": {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made + "/approve" },
-			body: fixed(`{"date":"2025-03-02"}`), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
+			body: fixed(`{"date":"2025-03-02"}`), want: hiddenOr(staffOnly(http.StatusOK, http.StatusUnauthorized))},
 		"POST /api/v1/menu": {path: fixed("/api/v1/menu?name=menu.csv"), body: func(c cell) string {
 			return fmt.Sprintf("code,title,kind,provider,capacity,area\nMATRIX-%d,Cyber course,course,NATO School,20,cyber-defence\n", c.n)
 		}, want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
@@ -300,14 +363,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		m := &matrix{t: t, svc: svc, base: srv.URL}
 		ps := m.principals()
 		records := []record{
-			{"NZL", "NZL", "NZL-ITPP-2024", "NZL-IPCP-2012"},
-			{"AUS", "AUS", "AUS-ITPP-2023", "AUS-IPCP-2013"},
-			{"ALLIANCE", "JPN", "JPN-ITPP-2023", "JPN-IPCP-2014"},
+			{"NZL", "NZL", "NZL-ITPP-2024", "NZL-IPCP-2012", entente.Releasability{}},
+			{"AUS", "AUS", "AUS-ITPP-2023", "AUS-IPCP-2013", entente.ReleasableToCountries("AUS")},
+			{"ALLIANCE", "JPN", "JPN-ITPP-2023", "JPN-IPCP-2014", entente.AllianceOnly()},
 		}
-		for _, r := range records[1:] { // the goals' objective
+		for _, r := range records[1:] { // the goals' objective, and the marking
 			if _, err := svc.PutObjective(operator(t), service.ObjectiveRequest{Programme: r.programme, Code: "cyber-defence", Area: "cyber-defence", Title: "Cyber defence"}); err != nil {
 				t.Fatal(err)
 			}
+			mark(t, svc, r.release, r.programme, r.older)
 		}
 
 		// An asset's address carries its checksum: the stylesheet's.
