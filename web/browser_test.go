@@ -48,7 +48,9 @@ func liveServer(t *testing.T) (string, *service.Service, *web.Server) {
 // waitPath waits until the tab shows path (after a click that navigates).
 func waitPath(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	// Generous: on a machine busy with other tests a page can take
+	// seconds to load, and an answer that never comes fails all the same.
+	deadline := time.Now().Add(45 * time.Second)
 	for {
 		p, err := browsertest.Eval[string](ctx, `document.readyState === "complete" ? location.pathname + location.search : ""`)
 		if err == nil && p == path {
