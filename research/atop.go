@@ -115,8 +115,9 @@ type DyadYear struct {
 // atopid1 are empty.
 //
 // progress, if not nil, is called after each year with the years done and
-// their total.
-func WriteATOPDyadYears(w io.Writer, r *Record, progress func(done, total int)) error {
+// their total; an error it returns stops the writing and is returned (a
+// cancelled context, for one).
+func WriteATOPDyadYears(w io.Writer, r *Record, progress func(done, total int) error) error {
 	t := newTable(w, ATOPDyadYearColumns)
 	from, to, ok := r.Coverage()
 	if !ok {
@@ -158,7 +159,9 @@ func WriteATOPDyadYears(w io.Writer, r *Record, progress func(done, total int)) 
 			return t.err
 		}
 		if progress != nil {
-			progress(y-from+1, to-from+1)
+			if err := progress(y-from+1, to-from+1); err != nil {
+				return err
+			}
 		}
 	}
 	return t.close()

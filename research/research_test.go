@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -134,7 +135,7 @@ func TestDyadYears(t *testing.T) {
 	r := pact()
 	var buf bytes.Buffer
 	var calls int
-	if err := WriteATOPDyadYears(&buf, r, func(done, total int) { calls++ }); err != nil {
+	if err := WriteATOPDyadYears(&buf, r, func(done, total int) error { calls++; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	from, to, _ := r.Coverage()
@@ -193,6 +194,16 @@ func TestDyadYears(t *testing.T) {
 	buf.Reset()
 	if err := WriteATOPDyadYears(&buf, early, nil); err != nil || strings.Count(buf.String(), "\n") != 1 {
 		t.Errorf("before the founding: %v\n%s", err, buf.String())
+	}
+	// An error from progress stops the writing.
+	stop := errors.New("stop")
+	if err := WriteATOPDyadYears(io.Discard, pact(), func(done, total int) error {
+		if done == 3 {
+			return stop
+		}
+		return nil
+	}); err != stop {
+		t.Errorf("progress said stop: %v", err)
 	}
 }
 

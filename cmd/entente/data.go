@@ -106,9 +106,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	format := strings.ToLower(e.opts.format)
 	switch format {
 	case "json":
-		for flag, v := range map[string]string{"alliance": e.opts.alliance, flagAsOf: e.opts.asOf, "table": e.opts.table} {
-			if v != "" {
-				return usagef("--%s applies to --format cow, atop or csv; the JSON document is the whole store", flag)
+		for name, v := range map[string]string{"alliance": e.opts.alliance, flagAsOf: e.opts.asOf, "table": e.opts.table} {
+			// A value its environment twin gave (serve's ENTENTE_ALLIANCE,
+			// a session's ENTENTE_AS_OF) is no request of this export.
+			if env, ok := os.LookupEnv(envName(name)); v != "" && (!ok || env != v) {
+				return usagef("--%s applies to --format cow, atop or csv; the JSON document is the whole store", name)
 			}
 		}
 	case "cow", "atop", "csv":

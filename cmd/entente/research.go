@@ -53,10 +53,9 @@ func (e *env) exportResearch(ctx context.Context, format string) error {
 		case "atop member":
 			return research.WriteATOPMembers(w, rec)
 		case "atop dyad-year":
-			return research.WriteATOPDyadYears(w, rec, func(done, total int) {
-				if ctx.Err() == nil {
-					m.set(int64(done), int64(total))
-				}
+			return research.WriteATOPDyadYears(w, rec, func(done, total int) error {
+				m.set(int64(done), int64(total))
+				return ctx.Err()
 			})
 		}
 		return research.WriteMemberCSV(w, rec)

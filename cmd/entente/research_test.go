@@ -192,3 +192,23 @@ func TestExportResearchUsage(t *testing.T) {
 		t.Errorf("a bad --as-of: exit %d, %s", code, stderr)
 	}
 }
+
+// TestExportJSONIgnoresEnvironment: the JSON export is the whole store;
+// ENTENTE_ALLIANCE or ENTENTE_AS_OF set for other commands (serve, queries)
+// does not make it fail, while the same flag given to it does.
+func TestExportJSONIgnoresEnvironment(t *testing.T) {
+	db := scratch(t)
+	t.Setenv("ENTENTE_ALLIANCE", "NATO")
+	t.Setenv("ENTENTE_AS_OF", "2000-01-01")
+	if out, stderr, code := run(t, "export", db); code != 0 || !strings.HasPrefix(out, "{") {
+		t.Errorf("export with ENTENTE_ALLIANCE and ENTENTE_AS_OF set: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := run(t, "export", db, "--as-of", "2001-01-01"); code != exitUsage || !strings.Contains(stderr, "--as-of") {
+		t.Errorf("export --as-of: exit %d, %s", code, stderr)
+	}
+	// The research formats read them: 19 members on 2000-01-01 and a header.
+	out, stderr, code := run(t, "export", db, "--format", "csv")
+	if code != 0 || strings.Count(out, "\n") != 20 || !strings.Contains(stderr, "as of 2000-01-01") {
+		t.Errorf("csv as of ENTENTE_AS_OF 2000-01-01: exit %d, %d lines, %s", code, strings.Count(out, "\n"), stderr)
+	}
+}
