@@ -64,9 +64,9 @@ when standard error is a terminal (--quiet hides it).
 Examples:
   entente export --out nato.json
   entente export --db postgres://localhost/entente > nato.json
-  entente export --format cow --alliance NATO --out nato-cow-members.csv
-  entente export --format atop --table dyad-year --as-of 1990-01-01 --out nato-1990-dy.csv
-  entente export --format csv --alliance NATO`,
+  entente export --format cow --alliance {alliance} --out cow-members.csv
+  entente export --format atop --table dyad-year --as-of 1990-01-01 --out dyad-years-1990.csv
+  entente export --format csv --alliance {alliance}`,
 		flags: func(fs *flag.FlagSet, o *options) {
 			fs.StringVar(&o.out, "out", "", "write to FILE instead of standard output")
 			fs.StringVar(&o.format, "format", "json", "json (the whole store), cow, atop or csv (one alliance's table)")

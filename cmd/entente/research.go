@@ -18,9 +18,10 @@ func (e *env) exportResearch(ctx context.Context, format string) error {
 	case table == "", table == "member":
 		table = "member"
 	case table == "dyad-year" && format == "atop":
+	case format == "atop":
+		return usagef("--table %q: --format atop has the tables member and dyad-year", e.opts.table)
 	default:
-		return usagef("--table %q: --format %s has the table member%s", e.opts.table, format,
-			map[bool]string{true: " or dyad-year", false: ""}[format == "atop"])
+		return usagef("--table %q: --format %s has only the table member", e.opts.table, format)
 	}
 	asOf, err := e.asOf()
 	if err != nil {
