@@ -27,7 +27,7 @@ func (e *ReadError) Error() string {
 	return fmt.Sprintf("line %d: %s: %s", e.Line, e.Column, e.Msg)
 }
 
-// writeTable writes a header and rows as CSV.
+// table writes a header and rows as CSV.
 type table struct {
 	w   *csv.Writer
 	err error
@@ -196,4 +196,44 @@ func (rd *reader) state(ccodeCol, isoCol string) (iso3 string, ccode int, err er
 		return "", 0, rd.fail(ccodeCol, "no state: the row has neither a COW code nor an ISO code")
 	}
 	return iso3, ccode, nil
+}
+
+// Table writes a CSV table: a header, then rows. It is the one CSV writer
+// of entente's tables, shared by the research files and the web's
+// downloads.
+type Table struct {
+	t     *table
+	guard bool
+}
+
+// NewTable starts a table on w with its header. With guard, every cell a
+// spreadsheet would read as a formula is defused (see SafeCell); research
+// files leave it off, since their missing-value codes (COW's -9) must stay
+// as they are.
+func NewTable(w io.Writer, header []string, guard bool) *Table {
+	return &Table{t: newTable(w, header), guard: guard}
+}
+
+// Row writes one row. The first error sticks; Close reports it.
+func (t *Table) Row(fields []string) {
+	if t.guard {
+		for i, f := range fields {
+			fields[i] = SafeCell(f)
+		}
+	}
+	t.t.row(fields)
+}
+
+// Close flushes the table and reports the first error met.
+func (t *Table) Close() error { return t.t.close() }
+
+// SafeCell guards a cell against CSV (formula) injection: a cell that
+// begins with =, +, -, @, a tab or a carriage return, which spreadsheets
+// may run as a formula, is prefixed with a single quote, which they show
+// as text. Other cells are unchanged.
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

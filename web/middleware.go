@@ -79,6 +79,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if wantsJSON(r) {
 			key += " json"
 		}
+		key += apiFormat(r)
 		if cache != nil {
 			s.pollChanges(r)
 			if e := cache.get(key); e != nil {

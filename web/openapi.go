@@ -53,5 +53,6 @@ func openAPIDoc() map[string]any {
 		paths[p] = item
 	}
 	declareAuth(doc)
+	csvOpenAPI(doc)
 	return doc
 }

@@ -44,6 +44,11 @@ func (s *Server) allianceView(w http.ResponseWriter, r *http.Request, tmpl, titl
 		s.fail(w, r, err)
 		return
 	}
+	wantCSV, err := pageWantsCSV(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	a, err := s.allianceOf(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -52,6 +57,10 @@ func (s *Server) allianceView(w http.ResponseWriter, r *http.Request, tmpl, titl
 	p, err := get(a, d)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if wantCSV {
+		s.pageCSV(w, r, a, d, p)
 		return
 	}
 	if p.Title == "" {

@@ -151,9 +151,20 @@ func (s *Server) apiActivityStep(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiMenu(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Accept")
+	media, ok := negotiate(r.Header.Get("Accept"))
+	if !ok && r.URL.Query().Get("format") == "" {
+		s.fail(w, r, notAcceptable(r.Header.Get("Accept")))
+		return
+	}
 	offers, err := s.svc.Menu(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if media == mediaCSV && r.URL.Query().Get("format") == "" {
+		t, rows := csvOf(offers)
+		s.writeCSV(w, r, t, rows, "")
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" {

@@ -120,9 +120,23 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, get func(entente.Da
 		s.fail(w, r, err)
 		return
 	}
+	media := mediaJSON
+	if csvAPI[r.Pattern] {
+		// A list answers CSV to a client that asks for it (see csv.go).
+		w.Header().Add("Vary", "Accept")
+		var ok bool
+		if media, ok = negotiate(r.Header.Get("Accept")); !ok {
+			s.fail(w, r, notAcceptable(r.Header.Get("Accept")))
+			return
+		}
+	}
 	v, err := get(d)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if t, rows := csvOf(v); media == mediaCSV && t != nil {
+		s.writeCSV(w, r, t, rows, "")
 		return
 	}
 	s.writeJSON(w, http.StatusOK, v)
