@@ -44,7 +44,6 @@ func (t *csvTable) Header() []string {
 
 var (
 	colSources = csvColumn{"sources", "the ids of the sources (see the sources table), joined with `;`"}
-	colNote    = csvColumn{"note", "the record's note"}
 	colFrom    = csvColumn{"from", "the first day, at its precision"}
 	colTo      = csvColumn{"to", "the last day, at its precision; empty while open"}
 )
