@@ -331,5 +331,6 @@ func sitePages() []string {
 	return []string{"/", "/members", "/countries", "/countries/NZL", "/countries/BEL", "/countries/USA", "/partners", "/partners/NZL", "/partners/EGY",
 		"/programmes", "/operations", "/meetings", "/collective-defence", "/sources", "/timeline", "/timeline?country=NZL",
 		"/timeline?country=BEL", "/privacy", "/stats", "/no-such-page", "/programmes/NZL-ITPP-2024", "/programmes/NZL-IPCP-2012",
-		"/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", "/menu", "/members?as_of=1990-01-01"}
+		"/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", "/menu", "/members?as_of=1990-01-01",
+		"/search?q=bamyan", "/search?q=partner*&kind=partnership", "/search?q=%22unclosed"}
 }

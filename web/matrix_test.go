@@ -273,6 +273,7 @@ func routeTable(static string) map[string]route {
 		"GET /privacy":                      {path: fixed("/privacy"), want: read},
 		"GET /stats":                        {path: fixed("/stats"), want: read},
 		"GET /menu":                         {path: fixed("/menu"), want: read},
+		"GET /search":                       {path: func(c cell) string { return "/search?q=" + c.r.programme }, want: read},
 		"GET /programmes":                   {path: fixed("/programmes"), want: read},
 		"GET /login":                        {path: fixed("/login"), want: read},
 		"GET /setup":                        {path: fixed("/setup"), want: everyone(http.StatusGone)}, // accounts exist
@@ -323,6 +324,7 @@ func routeTable(static string) map[string]route {
 		"GET /api/v1/programmes/{id}/diff/{other}":      {path: func(c cell) string { return "/api/v1/programmes/" + c.r.older + "/diff/" + c.r.programme }, want: released(http.StatusOK)},
 		"GET /api/v1/activities/{id}":                   {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made }, want: released(http.StatusOK)},
 		"GET /api/v1/menu":                              {path: fixed("/api/v1/menu"), want: read},
+		"GET /api/v1/search":                            {path: func(c cell) string { return "/api/v1/search?q=" + c.r.programme }, want: read},
 		"GET /api/v1/audit":                             {path: fixed("/api/v1/audit?limit=1"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
 		"GET /api/v1/audit/verify":                      {path: fixed("/api/v1/audit/verify"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
 

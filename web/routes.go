@@ -60,6 +60,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /programmes", s.pageProgrammes)
 	s.programmeRoutes()
 	s.auditRoutes()
+	s.searchRoutes()
 	m.HandleFunc(catchAll, s.noRoute)
 }
 

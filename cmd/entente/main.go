@@ -136,6 +136,7 @@ type options struct {
 	account  accountOptions
 	plan     planOptions
 	generate generateOptions
+	search   searchOptions
 	serve    serveOptions
 }
 

@@ -162,6 +162,7 @@ func dialect(path string) *sqlstore.Dialect {
 		Changes: "SELECT n FROM change_counter WHERE id = 1",
 		Err:     func(err error) *entente.Error { return mapError(path, err) },
 		Backup:  backup,
+		FTS5:    true,
 	}
 }
 

@@ -113,6 +113,18 @@ func (s *Store) render(file string) (string, error) {
 		"timestamp": func() string { return s.d.Timestamp },
 		"engine":    func() string { return s.d.Name },
 		"zerohash":  func() string { return entente.ZeroHash },
+		// dict makes a map of its key, value pairs, for a template
+		// called once per table with that table's expressions.
+		"dict": func(kv ...string) map[string]string {
+			m := map[string]string{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i]] = kv[i+1]
+			}
+			return m
+		},
+		// row puts a row's name in an expression written with "@." for
+		// it: row "NEW" "@.title" is NEW.title.
+		"row": func(name, expr string) string { return strings.ReplaceAll(expr, "@.", name+".") },
 	}
 	tpl, err := template.New(path.Base(file)).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 	if err != nil {

@@ -91,6 +91,10 @@ type Dialect struct {
 	// so it checks that its path still names the file it opened.
 	Reachable func() error
 
+	// FTS5 is set for SQLite, whose full-text search is an FTS5 table;
+	// otherwise it is PostgreSQL's tsvector (see Store.Search).
+	FTS5 bool
+
 	// Backup, if set, copies the whole database, consistent as of one
 	// moment, into a new file at path while the pool goes on serving (see
 	// entente.FileBackuper); without it BackupFile returns

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open) })
 	t.Run("Plan", func(t *testing.T) { runPlan(t, open) })
 	t.Run("Releasability", func(t *testing.T) { testReleasability(t, open) })
+	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("View", func(t *testing.T) { runView(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { runConcurrency(t, open) })
 	runAccounts(t, open)
