@@ -1,6 +1,11 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+
+	"github.com/entente/entente"
+)
 
 // apiOpenAPI serves a short OpenAPI 3.1 description of the API.
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
@@ -49,6 +54,13 @@ func openAPIDoc() map[string]any {
 		qp("before", "integer", "only events older than this event id (the next page)"),
 		qp("limit", "integer", "events a page, 1 to 500 (default 50)"))
 	paths["/api/v1/audit/verify"] = op("Staff only: walks the audit log's hash chain from the oldest event; events is how many held, broken the first broken link (its id and what differs)")
+	paths["/api/v1/search"] = op("Full-text search of the records the caller may read: hits best first, each with its kind, key, title and snippet (matched words between ⟦ and ⟧) and the path of its page; total and facets by kind, country and decade count every hit",
+		qp("q", "string", `the words to find: every word must match, in any form; "quoted words" as a phrase; word* as a prefix (at most 200 bytes, 12 terms)`),
+		qp("kind", "string", "only records of this kind: "+strings.Join(entente.SearchKinds, ", ")),
+		qp("country", "string", "only records about this country (ISO 3166 alpha-3)"),
+		qp("decade", "integer", "only records of this decade, by its first year (1990)"),
+		qp("limit", "integer", "hits a page, 1 to 100 (default 20)"),
+		qp("offset", "integer", "hits to skip, 0 to 1000"))
 	for p, item := range programmeOpenAPIPaths() {
 		paths[p] = item
 	}
