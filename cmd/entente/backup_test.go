@@ -141,13 +141,21 @@ func TestBackupWhileWriting(t *testing.T) {
 	var written atomic.Int64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	for w := range 4 {
+	// Writers as a server's are: a few, each pausing between writes. Four
+	// in a tight loop under the race detector (ten times slower) kept the
+	// write lock so busy that the backup's own open waited past its busy
+	// timeout.
+	writers, pause := 4, time.Millisecond
+	if raceDetector {
+		writers, pause = 2, 10*time.Millisecond
+	}
+	for w := range writers {
 		wg.Go(func() {
 			for i := 0; ; i++ {
 				select {
 				case <-stop:
 					return
-				default:
+				case <-time.After(pause):
 				}
 				_, err := svc.ProposeActivity(ctx, service.ProposeRequest{Programme: prog,
 					Title: fmt.Sprintf("Backup trial %d-%d", w, i), Kind: "course"})
