@@ -15,6 +15,8 @@ const (
 	EUNAVAILABLE  = "unavailable"  // the database is locked or cannot be reached
 	EUNAUTHORIZED = "unauthorized" // no authenticated principal where one is needed
 	EFORBIDDEN    = "forbidden"    // the principal may not do this
+	ESTALE        = "stale"        // a change named a version of a record that is no longer its version
+	EPRECONDITION = "precondition" // a change must name the version it was made from, and named none
 	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
 

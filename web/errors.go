@@ -28,6 +28,10 @@ func statusOf(code string) int {
 		return http.StatusUnauthorized
 	case entente.EFORBIDDEN:
 		return http.StatusForbidden
+	case entente.ESTALE:
+		return http.StatusPreconditionFailed
+	case entente.EPRECONDITION:
+		return http.StatusPreconditionRequired
 	}
 	return http.StatusInternalServerError
 }
