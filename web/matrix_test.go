@@ -286,6 +286,7 @@ func routeTable(static string) map[string]route {
 		"GET /partners/{iso3}":              {path: func(c cell) string { return "/partners/" + c.r.partner }, want: read},
 		"GET /programmes/{id}":              {path: func(c cell) string { return "/programmes/" + c.r.programme }, want: released(http.StatusOK)},
 		"GET /programmes/{id}/diff/{other}": {path: func(c cell) string { return "/programmes/" + c.r.older + "/diff/" + c.r.programme }, want: released(http.StatusOK)},
+		"GET /history/{entity}/{key...}":    {prepare: (*matrix).activity, path: func(c cell) string { return "/history/activity/" + c.made }, want: released(http.StatusOK)},
 		"GET /activities/{id}":              {prepare: (*matrix).activity, path: func(c cell) string { return "/activities/" + c.made }, want: released(http.StatusOK)},
 
 		"POST /consent": {path: fixed("/consent"), body: fixed("choice=reject&back=/"), want: everyone(http.StatusSeeOther)},
@@ -322,6 +323,7 @@ func routeTable(static string) map[string]route {
 		"GET /api/v1/programmes/{id}/progress.svg":      {path: prog("/progress.svg"), want: released(http.StatusOK)},
 		"GET /api/v1/programmes/{id}/activities":        {path: prog("/activities"), want: released(http.StatusOK)},
 		"GET /api/v1/programmes/{id}/diff/{other}":      {path: func(c cell) string { return "/api/v1/programmes/" + c.r.older + "/diff/" + c.r.programme }, want: released(http.StatusOK)},
+		"GET /api/v1/history/{entity}/{key...}":         {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/history/activity/" + c.made }, want: released(http.StatusOK)},
 		"GET /api/v1/activities/{id}":                   {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made }, want: released(http.StatusOK)},
 		"GET /api/v1/menu":                              {path: fixed("/api/v1/menu"), want: read},
 		"GET /api/v1/search":                            {path: func(c cell) string { return "/api/v1/search?q=" + c.r.programme }, want: read},

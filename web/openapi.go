@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/entente/entente"
+	"github.com/entente/entente/service"
 )
 
 // apiOpenAPI serves a short OpenAPI 3.1 description of the API.
@@ -61,6 +62,9 @@ func openAPIDoc() map[string]any {
 		qp("decade", "integer", "only records of this decade, by its first year (1990)"),
 		qp("limit", "integer", "hits a page, 1 to 100 (default 20)"),
 		qp("offset", "integer", "hits to skip, 0 to 1000"))
+	paths["/api/v1/history/{entity}/{key}"] = op("The versions of one record, oldest first: each with its number, the audit event that made it (none for the version an imported dataset wrote), when, the action, who made it (staff and admins only), why, the sources it cites, the fields it changed and the record as it left it. A record the caller may not read is 404",
+		path("entity", "the kind of record: "+strings.Join(service.HistoryKinds, ", ")),
+		path("key", "the record's key, as the audit log names it; a goal's or objective's is PROGRAMME/CODE, a membership's ALLIANCE/ISO3, a partnership's ALLIANCE/ISO3/FRAMEWORK (slashes kept)"))
 	for p, item := range programmeOpenAPIPaths() {
 		paths[p] = item
 	}

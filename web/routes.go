@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	s.programmeRoutes()
 	s.auditRoutes()
 	s.searchRoutes()
+	s.historyRoutes()
 	m.HandleFunc(catchAll, s.noRoute)
 }
 
