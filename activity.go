@@ -255,17 +255,8 @@ func ProposeActivity(p *Programme, a Activity, offer *Offer, d Date) (Activity, 
 	if strings.TrimSpace(a.Title) == "" {
 		return a, Errorf(EINVALID, "%s: a title is required (or a menu offer to take it from)", rule)
 	}
-	if a.Kind == "" {
-		a.Kind = "event"
-	}
-	if !ValidOfferKind(a.Kind) {
-		return a, Errorf(EINVALID, "%s: %q is not a kind (%s)", rule, a.Kind, strings.Join(OfferKinds, ", "))
-	}
-	if a.Capacity < 0 {
-		return a, Errorf(EINVALID, "%s: capacity %d is negative", rule, a.Capacity)
-	}
-	if err := CheckOrder(a.Period); err != nil {
-		return a, Errorf(EINVALID, "%s: %s", rule, ErrorMessage(err))
+	if err := a.checkDescription(rule); err != nil {
+		return a, err
 	}
 	switch p.Status {
 	case ProgrammeAgreed, ProgrammeActive, ProgrammeUnderReview:
@@ -387,4 +378,53 @@ func orNone(l []string) string {
 		return "none"
 	}
 	return strings.Join(l, ", ")
+}
+
+// ActivityEdit is what may change in an activity while it is proposed: its
+// description, not its workflow.
+type ActivityEdit struct {
+	Goal     string
+	Title    string
+	Kind     string
+	Location string
+	Period   Period
+	Capacity int
+}
+
+// Edit applies e to a proposed activity and returns the changed activity.
+// Once approved an activity is what was approved: an edit is refused
+// (EREFUSED, naming the rule); a title, a kind, a capacity and a period
+// are checked as a proposal's are (EINVALID). a is never changed in place.
+func (a Activity) Edit(e ActivityEdit) (Activity, error) {
+	const rule = "activity: edit"
+	if a.Status != ActivityProposed {
+		return a, refuse(rule, Reason{Record: activityRef(&a), Text: fmt.Sprintf(
+			"%s is %s; an activity is edited only while it is proposed, before it is approved", a.ID, a.Status)})
+	}
+	if strings.TrimSpace(e.Title) == "" {
+		return a, Errorf(EINVALID, "%s: a title is required", rule)
+	}
+	a.Goal, a.Title, a.Kind, a.Location, a.Period, a.Capacity = e.Goal, strings.TrimSpace(e.Title), e.Kind, e.Location, e.Period, e.Capacity
+	if err := a.checkDescription(rule); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// checkDescription checks an activity's kind (event when none), capacity
+// and period, as proposed or edited: EINVALID naming rule.
+func (a *Activity) checkDescription(rule string) error {
+	if a.Kind == "" {
+		a.Kind = "event"
+	}
+	if !ValidOfferKind(a.Kind) {
+		return Errorf(EINVALID, "%s: %q is not a kind (%s)", rule, a.Kind, strings.Join(OfferKinds, ", "))
+	}
+	if a.Capacity < 0 {
+		return Errorf(EINVALID, "%s: capacity %d is negative", rule, a.Capacity)
+	}
+	if err := CheckOrder(a.Period); err != nil {
+		return Errorf(EINVALID, "%s: %s", rule, ErrorMessage(err))
+	}
+	return nil
 }

@@ -52,14 +52,8 @@ func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*ent
 		if err != nil {
 			return err
 		}
-		if req.Goal != "" {
-			goals, err := tx.FindGoals(ctx, p.ID)
-			if err != nil {
-				return err
-			}
-			if !slices.ContainsFunc(goals, func(g entente.Goal) bool { return g.Code == req.Goal }) {
-				return entente.Errorf(entente.ENOTFOUND, "programme %s has no goal %q", p.ID, req.Goal)
-			}
+		if err := hasGoal(ctx, tx, p.ID, req.Goal); err != nil {
+			return err
 		}
 		var offer *entente.Offer
 		if req.Offer != "" {
@@ -144,14 +138,7 @@ func (s *Service) StepActivity(ctx context.Context, step entente.ActivityStep, r
 	err := s.Store.Update(ctx, func(tx entente.Tx) error {
 		// Steps on one activity take turns: each reads the state and
 		// registrations the one before left (capacity, the workflow).
-		if err := tx.LockActivity(ctx, req.ID); err != nil {
-			return err
-		}
-		a, err := released(tx, entente.PrincipalFrom(ctx)).FindActivity(ctx, req.ID)
-		if err != nil {
-			return err
-		}
-		p, err := programme(ctx, tx, a.Programme)
+		a, p, err := lockActivity(ctx, tx, req.ID)
 		if err != nil {
 			return err
 		}
@@ -186,6 +173,40 @@ func (s *Service) StepActivity(ctx context.Context, step entente.ActivityStep, r
 		return nil, err
 	}
 	return &out, nil
+}
+
+// hasGoal is nil when goal is "" or a goal of programme id, and ENOTFOUND
+// otherwise.
+func hasGoal(ctx context.Context, tx entente.Tx, id, goal string) error {
+	if goal == "" {
+		return nil
+	}
+	goals, err := tx.FindGoals(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(goals, func(g entente.Goal) bool { return g.Code == goal }) {
+		return entente.Errorf(entente.ENOTFOUND, "programme %s has no goal %q", id, goal)
+	}
+	return nil
+}
+
+// lockActivity locks activity id, so that changes to it take turns (each
+// reads the state and registrations the one before left), and reads it
+// (not found if hidden from the principal) and its programme.
+func lockActivity(ctx context.Context, tx entente.Tx, id string) (*entente.Activity, *entente.Programme, error) {
+	if err := tx.LockActivity(ctx, id); err != nil {
+		return nil, nil, err
+	}
+	a, err := released(tx, entente.PrincipalFrom(ctx)).FindActivity(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := programme(ctx, tx, a.Programme)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, p, nil
 }
 
 // invitees are the members and partners of the programme's alliance on d.
@@ -239,4 +260,97 @@ func statusNames() string {
 		names = append(names, string(st))
 	}
 	return strings.Join(names, ", ")
+}
+
+// EditRequest changes a proposed activity's description. Every field is
+// the new value (a form sends them all); IfMatch, when given, is the
+// version (entente.Version) the change was made from.
+type EditRequest struct {
+	ID       string       `json:"-"`
+	Goal     string       `json:"goal"`
+	Title    string       `json:"title"`
+	Kind     string       `json:"kind"`
+	Location string       `json:"location"`
+	From     entente.Date `json:"from"`
+	To       entente.Date `json:"to"`
+	Capacity int          `json:"capacity"`
+	IfMatch  string       `json:"-"`
+}
+
+// EditActivity changes a proposed activity (entente.Activity.Edit): the
+// work of its partner's liaison, staff and admins. A refused edit writes
+// nothing; one made from a version no longer current is ESTALE.
+func (s *Service) EditActivity(ctx context.Context, req EditRequest) (*entente.Activity, error) {
+	var out entente.Activity
+	err := s.Store.Update(ctx, func(tx entente.Tx) error {
+		a, p, err := lockActivity(ctx, tx, req.ID)
+		if err != nil {
+			return err
+		}
+		who, err := authorize(ctx, PartnerWork, p.Partner, "edit activities")
+		if err != nil {
+			return err
+		}
+		if err := entente.CheckVersion("activity "+a.ID, *a, req.IfMatch); err != nil {
+			return err
+		}
+		if err := hasGoal(ctx, tx, p.ID, req.Goal); err != nil {
+			return err
+		}
+		if out, err = a.Edit(entente.ActivityEdit{Goal: req.Goal, Title: req.Title, Kind: req.Kind, Location: req.Location,
+			Period: entente.Period{From: req.From, To: req.To}, Capacity: req.Capacity}); err != nil {
+			return err
+		}
+		if err := tx.UpdateActivity(ctx, &out); err != nil {
+			return err
+		}
+		return tx.AddAuditEvent(ctx, s.audit(who, "activity.edit", "activity", out.ID, *a, out))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CheckStep says whether the principal in ctx may take step on the
+// activities of programme (approve, invite and cancel are staff's; register,
+// hold and report also its partner's liaison's; StepPropose, proposing and
+// editing, too): nil if so, else the refusal the step would give (a
+// programme hidden from the principal is not found). A page asks it before
+// it shows a step's form; the step itself decides again.
+func (s *Service) CheckStep(ctx context.Context, programmeID string, step entente.ActivityStep) error {
+	p, err := programme(ctx, s.reader(ctx), programmeID)
+	if err != nil {
+		return err
+	}
+	right := stepRight(step)
+	if step == entente.StepPropose {
+		right = PartnerWork
+	}
+	_, err = authorize(ctx, right, p.Partner, string(step)+" activities")
+	return err
+}
+
+// CheckStaff says whether the principal in ctx may do the staff's work
+// (agree and review programmes, add areas): nil if so, else the refusal.
+func (s *Service) CheckStaff(ctx context.Context, doing string) error {
+	_, err := authorize(ctx, StaffWork, "", doing)
+	return err
+}
+
+// Invitees are who may be invited to the activities of a programme on day
+// d (today when zero): the members and partners of its alliance then.
+func (s *Service) Invitees(ctx context.Context, programmeID string, d entente.Date) (entente.Invitees, error) {
+	d = s.day(d)
+	return view(ctx, s, func(r entente.Reader) (entente.Invitees, error) {
+		if _, err := programme(ctx, r, programmeID); err != nil {
+			return entente.Invitees{}, err
+		}
+		return invitees(ctx, r, programmeID, d)
+	})
+}
+
+// Areas lists the cooperation areas.
+func (s *Service) Areas(ctx context.Context) ([]entente.Area, error) {
+	return s.reader(ctx).FindAreas(ctx)
 }

@@ -249,6 +249,17 @@ func hiddenOr(want func(cell) int) func(cell) int {
 	}
 }
 
+// signInFirst is a form's page: the public is sent to sign in (303);
+// else want decides.
+func signInFirst(want func(cell) int) func(cell) int {
+	return func(c cell) int {
+		if c.p.public() {
+			return http.StatusSeeOther
+		}
+		return want(c)
+	}
+}
+
 // routeTable is the matrix's table: every route of the router, by its
 // pattern.
 func routeTable(static string) map[string]route {
@@ -346,6 +357,16 @@ func routeTable(static string) map[string]route {
 		}, want: hiddenOr(partnerWork(http.StatusCreated))},
 		"POST /api/v1/activities/{id}/{step}": {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made + "/approve" },
 			body: fixed(`{"date":"2025-03-02"}`), want: hiddenOr(staffOnly(http.StatusOK, http.StatusUnauthorized))},
+		"POST /activities/{id}/steps/{step}": {prepare: (*matrix).activity, path: func(c cell) string { return "/activities/" + c.made + "/steps/approve" },
+			body: fixed("date=2025-03-02"), want: hiddenOr(staffOnly(http.StatusSeeOther, http.StatusUnauthorized))},
+		"GET /activities/{id}/edit": {prepare: (*matrix).activity, path: func(c cell) string { return "/activities/" + c.made + "/edit" },
+			want: signInFirst(hiddenOr(partnerWork(http.StatusOK)))},
+		"POST /activities/{id}/edit": {prepare: (*matrix).activity, path: func(c cell) string { return "/activities/" + c.made + "/edit" },
+			body: func(c cell) string { return fmt.Sprintf("title=Matrix+edited+%d", c.n) }, want: hiddenOr(partnerWork(http.StatusSeeOther))},
+		"GET /programmes/{id}/propose": {path: func(c cell) string { return "/programmes/" + c.r.programme + "/propose" },
+			want: signInFirst(hiddenOr(partnerWork(http.StatusOK)))},
+		"POST /programmes/{id}/propose": {path: func(c cell) string { return "/programmes/" + c.r.programme + "/propose" },
+			body: func(c cell) string { return fmt.Sprintf("title=Matrix+form+%d", c.n) }, want: hiddenOr(partnerWork(http.StatusSeeOther))},
 		"POST /api/v1/menu": {path: fixed("/api/v1/menu?name=menu.csv"), body: func(c cell) string {
 			return fmt.Sprintf("code,title,kind,provider,capacity,area\nMATRIX-%d,Cyber course,course,NATO School,20,cyber-defence\n", c.n)
 		}, want: staffOnly(http.StatusOK, http.StatusUnauthorized)},

@@ -26,6 +26,9 @@ type page struct {
 	Timeless bool
 	// url is the page's own, for the date bar's form and links.
 	url *url.URL
+	// status is the answer's, when not 200: a form shown again with its
+	// errors.
+	status int
 }
 
 // Carried is the query the page's links pass on (see href).
@@ -68,7 +71,11 @@ func (s *Server) allianceView(w http.ResponseWriter, r *http.Request, tmpl, titl
 	}
 	p.Alliance, p.carry = a, carried(r)
 	p.AsOf, p.Today, p.url = d, s.svc.Today(), r.URL
-	s.render(w, r, http.StatusOK, tmpl, p)
+	status := http.StatusOK
+	if p.status != 0 {
+		status = p.status
+	}
+	s.render(w, r, status, tmpl, p)
 }
 
 func (s *Server) day(d entente.Date) entente.Date {

@@ -115,6 +115,10 @@ var pageParams = map[string][]string{
 	"GET /setup":          {"token"},
 	"GET /account/tokens": {"all"},
 	"GET /admin/users":    {"added"},
+	// The record forms (issue 10): a confirmation's panel, the menu
+	// search and the offer chosen.
+	"GET /activities/{id}":         {"done"},
+	"GET /programmes/{id}/propose": {"q", "area", "offer"},
 }
 
 // keepPageParams drops from a page request's query the parameters the page

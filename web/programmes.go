@@ -42,6 +42,7 @@ func (s *Server) programmeRoutes() {
 	m.HandleFunc("GET /programmes/{id}/diff/{other}", s.pageDiff)
 	m.HandleFunc("GET /activities/{id}", s.pageActivity)
 	m.HandleFunc("GET /menu", s.pageMenu)
+	s.activityFormRoutes()
 }
 
 // write makes a handler for a JSON write: it decodes the body into a
@@ -219,6 +220,8 @@ type programmePage struct {
 	Rows       []ChartRow
 	Activities []entente.Activity
 	More       int
+	// MayPropose: the one signed in may propose activities under it.
+	MayPropose bool
 }
 
 func (s *Server) pageProgramme(w http.ResponseWriter, r *http.Request) {
@@ -242,6 +245,7 @@ func (s *Server) pageProgramme(w http.ResponseWriter, r *http.Request) {
 		}
 		pp := programmePage{ProgrammeView: v, Chart: template.HTML(ProgressSVG(v.Progress)), Rows: ChartRows(v.Progress),
 			Activities: shown, More: v.Activities - len(shown)}
+		pp.MayPropose = signedInFrom(r) != nil && s.svc.CheckStep(r.Context(), v.ID, entente.StepPropose) == nil
 		return page{Title: v.Title + " (" + v.ID + ")", Data: pp}, nil
 	})
 }
@@ -260,16 +264,6 @@ func (s *Server) pageDiff(w http.ResponseWriter, r *http.Request) {
 		}
 		return page{Title: "Changes from " + v.From + " to " + v.To, Data: diffPage{ProgrammeDiff: v,
 			Added: v.Count(entente.DiffAdded), Removed: v.Count(entente.DiffRemoved), Changed: v.Count(entente.DiffChanged)}}, nil
-	})
-}
-
-func (s *Server) pageActivity(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "activity.html", "", func(d entente.Date) (page, error) {
-		a, err := s.svc.Activity(r.Context(), r.PathValue("id"))
-		if err != nil {
-			return page{}, err
-		}
-		return page{Title: a.Title + " (" + a.ID + ")", Data: a}, nil
 	})
 }
 
