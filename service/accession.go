@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"slices"
 
 	"github.com/entente/entente"
 )
@@ -30,7 +32,14 @@ type StepRequest struct {
 	Country  string
 	By       string
 	Date     entente.Date
+	// DryRun runs the step's rule and returns the record the step would
+	// write, writing nothing: a form's "check your answers" page shows it,
+	// or the refusal, before the step is taken.
+	DryRun bool `json:"-"`
 }
+
+// errDryRun rolls back a dry run's transaction.
+var errDryRun = errors.New("dry run: nothing written")
 
 // WorkflowSource is the source cited by records made through entente's own
 // workflows: the store's audit log, which holds who did what and when.
@@ -123,6 +132,9 @@ func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*e
 		if err != nil {
 			return err
 		}
+		if req.DryRun {
+			return errDryRun
+		}
 		if len(out.Sources) == 0 {
 			if out.Sources, err = citeWorkflow(ctx, tx); err != nil {
 				return err
@@ -147,10 +159,83 @@ func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*e
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !(req.DryRun && errors.Is(err, errDryRun)) {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// MayRunAccession reports whether the principal in ctx may run accession
+// steps (nil), or why not, as Accession would refuse them: forms are shown
+// only to those who may send them.
+func MayRunAccession(ctx context.Context) error {
+	_, err := authorize(ctx, StaffWork, "", "run accession steps")
+	return err
+}
+
+// AccessionView is a country's accession to an alliance as its page shows
+// it on a day: its membership record, if it has applied, and which members
+// have consented or ratified and which not yet.
+type AccessionView struct {
+	Alliance *entente.Alliance
+	Country  *entente.Country
+	// Membership is nil before the country applies.
+	Membership *entente.Membership
+	Status     entente.MembershipStatus
+	// Members are the alliance's members on the day, less the country.
+	Members []string
+	// NoConsent and NoRatification are the members whose consent or
+	// ratification is still missing.
+	NoConsent, NoRatification []string
+	// Verdict is the accession rule's answer for the day: whether the
+	// country may be invited, and why, citing the treaty's articles.
+	Verdict entente.Verdict
+}
+
+// AccessionState reads a country's accession to alliance on asOf (today if
+// zero).
+func (s *Service) AccessionState(ctx context.Context, alliance, code string, asOf entente.Date) (*AccessionView, error) {
+	asOf = s.day(asOf)
+	return view(ctx, s, func(r entente.Reader) (*AccessionView, error) {
+		a, err := r.FindAlliance(ctx, alliance)
+		if err != nil {
+			return nil, err
+		}
+		c, err := country(ctx, r, code)
+		if err != nil {
+			return nil, err
+		}
+		ms, err := r.FindMemberships(ctx, entente.Filter{Alliance: a.Code})
+		if err != nil {
+			return nil, err
+		}
+		v := &AccessionView{Alliance: a, Country: c, Verdict: entente.CheckAccession(a, c, ms, asOf)}
+		v.Members = slices.DeleteFunc(entente.MembersOn(ms, asOf), func(m string) bool { return m == c.Code })
+		for i := range ms {
+			if ms[i].Country == c.Code {
+				m := ms[i]
+				v.Membership, v.Status = &m, m.StatusOn(asOf)
+			}
+		}
+		if v.Membership != nil {
+			v.NoConsent = without(v.Members, v.Membership.Consents)
+			v.NoRatification = without(v.Members, v.Membership.Ratifications)
+		} else {
+			v.NoConsent, v.NoRatification = v.Members, v.Members
+		}
+		return v, nil
+	})
+}
+
+// without returns the codes in all that gave no assent in got.
+func without(all []string, got []entente.Assent) []string {
+	out := []string{}
+	for _, c := range all {
+		if !slices.ContainsFunc(got, func(a entente.Assent) bool { return a.Country == c }) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // endPartnerships closes a new member's partnerships with its alliance on

@@ -126,3 +126,44 @@ func TestCheckAccession(t *testing.T) {
 		wantCode(t, "CheckAccession(alliance NOPE)", err, entente.ENOTFOUND)
 	})
 }
+
+// TestAccessionDryRun: a dry run answers what the step would write, or its
+// refusal, and writes nothing; it is refused by role as the step is; the
+// accession's state names the members whose consent is missing.
+func TestAccessionDryRun(t *testing.T) {
+	onFixture(t, func(t *testing.T, svc *service.Service) {
+		ctx := staff(t)
+		before := export(t, svc)
+		m, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Alliance: "TESTA", Country: "FIN", Date: d("2026-01-05"), DryRun: true})
+		if err != nil || m.Applied != d("2026-01-05") {
+			t.Fatalf("dry apply: %+v, %v", m, err)
+		}
+		_, err = svc.Accession(ctx, service.StepApply, service.StepRequest{Alliance: "TESTA", Country: "NZL", Date: d("2026-01-05"), DryRun: true})
+		wantCode(t, "dry apply of NZL", err, entente.EREFUSED)
+		reader := as(t, &entente.Principal{Kind: entente.PrincipalUser, ID: "r", Role: entente.RoleReader})
+		_, err = svc.Accession(reader, service.StepApply, service.StepRequest{Alliance: "TESTA", Country: "FIN", Date: d("2026-01-05"), DryRun: true})
+		wantCode(t, "a reader's dry apply", err, entente.EFORBIDDEN)
+		wantCode(t, "a reader may run accession steps", service.MayRunAccession(reader), entente.EFORBIDDEN)
+		if err := service.MayRunAccession(ctx); err != nil {
+			t.Errorf("staff may not run accession steps: %v", err)
+		}
+		if after := export(t, svc); after != before {
+			t.Fatal("a dry run wrote")
+		}
+
+		v, err := svc.AccessionState(ctx, "TESTA", "FIN", d("2026-01-05"))
+		if err != nil || v.Membership != nil || !v.Verdict.Eligible || len(v.NoConsent) != len(v.Members) || len(v.Members) == 0 {
+			t.Fatalf("FIN before applying: %+v, %v", v, err)
+		}
+		if _, err := svc.Accession(ctx, service.StepApply, service.StepRequest{Alliance: "TESTA", Country: "FIN", Date: d("2026-01-05")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Accession(ctx, service.StepConsent, service.StepRequest{Alliance: "TESTA", Country: "FIN", By: "BEL", Date: d("2026-01-06")}); err != nil {
+			t.Fatal(err)
+		}
+		v, err = svc.AccessionState(ctx, "TESTA", "FIN", d("2026-01-06"))
+		if err != nil || v.Status != entente.StatusApplied || slices.Contains(v.NoConsent, "BEL") || len(v.NoConsent) != len(v.Members)-1 {
+			t.Fatalf("FIN after BEL's consent: %+v, %v", v, err)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/entente/entente"
@@ -35,6 +36,7 @@ func (s *Server) funcs() template.FuncMap {
 		"day":     shownDay,
 		"datebar": dateBarOf,
 		"csrf":    func() string { return csrfMarker },
+		"has":     slices.Contains[[]string],
 	}
 	for k, v := range extraFuncs {
 		if _, taken := fm[k]; !taken {

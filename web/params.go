@@ -119,6 +119,8 @@ var pageParams = map[string][]string{
 	// search and the offer chosen.
 	"GET /activities/{id}":         {"done"},
 	"GET /programmes/{id}/propose": {"q", "area", "offer"},
+	// A confirmed accession step's page says what was recorded.
+	"GET /countries/{iso3}/accession": {"done", "by"},
 }
 
 // keepPageParams drops from a page request's query the parameters the page

@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/timeline", s.apiTimeline)
 	m.HandleFunc("GET /countries", s.pageCountries)
 	m.HandleFunc("GET /countries/{iso3}", s.pageCountry)
+	s.accessionRoutes()
 	m.HandleFunc("GET /{$}", s.pageHome)
 	m.HandleFunc("GET /members", s.pageMembers)
 	m.HandleFunc("GET /partners", s.pagePartners)
