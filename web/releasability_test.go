@@ -55,6 +55,7 @@ func leakURLs(t *testing.T, st *stack) []string {
 		"{other}": {hiddenProgramme, hiddenReview, "AUS-IPCP-2013"},
 		"{iso3}":  {"AUS", "MNG", "NZL"},
 		"{code}":  {"NATO"},
+		"{step}":  {"apply"},
 		"{$}":     {""},
 		// Histories of the hidden records, and of one that does not
 		// exist (a public record's history carries the time its store
