@@ -28,8 +28,8 @@ func (s *Server) accessionRoutes() {
 	m.HandleFunc("POST /countries/{iso3}/accession/{step}", s.postAccessionStep)
 }
 
-// stepText is what the pages say of a step.
-type stepText struct {
+// accessionStepText is what the pages say of a step.
+type accessionStepText struct {
 	// Title heads its form: "Record an application to join".
 	Title string
 	// Hint says what the step records and when it may be taken.
@@ -40,7 +40,7 @@ type stepText struct {
 	By bool
 }
 
-var stepTexts = map[service.Step]stepText{
+var accessionSteps = map[service.Step]accessionStepText{
 	service.StepApply:    {Title: "Record an application to join", Hint: "The country applies to join. Refused for a member, for an accession under way, and for a state the treaty does not allow.", Done: "the application to join"},
 	service.StepConsent:  {Title: "Record a member's consent to the invitation", Hint: "One member consents to inviting the country, after it has applied.", Done: "the consent to the invitation", By: true},
 	service.StepInvite:   {Title: "Record the invitation", Hint: "The alliance invites the country. Where the rule asks for unanimity, every member must have consented first.", Done: "the invitation"},
@@ -50,8 +50,8 @@ var stepTexts = map[service.Step]stepText{
 	service.StepWithdraw: {Title: "Record a notice of withdrawal", Hint: "A member gives notice that it leaves the alliance; the treaty says when the withdrawal takes effect.", Done: "the notice of withdrawal"},
 }
 
-// stepOf is the step the path names, or ENOTFOUND.
-func stepOf(r *http.Request) (service.Step, error) {
+// accessionStepOf is the step the path names, or ENOTFOUND.
+func accessionStepOf(r *http.Request) (service.Step, error) {
 	st := service.Step(r.PathValue("step"))
 	if !slices.Contains(service.Steps, st) {
 		return "", entente.Errorf(entente.ENOTFOUND, "no accession step %q: the steps are apply, consent, invite, sign, ratify, deposit and withdraw", r.PathValue("step"))
@@ -59,10 +59,10 @@ func stepOf(r *http.Request) (service.Step, error) {
 	return st, nil
 }
 
-// stepLink is a step offered on the accession page.
-type stepLink struct {
+// accessionStepLink is a step offered on the accession page.
+type accessionStepLink struct {
 	Step service.Step
-	stepText
+	accessionStepText
 	// Next marks the steps the accession's status leads to.
 	Next bool
 }
@@ -71,14 +71,14 @@ type stepLink struct {
 type accessionData struct {
 	*service.AccessionView
 	// Steps are offered to those who may run them, else nil.
-	Steps []stepLink
+	Steps []accessionStepLink
 	// Done says what a confirmed step recorded; Next what comes next.
 	Done, Next string
 	Path       string
 }
 
-// nextSteps are the steps an accession at status st leads to.
-func nextSteps(v *service.AccessionView) []service.Step {
+// accessionNext are the steps an accession at status st leads to.
+func accessionNext(v *service.AccessionView) []service.Step {
 	switch v.Status {
 	case "", entente.StatusWithdrawn:
 		return []service.Step{service.StepApply}
@@ -100,8 +100,8 @@ func nextSteps(v *service.AccessionView) []service.Step {
 	return nil
 }
 
-// whatNext says what the accession waits for.
-func whatNext(v *service.AccessionView) string {
+// accessionWhatNext says what the accession waits for.
+func accessionWhatNext(v *service.AccessionView) string {
 	m := v.Membership
 	switch v.Status {
 	case entente.StatusApplied:
@@ -132,18 +132,18 @@ func (s *Server) pageAccession(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return page{}, err
 		}
-		data := accessionData{AccessionView: v, Next: whatNext(v), Path: "/countries/" + v.Country.Code + "/accession"}
-		if st := service.Step(r.URL.Query().Get("done")); stepTexts[st].Done != "" {
-			data.Done = "Recorded " + stepTexts[st].Done
-			if by := strings.ToUpper(r.URL.Query().Get("by")); stepTexts[st].By && entente.ValidCountryCode(by) {
-				data.Done = "Recorded " + by + "'s " + strings.TrimPrefix(stepTexts[st].Done, "the ")
+		data := accessionData{AccessionView: v, Next: accessionWhatNext(v), Path: "/countries/" + v.Country.Code + "/accession"}
+		if st := service.Step(r.URL.Query().Get("done")); accessionSteps[st].Done != "" {
+			data.Done = "Recorded " + accessionSteps[st].Done
+			if by := strings.ToUpper(r.URL.Query().Get("by")); accessionSteps[st].By && entente.ValidCountryCode(by) {
+				data.Done = "Recorded " + by + "'s " + strings.TrimPrefix(accessionSteps[st].Done, "the ")
 			}
 			data.Done += " of " + v.Country.Name + "."
 		}
 		if service.MayRunAccession(r.Context()) == nil {
-			next := nextSteps(v)
+			next := accessionNext(v)
 			for _, st := range service.Steps {
-				data.Steps = append(data.Steps, stepLink{Step: st, stepText: stepTexts[st], Next: slices.Contains(next, st)})
+				data.Steps = append(data.Steps, accessionStepLink{Step: st, accessionStepText: accessionSteps[st], Next: slices.Contains(next, st)})
 			}
 			w.Header().Set("Cache-Control", "no-store")
 		}
@@ -151,17 +151,17 @@ func (s *Server) pageAccession(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// stepForm is a step's form's values, as entered.
-type stepForm struct {
+// accessionForm is a step's form's values, as entered.
+type accessionForm struct {
 	Date, By, Version string
 }
 
-// stepData is a step's form page and its "check your answers" page.
-type stepData struct {
+// accessionStepData is a step's form page and its "check your answers" page.
+type accessionStepData struct {
 	*service.AccessionView
 	Step service.Step
-	stepText
-	Form   stepForm
+	accessionStepText
+	Form   accessionForm
 	Errors formErrors
 	// Reasons are a refusal's, shown beside the field concerned.
 	Reasons []entente.Reason
@@ -177,15 +177,15 @@ type stepData struct {
 }
 
 // Action is the form's address, with the alliance carried.
-func (d stepData) Action() string {
+func (d accessionStepData) Action() string {
 	if d.Carry == "" {
 		return d.Path
 	}
 	return d.Path + "?" + d.Carry
 }
 
-// renderStep renders the step's form (or, with d.Check, its check page).
-func (s *Server) renderStep(w http.ResponseWriter, r *http.Request, status int, d stepData) {
+// renderAccessionStep renders the step's form (or, with d.Check, its check page).
+func (s *Server) renderAccessionStep(w http.ResponseWriter, r *http.Request, status int, d accessionStepData) {
 	a, err := s.allianceOf(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -196,7 +196,7 @@ func (s *Server) renderStep(w http.ResponseWriter, r *http.Request, status int, 
 		s.fail(w, r, err)
 		return
 	}
-	d.AccessionView, d.stepText, d.Carry = v, stepTexts[d.Step], carried(r)
+	d.AccessionView, d.accessionStepText, d.Carry = v, accessionSteps[d.Step], carried(r)
 	d.Path = "/countries/" + v.Country.Code + "/accession/" + string(d.Step)
 	switch d.Step {
 	case service.StepConsent:
@@ -218,13 +218,13 @@ func (s *Server) renderStep(w http.ResponseWriter, r *http.Request, status int, 
 	s.render(w, r, status, "accession-step.html", page{Title: title, Alliance: a, Data: d, Timeless: true, carry: d.Carry, url: r.URL})
 }
 
-// stepFor is the step r's path names, when r's principal may run it;
+// accessionStepFor is the step r's path names, when r's principal may run it;
 // else it answers r and returns false.
-func (s *Server) stepFor(w http.ResponseWriter, r *http.Request) (service.Step, bool) {
+func (s *Server) accessionStepFor(w http.ResponseWriter, r *http.Request) (service.Step, bool) {
 	if s.signedInOr(w, r) == nil {
 		return "", false
 	}
-	st, err := stepOf(r)
+	st, err := accessionStepOf(r)
 	if err == nil {
 		err = service.MayRunAccession(r.Context())
 	}
@@ -236,18 +236,18 @@ func (s *Server) stepFor(w http.ResponseWriter, r *http.Request) (service.Step, 
 }
 
 func (s *Server) pageAccessionStep(w http.ResponseWriter, r *http.Request) {
-	st, ok := s.stepFor(w, r)
+	st, ok := s.accessionStepFor(w, r)
 	if !ok {
 		return
 	}
-	s.renderStep(w, r, http.StatusOK, stepData{Step: st, Form: stepForm{Date: s.svc.Today().String()}})
+	s.renderAccessionStep(w, r, http.StatusOK, accessionStepData{Step: st, Form: accessionForm{Date: s.svc.Today().String()}})
 }
 
 // postAccessionStep checks a step's form and shows its check page; the
 // check page's confirmation (confirm=yes) takes the step, and "change"
 // (edit) brings the form back with the values entered.
 func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
-	st, ok := s.stepFor(w, r)
+	st, ok := s.accessionStepFor(w, r)
 	if !ok {
 		return
 	}
@@ -256,11 +256,11 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := stepForm{Date: strings.TrimSpace(r.PostForm.Get("date")), By: strings.ToUpper(strings.TrimSpace(r.PostForm.Get("by"))),
+	f := accessionForm{Date: strings.TrimSpace(r.PostForm.Get("date")), By: strings.ToUpper(strings.TrimSpace(r.PostForm.Get("by"))),
 		Version: r.PostForm.Get("version")}
-	d := stepData{Step: st, Form: f}
+	d := accessionStepData{Step: st, Form: f}
 	if r.PostForm.Get("edit") != "" {
-		s.renderStep(w, r, http.StatusOK, d)
+		s.renderAccessionStep(w, r, http.StatusOK, d)
 		return
 	}
 	day, derr := entente.ParseDate(f.Date)
@@ -270,15 +270,15 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 	case derr != nil || day.Precision() != entente.PrecisionDay:
 		d.Errors = append(d.Errors, fieldError{"date", "Enter the day as YYYY-MM-DD, such as " + s.svc.Today().String() + ": a step happens on a day, so a year or a month alone will not do"})
 	}
-	if stepTexts[st].By && !entente.ValidCountryCode(f.By) {
+	if accessionSteps[st].By && !entente.ValidCountryCode(f.By) {
 		d.Errors = append(d.Errors, fieldError{"by", "Choose the member that gives its " + map[service.Step]string{service.StepConsent: "consent", service.StepRatify: "ratification"}[st]})
 	}
 	if len(d.Errors) > 0 {
-		s.renderStep(w, r, http.StatusBadRequest, d)
+		s.renderAccessionStep(w, r, http.StatusBadRequest, d)
 		return
 	}
 	by := ""
-	if stepTexts[st].By {
+	if accessionSteps[st].By {
 		by = f.By
 	}
 	confirm := r.PostForm.Get("confirm") == "yes"
@@ -288,9 +288,9 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 		// meanwhile is a conflict, not overwritten.
 		if cur, err := s.svc.AccessionState(r.Context(), a.Code, req.Country, entente.Date{}); err == nil && cur.Membership != nil {
 			if err := entente.CheckVersion("membership "+a.Code+"/"+req.Country, *cur.Membership, f.Version); err != nil {
-				d.Errors = formErrors{{stepField(st, "", ""), "The accession has changed since you opened this form (someone else recorded a step): check it again and send the form again"}}
+				d.Errors = formErrors{{accessionField(st, "", ""), "The accession has changed since you opened this form (someone else recorded a step): check it again and send the form again"}}
 				d.Form.Version = ""
-				s.renderStep(w, r, http.StatusPreconditionFailed, d)
+				s.renderAccessionStep(w, r, http.StatusPreconditionFailed, d)
 				return
 			}
 		}
@@ -299,8 +299,8 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 	switch code := entente.ErrorCode(err); {
 	case err == nil && !confirm:
 		d.Check = m
-		d.Outcome = outcome(st, m, by)
-		s.renderStep(w, r, http.StatusOK, d)
+		d.Outcome = accessionOutcome(st, m, by)
+		s.renderAccessionStep(w, r, http.StatusOK, d)
 		return
 	case err == nil:
 		q := url.Values{"done": {string(st)}}
@@ -314,34 +314,34 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/countries/"+req.Country+"/accession?"+q.Encode(), http.StatusSeeOther)
 		return
 	case code == entente.EREFUSED:
-		d.Errors = formErrors{{stepField(st, entente.ErrorMessage(err), by), entente.ErrorMessage(err)}}
+		d.Errors = formErrors{{accessionField(st, entente.ErrorMessage(err), by), entente.ErrorMessage(err)}}
 		if e, ok := err.(*entente.Error); ok {
 			d.Reasons = e.Reasons
 		}
-		s.renderStep(w, r, http.StatusUnprocessableEntity, d)
-	case code == entente.EINVALID && stepTexts[st].By && strings.Contains(entente.ErrorMessage(err), f.By):
+		s.renderAccessionStep(w, r, http.StatusUnprocessableEntity, d)
+	case code == entente.EINVALID && accessionSteps[st].By && strings.Contains(entente.ErrorMessage(err), f.By):
 		d.Errors = formErrors{{"by", entente.ErrorMessage(err)}}
-		s.renderStep(w, r, http.StatusBadRequest, d)
+		s.renderAccessionStep(w, r, http.StatusBadRequest, d)
 	case code == entente.EINVALID:
 		d.Errors = formErrors{{"date", entente.ErrorMessage(err)}}
-		s.renderStep(w, r, http.StatusBadRequest, d)
+		s.renderAccessionStep(w, r, http.StatusBadRequest, d)
 	default:
 		s.fail(w, r, err)
 	}
 }
 
-// stepField is the field a refusal of st saying msg is shown beside: the
+// accessionField is the field a refusal of st saying msg is shown beside: the
 // member, for the steps a member takes, when the refusal names it (or no
 // refusal is given); the day otherwise.
-func stepField(st service.Step, msg, by string) string {
-	if stepTexts[st].By && (msg == "" || strings.Contains(msg, by)) {
+func accessionField(st service.Step, msg, by string) string {
+	if accessionSteps[st].By && (msg == "" || strings.Contains(msg, by)) {
 		return "by"
 	}
 	return "date"
 }
 
-// outcome says what a step will record, on its check page.
-func outcome(st service.Step, m *entente.Membership, by string) string {
+// accessionOutcome says what a step will record, on its check page.
+func accessionOutcome(st service.Step, m *entente.Membership, by string) string {
 	switch st {
 	case service.StepApply:
 		return m.Country + " will have applied on " + human(m.Applied) + "."
