@@ -35,7 +35,7 @@ import (
 // JSON, the API's JSON and the page agree.
 //
 // ENTENTE_ASOF_DAYS sets the number of days per engine: CI (.ci/run) sets
-// 2000; without it 150 (50 with -short and under the race detector), so
+// 600; without it 150 (50 with -short and under the race detector), so
 // that a local run of the whole suite stays quick.
 // ENTENTE_ASOF_SEED sets the seed (default: from the clock). The test logs
 // the seed, and a failure names it, so that the same days can be drawn

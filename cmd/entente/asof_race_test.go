@@ -3,7 +3,7 @@
 package main
 
 // Under the race detector every day costs several times as much; CI runs
-// the full 2,000 days in its plain run, and this many again under -race.
+// 600 days in its plain run, and this many again under -race.
 const (
 	raceDetector = true
 	asofRaceDays = 50
