@@ -221,7 +221,8 @@ func (s *Server) renderActivity(w http.ResponseWriter, r *http.Request, status i
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.view(w, r, "activity.html", "", func(entente.Date) (page, error) {
-		return page{Title: title, Data: p, status: status}, nil
+		// No date bar: its form would ask the POST's address for a day.
+		return page{Title: title, Data: p, status: status, Timeless: true}, nil
 	})
 }
 

@@ -374,6 +374,16 @@ func routeTable(static string) map[string]route {
 			want: signInFirst(hiddenOr(partnerWork(http.StatusOK)))},
 		"POST /programmes/{id}/propose": {path: func(c cell) string { return "/programmes/" + c.r.programme + "/propose" },
 			body: func(c cell) string { return fmt.Sprintf("title=Matrix+form+%d", c.n) }, want: hiddenOr(partnerWork(http.StatusSeeOther))},
+		"GET /programmes/agree": {path: fixed("/programmes/agree"), want: staffOnly(http.StatusOK, http.StatusSeeOther)},
+		// Without confirm=yes, agreeing shows the check-your-answers page
+		// and writes nothing.
+		"POST /programmes/agree": {path: fixed("/programmes/agree"), body: func(c cell) string {
+			return fmt.Sprintf("partner=%s&code=%s-ITPP-%d&type=ITPP&title=Matrix+%d", c.r.partner, c.r.partner, 3100+c.n, c.n)
+		}, want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
+		"POST /programmes/{id}/reviews": {path: func(c cell) string { return "/programmes/" + c.r.programme + "/reviews" },
+			body: fixed("note=a+look"), want: staffOnly(http.StatusSeeOther, http.StatusUnauthorized)},
+		"POST /areas": {path: fixed("/areas"), body: func(c cell) string { return fmt.Sprintf("code=matrix-area-%d&name=Matrix+%d", c.n, c.n) },
+			want: staffOnly(http.StatusSeeOther, http.StatusUnauthorized)},
 		"POST /api/v1/menu": {path: fixed("/api/v1/menu?name=menu.csv"), body: func(c cell) string {
 			return fmt.Sprintf("code,title,kind,provider,capacity,area\nMATRIX-%d,Cyber course,course,NATO School,20,cyber-defence\n", c.n)
 		}, want: staffOnly(http.StatusOK, http.StatusUnauthorized)},

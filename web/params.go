@@ -118,6 +118,8 @@ var pageParams = map[string][]string{
 	// The record forms (issue 10): a confirmation's panel, the menu
 	// search and the offer chosen.
 	"GET /activities/{id}":         {"done"},
+	"GET /programmes/{id}":         {"done"},
+	"GET /programmes/agree":        {"partner", "done", "area"},
 	"GET /programmes/{id}/propose": {"q", "area", "offer"},
 	// A confirmed accession step's page says what was recorded.
 	"GET /countries/{iso3}/accession": {"done", "by"},

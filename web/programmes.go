@@ -43,6 +43,7 @@ func (s *Server) programmeRoutes() {
 	m.HandleFunc("GET /activities/{id}", s.pageActivity)
 	m.HandleFunc("GET /menu", s.pageMenu)
 	s.activityFormRoutes()
+	s.programmeFormRoutes()
 }
 
 // write makes a handler for a JSON write: it decodes the body into a
@@ -220,34 +221,17 @@ type programmePage struct {
 	Rows       []ChartRow
 	Activities []entente.Activity
 	More       int
-	// MayPropose: the one signed in may propose activities under it.
-	MayPropose bool
-}
-
-func (s *Server) pageProgramme(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "programme.html", "", func(d entente.Date) (page, error) {
-		v, err := s.svc.Programme(r.Context(), r.PathValue("id"), d)
-		if err != nil {
-			return page{}, err
-		}
-		acts, err := s.svc.Activities(r.Context(), entente.ActivityFilter{Programme: v.ID, Limit: 100})
-		if err != nil {
-			return page{}, err
-		}
-		// The activities as they stood on the day: none proposed later, each
-		// at its status then.
-		var shown []entente.Activity
-		for _, a := range acts {
-			if st := a.StatusOn(v.AsOf); st != "" {
-				a.Status = st
-				shown = append(shown, a)
-			}
-		}
-		pp := programmePage{ProgrammeView: v, Chart: template.HTML(ProgressSVG(v.Progress)), Rows: ChartRows(v.Progress),
-			Activities: shown, More: v.Activities - len(shown)}
-		pp.MayPropose = signedInFrom(r) != nil && s.svc.CheckStep(r.Context(), v.ID, entente.StepPropose) == nil
-		return page{Title: v.Title + " (" + v.ID + ")", Data: pp}, nil
-	})
+	// MayPropose: the one signed in may propose activities under it;
+	// MayStaff: may review it and agree its successor.
+	MayPropose, MayStaff bool
+	// CarriedOver counts its goals carried over from the programme it
+	// superseded; Done is the form just sent with success (agree,
+	// review), for the panel.
+	CarriedOver int
+	Done        string
+	// The review form's values and problems.
+	Review   struct{ Note, Date string }
+	Problems formProblems
 }
 
 // diffPage is the diff page's data.

@@ -1,0 +1,121 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/entente/entente"
+	"github.com/entente/entente/service"
+)
+
+// TestProgrammeForms drives the programme's forms through plain HTTP POSTs
+// on both engines: agreeing a programme (empty, with errors, refused by a
+// rule beside its field, through its check-your-answers page, superseding
+// NZL's programme in force with its open goal carried over), recording a
+// review (an error, a refusal, the confirmation) and adding an area; the
+// liaison, a reader and the public are refused and nothing is written.
+func TestProgrammeForms(t *testing.T) {
+	onEngines(t, func(t *testing.T, dsn string) {
+		s := stackOn(t, dsn)
+		staff := signedInAs(t, s, "sam", entente.RoleStaff, "")
+		kiri := signedInAs(t, s, "kiri", entente.RoleLiaison, "NZL")
+		reader := signedInAs(t, s, "rita", entente.RoleReader, "")
+		if _, err := s.svc.PutGoal(operator(t), service.GoalRequest{Programme: "NZL-ITPP-2024", Code: "G1", Objective: "cyber-defence", Title: "A cyber goal",
+			Indicators: []entente.Indicator{{Name: "exercises", Baseline: 0, Target: 4, Current: 1}}}); err != nil {
+			t.Fatal(err)
+		}
+		today := s.svc.Today().String()
+
+		res, body := get(t, staff.c, s.srv.URL+"/programmes/agree?partner=NZL")
+		wantForm(t, "the agree page", res, body, 200, "Agree a programme", `value="NZL"`, "Cyber defence", "Carry over open goals", "Add a cooperation area")
+		for _, u := range []formUser{kiri, reader} {
+			if res, _ := get(t, u.c, s.srv.URL+"/programmes/agree"); res.StatusCode != 403 {
+				t.Errorf("the agree page for a liaison or reader: %d, want 403", res.StatusCode)
+			}
+		}
+		if res, _ := get(t, browser(t), s.srv.URL+"/programmes/agree"); res.StatusCode != 303 {
+			t.Errorf("the agree page for the public: %d, want 303", res.StatusCode)
+		}
+		n := auditLen(t, s)
+		good := url.Values{"partner": {"NZL"}, "code": {"NZL-ITPP-2028"}, "type": {"ITPP"}, "title": {"Individually Tailored Partnership Programme"},
+			"agreed": {today}, "areas": {"cyber-defence", "climate-security"}, "carry_over": {"yes"}}
+		with := func(k, v string) url.Values {
+			f := url.Values{}
+			for key, vs := range good {
+				f[key] = vs
+			}
+			f.Set(k, v)
+			return f
+		}
+		for _, u := range []formUser{kiri, reader} {
+			for _, path := range []string{"/programmes/agree", "/programmes/NZL-ITPP-2024/reviews", "/areas"} {
+				if res, _ := u.post(t, s, path, with("confirm", "yes")); res.StatusCode != 403 {
+					t.Errorf("a liaison or reader posts %s: %d, want 403", path, res.StatusCode)
+				}
+			}
+		}
+		if auditLen(t, s) != n {
+			t.Fatal("a refused form wrote")
+		}
+
+		res, body = staff.post(t, s, "/programmes/agree", url.Values{})
+		wantForm(t, "an empty agreement", res, body, 400, `href="#partner"`, `href="#code"`, `href="#type"`, `href="#title"`)
+		res, body = staff.post(t, s, "/programmes/agree", with("agreed", "2028-13"))
+		wantForm(t, "a bad date", res, body, 400, `href="#agreed"`, "must be a year (YYYY), a month (YYYY-MM) or a day", `value="2028-13"`, `value="NZL-ITPP-2028"`)
+		res, body = staff.post(t, s, "/programmes/agree", with("partner", "BEL"))
+		wantForm(t, "checking a member's programme", res, body, 200, "Check your answers before you agree the programme", "BEL has no programme in force")
+		f := with("partner", "BEL")
+		f.Set("confirm", "yes")
+		res, body = staff.post(t, s, "/programmes/agree", f)
+		wantForm(t, "a member's programme", res, body, 422, `href="#partner"`, "Refused by the rules", "a member is not its own alliance's partner", `id="partner-error"`)
+		if auditLen(t, s) != n {
+			t.Fatal("a refused agreement wrote")
+		}
+
+		// Check, change, check again, agree.
+		res, body = staff.post(t, s, "/programmes/agree", good)
+		wantForm(t, "checking the agreement", res, body, 200, "Check your answers", "NZL-ITPP-2024, Individually Tailored Partnership Programme", "carried over from NZL-ITPP-2024", "Climate change and security", "This cannot be undone")
+		res, body = staff.post(t, s, "/programmes/agree", with("change", "yes"))
+		wantForm(t, "changing the answers", res, body, 200, `value="NZL-ITPP-2028"`, `value="climate-security" checked`)
+		if auditLen(t, s) != n {
+			t.Fatal("checking the answers wrote")
+		}
+		res, _ = staff.post(t, s, "/programmes/agree", with("confirm", "yes"))
+		if res.StatusCode != 303 || res.Header.Get("Location") != "/programmes/NZL-ITPP-2028?done=agree" {
+			t.Fatalf("the agreement: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		res, body = get(t, staff.c, s.srv.URL+"/programmes/NZL-ITPP-2028?done=agree")
+		wantForm(t, "the agreement's confirmation", res, body, 200, "Programme agreed", `it supersedes <a href="/programmes/NZL-ITPP-2024">NZL-ITPP-2024</a>, and 1 open goal carried over`, "What happens next")
+		res, body = staff.post(t, s, "/programmes/agree", with("confirm", "yes"))
+		wantForm(t, "the same id again", res, body, 409, `href="#code"`, "already exists")
+
+		// Reviews: errors, a refusal by the rule, then one.
+		res, body = staff.post(t, s, "/programmes/NZL-ITPP-2028/reviews", url.Values{"date": {"2026"}})
+		wantForm(t, "an empty review", res, body, 400, `href="#review-note"`, `href="#review-date"`, "Enter the day", "Record a review")
+		res, body = staff.post(t, s, "/programmes/NZL-ITPP-2024/reviews", url.Values{"note": {"Looking back"}})
+		wantForm(t, "a review of a superseded programme", res, body, 422, `href="#review-date"`, "only a programme in force is reviewed", ">Looking back</textarea>")
+		res, _ = staff.post(t, s, "/programmes/NZL-ITPP-2028/reviews", url.Values{"note": {"A good start"}})
+		if res.StatusCode != 303 {
+			t.Fatalf("the review: %d", res.StatusCode)
+		}
+		res, body = get(t, staff.c, s.srv.URL+res.Header.Get("Location"))
+		wantForm(t, "the review's confirmation", res, body, 200, "Review recorded", "A good start")
+		_, body = get(t, kiri.c, s.srv.URL+"/programmes/NZL-ITPP-2028")
+		if strings.Contains(body, `action="/programmes/NZL-ITPP-2028/reviews"`) || strings.Contains(body, "/programmes/agree") {
+			t.Error("the liaison's programme page shows staff's forms")
+		}
+
+		// Areas.
+		res, body = staff.post(t, s, "/areas", url.Values{"partner": {"NZL"}})
+		wantForm(t, "an empty area", res, body, 400, `href="#area-code"`, `href="#area-name"`)
+		res, _ = staff.post(t, s, "/areas", url.Values{"code": {"maritime-security"}, "name": {"Maritime security"}, "partner": {"NZL"}})
+		if res.StatusCode != 303 {
+			t.Fatalf("adding an area: %d", res.StatusCode)
+		}
+		res, body = get(t, staff.c, s.srv.URL+res.Header.Get("Location"))
+		wantForm(t, "the area's confirmation", res, body, 200, "Area added", "Maritime security (maritime-security)", `value="NZL"`)
+		res, body = staff.post(t, s, "/areas", url.Values{"code": {"maritime-security"}, "name": {"Again"}})
+		wantForm(t, "an area twice", res, body, 400, "There is an area maritime-security already", `value="Again"`)
+	})
+}
