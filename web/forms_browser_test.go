@@ -12,16 +12,6 @@ import (
 	"github.com/entente/entente/service"
 )
 
-// signInTab signs the tab in at base as name.
-func signInTab(t *testing.T, ctx context.Context, base, name string) {
-	t.Helper()
-	navigate(t, ctx, base+"/login?back=%2Faccount")
-	fill(t, ctx, "name", name)
-	fill(t, ctx, "password", password)
-	click(t, ctx, `main form button[type="submit"]`)
-	waitPath(t, ctx, "/account")
-}
-
 // submit clicks the submit button of the form posting to action.
 func submit(t *testing.T, ctx context.Context, action string) {
 	t.Helper()
@@ -80,7 +70,7 @@ func TestBrowserActivityForms(t *testing.T) {
 	// The liaison: from the programme's page to the menu search, an offer,
 	// an error, the proposal.
 	kiri := b.NewContext(t)
-	signInTab(t, kiri, base, "kiri")
+	signInTab(t, kiri, base, "kiri", password)
 	navigate(t, kiri, base+"/programmes/"+prog)
 	click(t, kiri, `a[href="`+propose+`"]`)
 	waitPath(t, kiri, propose)
@@ -121,7 +111,7 @@ func TestBrowserActivityForms(t *testing.T) {
 
 	// Staff approve it and send the invitations.
 	sam := b.NewContext(t)
-	signInTab(t, sam, base, "sam")
+	signInTab(t, sam, base, "sam", password)
 	navigate(t, sam, base+act)
 	checkPage(t, sam, "the activity's step forms (staff)")
 	submit(t, sam, act+"/steps/approve")
@@ -202,7 +192,7 @@ func TestBrowserProgrammeForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	sam := b.NewContext(t)
-	signInTab(t, sam, base, "sam")
+	signInTab(t, sam, base, "sam", password)
 
 	// Agree: from the programme's page.
 	navigate(t, sam, base+"/programmes/NZL-ITPP-2024")

@@ -43,7 +43,7 @@ func (s *Server) programmeRoutes() {
 	m.HandleFunc("GET /activities/{id}", s.pageActivity)
 	m.HandleFunc("GET /menu", s.pageMenu)
 	s.activityFormRoutes()
-	s.programmeFormRoutes()
+	s.agreeRoutes()
 }
 
 // write makes a handler for a JSON write: it decodes the body into a

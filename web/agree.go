@@ -18,7 +18,7 @@ import (
 // are staff's: shown to staff and admins (service.CheckStaff), decided
 // again by the service.
 
-func (s *Server) programmeFormRoutes() {
+func (s *Server) agreeRoutes() {
 	m := s.mux
 	m.HandleFunc("GET /programmes/agree", s.pageAgree)
 	m.HandleFunc("POST /programmes/agree", s.postAgree)
