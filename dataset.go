@@ -269,6 +269,7 @@ func (ds *Dataset) Validate() []Problem {
 		v.required(ref, "region", c.Region)
 		v.provenance(ref, c.Provenance)
 		v.european(ref, c.European)
+		v.linked(ref, c.Linked)
 	}
 	clear(seen)
 	for i, a := range ds.Alliances {
@@ -286,6 +287,7 @@ func (ds *Dataset) Validate() []Problem {
 		v.countryRef(ref, "depositary", a.Depositary)
 		v.eligibility(ref, a.Rule)
 		v.provenance(ref, a.Provenance)
+		v.linked(ref, a.Linked)
 		arts, roles := map[string]bool{}, map[string]string{}
 		for _, art := range a.Articles {
 			aref := Ref{"article", a.Code + " " + art.Number}
@@ -354,6 +356,7 @@ func (ds *Dataset) Validate() []Problem {
 		v.required(ref, "name", f.Name)
 		v.period(ref, a, f.Period, "started", "ended")
 		v.provenance(ref, f.Provenance)
+		v.linked(ref, f.Linked)
 	}
 	clear(seen)
 	for _, p := range ds.Partnerships {
@@ -461,6 +464,7 @@ func (ds *Dataset) Validate() []Problem {
 		}
 		v.period(ref, a, o.Period, "from", "to")
 		v.provenance(ref, o.Provenance)
+		v.linked(ref, o.Linked)
 	}
 	clear(seen)
 	for _, c := range ds.Contributions {
@@ -503,6 +507,7 @@ func (ds *Dataset) Validate() []Problem {
 		}
 		v.period(ref, a, m.Period, "from", "to")
 		v.provenance(ref, m.Provenance)
+		v.linked(ref, m.Linked)
 	}
 	clear(seen)
 	for _, in := range ds.Invitations {

@@ -46,6 +46,7 @@ type Country struct {
 	// of an accession clause such as the North Atlantic Treaty's Article 10,
 	// with its own sources.
 	European EuropeanReading `json:"european"`
+	Linked
 	Provenance
 }
 
@@ -109,6 +110,7 @@ type Alliance struct {
 	Depositary   string    `json:"depositary,omitempty"` // ISO3 of the government holding the instruments
 	Rule         Rule      `json:"rule"`
 	Articles     []Article `json:"articles,omitempty"`
+	Linked
 	Provenance
 }
 
@@ -295,6 +297,7 @@ type Framework struct {
 	Code     string `json:"code"`
 	Name     string `json:"name"`
 	Period
+	Linked
 	Provenance
 }
 
@@ -374,6 +377,7 @@ type Operation struct {
 	Theatre  string `json:"theatre"`
 	Period
 	Mandate string `json:"mandate,omitempty"`
+	Linked
 	Provenance
 }
 
@@ -398,6 +402,7 @@ type Meeting struct {
 	City     string `json:"city"`
 	Country  string `json:"country,omitempty"`
 	Period
+	Linked
 	Provenance
 }
 

@@ -291,6 +291,15 @@ func (f fields) provenance() entente.Provenance {
 	return entente.Provenance{Sources: f.list("sources"), Note: f.str("note"), Unconfirmed: f.str("unconfirmed")}
 }
 
+// linked reads a record's Wikidata id and the sources that state it.
+func (f fields) linked() entente.Linked {
+	l := entente.Linked{Wikidata: f.str("wikidata")}
+	if ids := f.list("wikidata-sources"); len(ids) > 0 {
+		l.WikidataSources = ids
+	}
+	return l
+}
+
 func (f fields) period(from, to string) entente.Period {
 	return entente.Period{From: f.date(from), To: f.date(to)}
 }
@@ -332,11 +341,11 @@ func (p *parser) convert(r *record) {
 			Subregion: f.str("subregion"), IntermediateRegion: f.str("intermediate-region"),
 			European: entente.EuropeanReading{Value: entente.European(f.str("european")),
 				Provenance: entente.Provenance{Sources: f.list("european-sources"), Note: f.str("european-note")}},
-			Provenance: f.provenance()})
+			Linked: f.linked(), Provenance: f.provenance()})
 	case "alliance":
 		ds.Alliances = append(ds.Alliances, entente.Alliance{Code: k[0], Name: f.str("name"), Treaty: f.str("treaty"),
 			Signed: f.date("signed"), SignedAt: f.str("signed-at"), InForce: f.date("in-force"), Headquarters: f.str("headquarters"),
-			Depositary: f.str("depositary"), Provenance: f.provenance(),
+			Depositary: f.str("depositary"), Linked: f.linked(), Provenance: f.provenance(),
 			Rule: entente.Rule{Eligibility: f.str("eligibility"), EligibilityClause: f.str("eligibility-clause"),
 				EligibleRegions: f.list("eligible-regions"),
 				Unanimity:       f.boolean("unanimity"), WithdrawalAfterYears: f.integer("withdrawal-after-years"),
@@ -353,7 +362,7 @@ func (p *parser) convert(r *record) {
 			Provenance: f.provenance()})
 	case "framework":
 		ds.Frameworks = append(ds.Frameworks, entente.Framework{Alliance: k[0], Code: k[1], Name: f.str("name"),
-			Period: f.period("started", "ended"), Provenance: f.provenance()})
+			Period: f.period("started", "ended"), Linked: f.linked(), Provenance: f.provenance()})
 	case "partnership":
 		ds.Partnerships = append(ds.Partnerships, entente.Partnership{Alliance: k[0], Country: k[1], Framework: k[2],
 			Period: f.period("since", "until"), Suspended: f.period("suspended", "resumed"), Provenance: f.provenance()})
@@ -370,7 +379,7 @@ func (p *parser) convert(r *record) {
 	case "operation":
 		ds.Operations = append(ds.Operations, entente.Operation{Code: k[0], Alliance: f.str("alliance"), Name: f.str("name"),
 			Kind: f.str("kind"), Theatre: f.str("theatre"), Period: f.period("from", "to"), Mandate: f.str("mandate"),
-			Provenance: f.provenance()})
+			Linked: f.linked(), Provenance: f.provenance()})
 	case "contribution":
 		ds.Contributions = append(ds.Contributions, entente.Contribution{ID: k[0], Country: f.str("country"),
 			Operation: f.str("operation"), Theatre: f.str("theatre"), Period: f.period("from", "to"), What: f.str("what"),
@@ -378,7 +387,7 @@ func (p *parser) convert(r *record) {
 	case "meeting":
 		ds.Meetings = append(ds.Meetings, entente.Meeting{ID: k[0], Alliance: f.str("alliance"), Kind: f.str("kind"),
 			Name: f.str("name"), City: f.str("city"), Country: f.str("country"), Period: f.period("from", "to"),
-			Provenance: f.provenance()})
+			Linked: f.linked(), Provenance: f.provenance()})
 	case "invitation":
 		ds.Invitations = append(ds.Invitations, entente.Invitation{Meeting: k[0], Country: k[1], Level: f.str("level"),
 			Attended: entente.Attendance(f.str("attended")), Attendee: f.str("attendee"), Provenance: f.provenance()})

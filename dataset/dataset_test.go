@@ -61,6 +61,28 @@ func TestParseErrors(t *testing.T) {
 			[]string{`[partnership X NZL F]: resumed:`}},
 		{"PartnershipBeforeFramework", strings.Replace(good+"[alliance X]\nname: X\ntreaty: T\nsigned: 1949\nin-force: 1949\nunanimity: yes\neligibility: european\nsources: s1\n[framework X F]\nname: F\nstarted: 1994\nsources: s1\n[partnership X NZL F]\nsince: 1995\nsources: s1\n", "since: 1995", "since: 1993", 1),
 			[]string{`[partnership X NZL F]: since: the period 1993– is not within the F framework's period 1994–`}},
+		// Linked identifiers (issue 12, item 4): a Wikidata item id, with a
+		// source that states it, never sources without an id.
+		{"BadWikidata", strings.Replace(good, "european-sources: s1\n", "european-sources: s1\nwikidata: Q0664\nwikidata-sources: s1\n", 1),
+			[]string{`a.txt:11: [country NZL]: wikidata: "Q0664" is not a Wikidata item id`}},
+		{"WikidataURL", strings.Replace(good, "european-sources: s1\n", "european-sources: s1\nwikidata: https://www.wikidata.org/wiki/Q664\nwikidata-sources: s1\n", 1),
+			[]string{`a.txt:11: [country NZL]: wikidata: "https://www.wikidata.org/wiki/Q664" is not a Wikidata item id`}},
+		{"WikidataWithoutSources", strings.Replace(good, "european-sources: s1\n", "european-sources: s1\nwikidata: Q664\n", 1),
+			[]string{`a.txt:5: [country NZL]: wikidata-sources: is required: a Wikidata id needs a source`}},
+		{"WikidataUnknownSource", strings.Replace(good, "european-sources: s1\n", "european-sources: s1\nwikidata: Q664\nwikidata-sources: s9\n", 1),
+			[]string{`a.txt:12: [country NZL]: wikidata-sources: unknown source "s9"`}},
+		{"WikidataSourcesWithoutID", strings.Replace(good, "european-sources: s1\n", "european-sources: s1\nwikidata-sources: s1\n", 1),
+			[]string{`a.txt:11: [country NZL]: wikidata-sources: given without a wikidata id`}},
+		{"OperationWikidata", good + "[alliance X]\nname: X\ntreaty: T\nsigned: 1949\nin-force: 1949\nunanimity: yes\neligibility: european\nsources: s1\n" +
+			"[operation OP]\nalliance: X\nname: Op\nkind: k\ntheatre: t\nfrom: 1995\nwikidata: q1\nwikidata-sources: s1\nsources: s1\n",
+			[]string{`a.txt:26: [operation OP]: wikidata: "q1" is not a Wikidata item id`}},
+		{"MeetingWikidata", good + "[alliance X]\nname: X\ntreaty: T\nsigned: 1949\nin-force: 1949\nunanimity: yes\neligibility: european\nsources: s1\n" +
+			"[meeting M]\nalliance: X\nkind: summit\nname: M\ncity: C\nfrom: 1995\nwikidata: Q\nwikidata-sources: s1\nsources: s1\n",
+			[]string{`a.txt:26: [meeting M]: wikidata: "Q" is not a Wikidata item id`}},
+		{"AllianceWikidata", good + strings.Replace("[alliance X]\nname: X\ntreaty: T\nsigned: 1949\nin-force: 1949\nunanimity: yes\neligibility: european\nsources: s1\n", "sources: s1", "wikidata: Q-1\nwikidata-sources: s1\nsources: s1", 1),
+			[]string{`a.txt:19: [alliance X]: wikidata: "Q-1" is not a Wikidata item id`}},
+		{"FrameworkWikidata", good + "[alliance X]\nname: X\ntreaty: T\nsigned: 1949\nin-force: 1949\nunanimity: yes\neligibility: european\nsources: s1\n" + "[framework X F]\nname: F\nstarted: 1994\nwikidata: Q12x\nwikidata-sources: s1\nsources: s1\n",
+			[]string{`a.txt:23: [framework X F]: wikidata: "Q12x" is not a Wikidata item id`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -83,7 +83,7 @@ func countryView(ctx context.Context, r entente.Reader, code string, asOf entent
 		Groups: []string{}, GroupDetails: []entente.Group{}, Programmes: []CountryProgramme{}, Contributions: []CountryContribution{},
 		Invitations: []CountryInvitation{}, DefenceEvents: []entente.DefenceEvent{}}
 	f := entente.Filter{Country: code}
-	cited := append([]string{}, c.Sources...)
+	cited := slices.Concat(c.Sources, c.WikidataSources)
 
 	ms, err := r.FindMemberships(ctx, f)
 	if err != nil {

@@ -117,6 +117,7 @@ func profile(ctx context.Context, r entente.Reader, alliance, code string, asOf 
 	var cited []string
 	cite := func(ids []string) { cited = append(cited, ids...) }
 	cite(cv.Country.Sources)
+	cite(cv.Country.WikidataSources)
 	cite(a.Sources)
 	regions := map[string]bool{}
 	for i, m := range ms {

@@ -17,6 +17,8 @@ type Member struct {
 	Founding bool                     `json:"founding"`
 	Status   entente.MembershipStatus `json:"status"`
 	Leaves   entente.Date             `json:"leaves,omitzero"`
+	// Wikidata is the country's Wikidata item id, if the record has one.
+	Wikidata string `json:"wikidata,omitempty"`
 	entente.Provenance
 }
 
@@ -76,7 +78,7 @@ func members(ctx context.Context, r entente.Reader, alliance string, asOf entent
 		}
 		c := countries[m.Country]
 		mem := Member{Code: m.Country, Name: c.Name, Region: c.Region, Joined: m.Acceded, Founding: m.Founding,
-			Status: m.StatusOn(asOf), Provenance: m.Provenance}
+			Status: m.StatusOn(asOf), Wikidata: c.Wikidata, Provenance: m.Provenance}
 		if mem.Status == entente.StatusNotice {
 			mem.Leaves = m.Withdrawn
 		}

@@ -406,14 +406,21 @@ func citedSources(ds *entente.Dataset) map[string]bool {
 			cited[s] = true
 		}
 	}
+	linked := func(l *entente.Linked) {
+		for _, s := range l.WikidataSources {
+			cited[s] = true
+		}
+	}
 	for i := range ds.Countries {
 		cite(&ds.Countries[i].Provenance)
 		for _, s := range ds.Countries[i].European.Sources {
 			cited[s] = true
 		}
+		linked(&ds.Countries[i].Linked)
 	}
 	for i := range ds.Alliances {
 		cite(&ds.Alliances[i].Provenance)
+		linked(&ds.Alliances[i].Linked)
 		for j := range ds.Alliances[i].Articles {
 			cite(&ds.Alliances[i].Articles[j].Provenance)
 		}
@@ -423,6 +430,7 @@ func citedSources(ds *entente.Dataset) map[string]bool {
 	}
 	for i := range ds.Frameworks {
 		cite(&ds.Frameworks[i].Provenance)
+		linked(&ds.Frameworks[i].Linked)
 	}
 	for i := range ds.Partnerships {
 		cite(&ds.Partnerships[i].Provenance)
@@ -438,12 +446,14 @@ func citedSources(ds *entente.Dataset) map[string]bool {
 	}
 	for i := range ds.Operations {
 		cite(&ds.Operations[i].Provenance)
+		linked(&ds.Operations[i].Linked)
 	}
 	for i := range ds.Contributions {
 		cite(&ds.Contributions[i].Provenance)
 	}
 	for i := range ds.Meetings {
 		cite(&ds.Meetings[i].Provenance)
+		linked(&ds.Meetings[i].Linked)
 	}
 	for i := range ds.Invitations {
 		cite(&ds.Invitations[i].Provenance)

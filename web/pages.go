@@ -29,6 +29,8 @@ type page struct {
 	// status is the answer's, when not 200: a form shown again with its
 	// errors.
 	status int
+	// ld is the page's schema.org JSON-LD, if it has one (see jsonld.go).
+	ld *ldGraph
 }
 
 // Carried is the query the page's links pass on (see href).
@@ -116,7 +118,8 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 			return page{}, err
 		}
 		data := homeData{Alliance: a, Series: series, Waves: len(series), Partners: len(ps), Groups: gs, Examples: examplePartners(ps, gs)}
-		return page{Title: al.Name + " at a glance", Data: data, Chart: membershipChart("members-chart", series, s.day(d))}, nil
+		return page{Title: al.Name + " at a glance", Data: data, Chart: membershipChart("members-chart", series, s.day(d)),
+			ld: newGraph(ldAlliance(a.Alliance, true))}, nil
 	})
 }
 
@@ -140,17 +143,17 @@ func examplePartners(ps []service.Partner, gs []service.GroupView) []service.Par
 func (s *Server) pageMembers(w http.ResponseWriter, r *http.Request) {
 	s.allianceView(w, r, "members.html", "Members by accession", func(a *entente.Alliance, d entente.Date) (page, error) {
 		waves, err := s.svc.BrowseWaves(r.Context(), a.Code, d)
-		return page{Data: waves}, err
+		return page{Data: waves, ld: ldMembers(a, waves)}, err
 	})
 }
 
 func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "country.html", "", func(d entente.Date) (page, error) {
+	s.allianceView(w, r, "country.html", "", func(a *entente.Alliance, d entente.Date) (page, error) {
 		v, err := s.svc.Country(r.Context(), upper(r, "iso3"), d)
 		if err != nil {
 			return page{}, err
 		}
-		return page{Title: v.Name, Data: v}, nil
+		return page{Title: v.Name, Data: v, ld: ldCountryPage(a, v)}, nil
 	})
 }
 
@@ -186,14 +189,14 @@ type operationsData struct {
 func (s *Server) pageOperations(w http.ResponseWriter, r *http.Request) {
 	s.allianceView(w, r, "operations.html", "Operations and contributors", func(a *entente.Alliance, d entente.Date) (page, error) {
 		ops, loose, err := s.svc.BrowseOperations(r.Context(), a.Code, d)
-		return page{Data: operationsData{ops, loose}}, err
+		return page{Data: operationsData{ops, loose}, ld: ldOperations(a, ops)}, err
 	})
 }
 
 func (s *Server) pageMeetings(w http.ResponseWriter, r *http.Request) {
 	s.allianceView(w, r, "meetings.html", "Meetings and invitations", func(a *entente.Alliance, d entente.Date) (page, error) {
 		ms, err := s.svc.BrowseMeetings(r.Context(), a.Code, d)
-		return page{Data: ms}, err
+		return page{Data: ms, ld: ldMeetings(a, ms)}, err
 	})
 }
 

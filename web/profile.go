@@ -28,6 +28,8 @@ type ProfileView struct {
 	carry string
 	// day is the day the page answers for, for the date bar.
 	day page
+	// ld is the page's schema.org JSON-LD (see jsonld.go).
+	ld *ldGraph
 }
 
 // Carried is the query the page's links pass on (see href).
@@ -169,6 +171,7 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) {
 	v := NewProfileView(p)
 	v.carry = carried(r)
 	v.day = page{AsOf: d, Today: s.svc.Today(), url: r.URL}
+	v.ld = ldProfile(p)
 	s.render(w, r, http.StatusOK, "profile.html", v)
 }
 
@@ -180,7 +183,8 @@ func profileTemplates() (*template.Template, *ttemplate.Template, []byte, error)
 		return nil, nil, nil, err
 	}
 	fm := template.FuncMap{"human": human, "since": sinceText, "list": andList, "lower": strings.ToLower, "level": Level, "period": humanPeriod,
-		"join": strings.Join, "href": href, "when": when, "place": place, "places": places, "year": func(d entente.Date) int { return d.Year }}
+		"join": strings.Join, "href": href, "when": when, "place": place, "places": places, "year": func(d entente.Date) int { return d.Year },
+		"wikidataURL": entente.WikidataURL}
 	h, err := template.New("").Funcs(fm).ParseFS(embedded, "templates/profile*.html")
 	if err != nil {
 		return nil, nil, nil, err

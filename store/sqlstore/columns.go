@@ -150,6 +150,34 @@ func provArgs(p *entente.Provenance) []any {
 	return []any{listArg(p.Sources), p.Note, p.Unconfirmed, p.Releasability.String()}
 }
 
+// linked names the Wikidata columns of the tables that have them, in the
+// order of linkedDest and linkedArgs.
+func linked(alias string) string {
+	return alias + ".wikidata, " + alias + ".wikidata_sources"
+}
+
+func linkedDest(l *entente.Linked) []any {
+	return []any{textCol{&l.Wikidata}, optListCol{&l.WikidataSources}}
+}
+
+func linkedArgs(l *entente.Linked) []any {
+	return []any{l.Wikidata, listArg(l.WikidataSources)}
+}
+
+// optListCol reads a space-separated list that is left out when empty (a
+// Wikidata id's sources): an empty column is a nil slice, as the dataset
+// reads a record that gives none.
+type optListCol struct{ p *[]string }
+
+func (c optListCol) Scan(src any) error {
+	s, _, err := text(src)
+	*c.p = nil
+	if f := strings.Fields(s); len(f) > 0 {
+		*c.p = f
+	}
+	return err
+}
+
 // releaseCol reads a record's marking as Releasability.String wrote it.
 type releaseCol struct{ p *entente.Releasability }
 

@@ -157,13 +157,13 @@ func (r reader) FindCountries(ctx context.Context) ([]entente.Country, error) {
 func (r reader) countries(ctx context.Context, w where) ([]entente.Country, error) {
 	out := []entente.Country{}
 	query := "SELECT t.code, t.name, t.region, t.subregion, t.intermediate_region, " +
-		"t.european_reading, t.european_sources, t.european_note, " + prov("t") + " FROM countries t" + w.String()
+		"t.european_reading, t.european_sources, t.european_note, " + prov("t") + ", " + linked("t") + " FROM countries t" + w.String()
 	err := r.each(ctx, "find countries", query, w.args, func(rows *sql.Rows) error {
 		var c entente.Country
 		e := &c.European
 		dest := []any{&c.Code, &c.Name, &c.Region, &c.Subregion, &c.IntermediateRegion,
 			(*string)(&e.Value), listCol{&e.Sources}, textCol{&e.Note}}
-		if err := rows.Scan(append(dest, provDest(&c.Provenance)...)...); err != nil {
+		if err := rows.Scan(slices.Concat(dest, provDest(&c.Provenance), linkedDest(&c.Linked))...); err != nil {
 			return err
 		}
 		out = append(out, c)
@@ -203,13 +203,13 @@ func (r reader) alliances(ctx context.Context, code string) ([]entente.Alliance,
 	w.eq("t.code", code)
 	query := "SELECT t.code, t.name, t.treaty, t.signed, t.in_force, t.headquarters, t.depositary, " +
 		"t.eligibility, t.eligibility_clause, t.eligible_regions, t.unanimity, t.withdrawal_after_years, t.withdrawal_notice_months, " +
-		"t.accession_article, t.withdrawal_article, " + prov("t") + ", t.signed_at FROM alliances t" + w.String()
+		"t.accession_article, t.withdrawal_article, " + prov("t") + ", t.signed_at, " + linked("t") + " FROM alliances t" + w.String()
 	err := r.each(ctx, "find alliances", query, w.args, func(rows *sql.Rows) error {
 		var a entente.Alliance
 		dest := []any{&a.Code, &a.Name, &a.Treaty, dateCol{&a.Signed}, dateCol{&a.InForce}, &a.Headquarters,
 			textCol{&a.Depositary}, &a.Rule.Eligibility, &a.Rule.EligibilityClause, jsonList{&a.Rule.EligibleRegions}, &a.Rule.Unanimity,
 			&a.Rule.WithdrawalAfterYears, &a.Rule.WithdrawalNoticeMonths, &a.Rule.AccessionArticle, &a.Rule.WithdrawalArticle}
-		if err := rows.Scan(append(append(dest, provDest(&a.Provenance)...), &a.SignedAt)...); err != nil {
+		if err := rows.Scan(slices.Concat(dest, provDest(&a.Provenance), []any{&a.SignedAt}, linkedDest(&a.Linked))...); err != nil {
 			return err
 		}
 		a.Articles = []entente.Article{}
@@ -293,11 +293,11 @@ func (r reader) FindFrameworks(ctx context.Context, f entente.Filter) ([]entente
 	var w where
 	w.eq("t.alliance", f.Alliance)
 	out := []entente.Framework{}
-	query := "SELECT t.alliance, t.code, t.name, t.start_date, t.end_date, " + prov("t") + " FROM frameworks t" + w.String()
+	query := "SELECT t.alliance, t.code, t.name, t.start_date, t.end_date, " + prov("t") + ", " + linked("t") + " FROM frameworks t" + w.String()
 	err := r.each(ctx, "find frameworks", query, w.args, func(rows *sql.Rows) error {
 		var fw entente.Framework
 		dest := []any{&fw.Alliance, &fw.Code, &fw.Name, dateCol{&fw.From}, dateCol{&fw.To}}
-		if err := rows.Scan(append(dest, provDest(&fw.Provenance)...)...); err != nil {
+		if err := rows.Scan(slices.Concat(dest, provDest(&fw.Provenance), linkedDest(&fw.Linked))...); err != nil {
 			return err
 		}
 		out = append(out, fw)
@@ -449,11 +449,11 @@ func (r reader) FindOperations(ctx context.Context, f entente.Filter) ([]entente
 	w.eq("t.code", f.ID)
 	out := []entente.Operation{}
 	query := "SELECT t.code, t.alliance, t.name, t.kind, t.theatre, t.start_date, t.end_date, t.mandate, " +
-		prov("t") + " FROM operations t" + w.String()
+		prov("t") + ", " + linked("t") + " FROM operations t" + w.String()
 	err := r.each(ctx, "find operations", query, w.args, func(rows *sql.Rows) error {
 		var o entente.Operation
 		dest := []any{&o.Code, &o.Alliance, &o.Name, &o.Kind, &o.Theatre, dateCol{&o.From}, dateCol{&o.To}, &o.Mandate}
-		if err := rows.Scan(append(dest, provDest(&o.Provenance)...)...); err != nil {
+		if err := rows.Scan(slices.Concat(dest, provDest(&o.Provenance), linkedDest(&o.Linked))...); err != nil {
 			return err
 		}
 		out = append(out, o)
@@ -498,11 +498,11 @@ func (r reader) FindMeetings(ctx context.Context, f entente.Filter) ([]entente.M
 	w.eq("t.id", f.ID)
 	out := []entente.Meeting{}
 	query := "SELECT t.id, t.alliance, t.kind, t.name, t.city, t.country, t.start_date, t.end_date, " +
-		prov("t") + " FROM meetings t" + w.String()
+		prov("t") + ", " + linked("t") + " FROM meetings t" + w.String()
 	err := r.each(ctx, "find meetings", query, w.args, func(rows *sql.Rows) error {
 		var m entente.Meeting
 		dest := []any{&m.ID, &m.Alliance, &m.Kind, &m.Name, &m.City, textCol{&m.Country}, dateCol{&m.From}, dateCol{&m.To}}
-		if err := rows.Scan(append(dest, provDest(&m.Provenance)...)...); err != nil {
+		if err := rows.Scan(slices.Concat(dest, provDest(&m.Provenance), linkedDest(&m.Linked))...); err != nil {
 			return err
 		}
 		out = append(out, m)

@@ -21,21 +21,21 @@ type table struct {
 
 var (
 	sourcesTable        = table{"sources", []string{"id", "title", "url", "document", "publisher", "accessed"}, 1}
-	countriesTable      = table{"countries", []string{"code", "name", "region", "subregion", "intermediate_region", "european_reading", "european_sources", "european_note", "european", "sources", "note", "unconfirmed", "releasability"}, 1}
-	alliancesTable      = table{"alliances", []string{"code", "name", "treaty", "signed", "in_force", "headquarters", "depositary", "eligibility", "eligibility_clause", "eligible_regions", "european_only", "unanimity", "withdrawal_after_years", "withdrawal_notice_months", "accession_article", "withdrawal_article", "sources", "note", "unconfirmed", "releasability", "signed_at"}, 1}
+	countriesTable      = table{"countries", []string{"code", "name", "region", "subregion", "intermediate_region", "european_reading", "european_sources", "european_note", "european", "sources", "note", "unconfirmed", "releasability", "wikidata", "wikidata_sources"}, 1}
+	alliancesTable      = table{"alliances", []string{"code", "name", "treaty", "signed", "in_force", "headquarters", "depositary", "eligibility", "eligibility_clause", "eligible_regions", "european_only", "unanimity", "withdrawal_after_years", "withdrawal_notice_months", "accession_article", "withdrawal_article", "sources", "note", "unconfirmed", "releasability", "signed_at", "wikidata", "wikidata_sources"}, 1}
 	articlesTable       = table{"articles", []string{"alliance", "number", "title", "summary", "detail", "sources", "note", "unconfirmed", "releasability", "role"}, 2}
 	membershipsTable    = table{"memberships", []string{"alliance", "country", "founding", "applied", "invited", "signed", "acceded", "notice", "withdrawn", "sources", "note", "unconfirmed", "releasability"}, 2}
 	assentsTable        = table{"membership_assents", []string{"alliance", "country", "kind", "pos", "by_country", "assent_date"}, 4}
-	frameworksTable     = table{"frameworks", []string{"alliance", "code", "name", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability"}, 2}
+	frameworksTable     = table{"frameworks", []string{"alliance", "code", "name", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability", "wikidata", "wikidata_sources"}, 2}
 	partnershipsTable   = table{"partnerships", []string{"alliance", "country", "framework", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability", "suspended_from", "suspended_to"}, 3}
 	groupsTable         = table{"groups", []string{"alliance", "code", "name", "since", "sources", "note", "unconfirmed", "releasability"}, 2}
 	groupMembersTable   = table{"group_members", []string{"alliance", "code", "pos", "country"}, 3}
 	areasTable          = table{"areas", []string{"code", "name", "sources", "note", "unconfirmed", "releasability"}, 1}
 	programmesTable     = table{"programmes", []string{"id", "alliance", "partner", "programme_type", "title", "agreed", "start_date", "end_date", "status", "supersedes", "sources", "note", "unconfirmed", "releasability"}, 1}
 	programmeAreasTable = table{"programme_areas", []string{"programme", "pos", "area"}, 2}
-	operationsTable     = table{"operations", []string{"code", "alliance", "name", "kind", "theatre", "start_date", "end_date", "mandate", "sources", "note", "unconfirmed", "releasability"}, 1}
+	operationsTable     = table{"operations", []string{"code", "alliance", "name", "kind", "theatre", "start_date", "end_date", "mandate", "sources", "note", "unconfirmed", "releasability", "wikidata", "wikidata_sources"}, 1}
 	contributionsTable  = table{"contributions", []string{"id", "country", "operation", "theatre", "start_date", "end_date", "what", "sources", "note", "unconfirmed", "releasability"}, 1}
-	meetingsTable       = table{"meetings", []string{"id", "alliance", "kind", "name", "city", "country", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability"}, 1}
+	meetingsTable       = table{"meetings", []string{"id", "alliance", "kind", "name", "city", "country", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability", "wikidata", "wikidata_sources"}, 1}
 	invitationsTable    = table{"invitations", []string{"meeting", "country", "level", "attended", "attendee", "sources", "note", "unconfirmed", "releasability"}, 2}
 	eventsTable         = table{"defence_events", []string{"id", "alliance", "article", "event_date", "summary", "outcome", "sources", "note", "unconfirmed", "releasability"}, 1}
 	requestersTable     = table{"defence_event_requesters", []string{"event_id", "pos", "country"}, 2}
@@ -277,7 +277,7 @@ func countryRow(c *entente.Country) []any {
 	e := &c.European
 	return append([]any{c.Code, c.Name, c.Region, c.Subregion, c.IntermediateRegion, string(e.Value), listArg(e.Sources), e.Note,
 		e.Value == entente.EuropeanYes},
-		provArgs(&c.Provenance)...)
+		append(provArgs(&c.Provenance), linkedArgs(&c.Linked)...)...)
 }
 
 func allianceRow(a *entente.Alliance) []any {
@@ -286,7 +286,7 @@ func allianceRow(a *entente.Alliance) []any {
 		refArg(a.Depositary), r.Eligibility, r.EligibilityClause, jsonArg(r.EligibleRegions),
 		r.Eligibility == entente.EligibleByEuropean, r.Unanimity,
 		r.WithdrawalAfterYears, r.WithdrawalNoticeMonths, r.AccessionArticle, r.WithdrawalArticle},
-		append(provArgs(&a.Provenance), a.SignedAt)...)
+		append(append(provArgs(&a.Provenance), a.SignedAt), linkedArgs(&a.Linked)...)...)
 }
 
 func articleRow(alliance string, a *entente.Article) []any {
@@ -317,7 +317,8 @@ func assentRows(m *entente.Membership) [][]any {
 }
 
 func frameworkRow(f *entente.Framework) []any {
-	return append([]any{f.Alliance, f.Code, f.Name, dateArg(f.From), dateArg(f.To)}, provArgs(&f.Provenance)...)
+	return append([]any{f.Alliance, f.Code, f.Name, dateArg(f.From), dateArg(f.To)},
+		append(provArgs(&f.Provenance), linkedArgs(&f.Linked)...)...)
 }
 
 func partnershipRow(p *entente.Partnership) []any {
@@ -357,7 +358,7 @@ func programmeAreaRows(p *entente.Programme) [][]any {
 
 func operationRow(o *entente.Operation) []any {
 	return append([]any{o.Code, o.Alliance, o.Name, o.Kind, o.Theatre, dateArg(o.From), dateArg(o.To), o.Mandate},
-		provArgs(&o.Provenance)...)
+		append(provArgs(&o.Provenance), linkedArgs(&o.Linked)...)...)
 }
 
 func contributionRow(c *entente.Contribution) []any {
@@ -367,7 +368,7 @@ func contributionRow(c *entente.Contribution) []any {
 
 func meetingRow(m *entente.Meeting) []any {
 	return append([]any{m.ID, m.Alliance, m.Kind, m.Name, m.City, refArg(m.Country), dateArg(m.From), dateArg(m.To)},
-		provArgs(&m.Provenance)...)
+		append(provArgs(&m.Provenance), linkedArgs(&m.Linked)...)...)
 }
 
 func invitationRow(in *entente.Invitation) []any {

@@ -28,6 +28,7 @@ func Fixture() *entente.Dataset {
 			{Code: "CAN", Name: "Canada", Region: "Americas", Subregion: "Northern America", European: no(), Provenance: src("src-members", "src-treaty")},
 			{Code: "FRA", Name: "France", Region: "Europe", Subregion: "Western Europe", European: yes(), Provenance: src("src-members")},
 			{Code: "NZL", Name: "New Zealand", Region: "Oceania", Subregion: "Australia and New Zealand", European: no(),
+				Linked:     entente.Linked{Wikidata: "Q664", WikidataSources: []string{"src-partners"}},
 				Provenance: entente.Provenance{Sources: []string{"src-partners"}, Note: "A partner across the globe."}},
 			{Code: "SWE", Name: "Sweden", Region: "Europe", Subregion: "Northern Europe", European: yes(), Provenance: src("src-members", "src-partners")},
 		},
@@ -49,6 +50,7 @@ func Fixture() *entente.Dataset {
 				{Alliance: "TESTA", Number: "13", Title: "Withdrawal", Summary: "After twenty years a party may leave on one year's notice.",
 					Provenance: entente.Provenance{Sources: []string{"src-treaty"}, Unconfirmed: "the exact wording"}},
 			},
+			Linked:     entente.Linked{Wikidata: "Q1", WikidataSources: []string{"src-treaty"}},
 			Provenance: src("src-treaty"),
 		}},
 		Memberships: []entente.Membership{
@@ -70,7 +72,8 @@ func Fixture() *entente.Dataset {
 		},
 		Frameworks: []entente.Framework{
 			{Alliance: "TESTA", Code: "GP", Name: "Global Partners", Period: entente.Period{From: d("2010")}, Provenance: src("src-partners")},
-			{Alliance: "TESTA", Code: "PFP", Name: "Partnership for Peace", Period: entente.Period{From: d("1994-01-10")}, Provenance: src("src-partners")},
+			{Alliance: "TESTA", Code: "PFP", Name: "Partnership for Peace", Period: entente.Period{From: d("1994-01-10")},
+				Linked: entente.Linked{Wikidata: "Q2", WikidataSources: []string{"src-partners"}}, Provenance: src("src-partners")},
 		},
 		Partnerships: []entente.Partnership{
 			{Alliance: "TESTA", Country: "NZL", Framework: "GP", Period: entente.Period{From: d("2012")}, Provenance: src("src-partners")},
@@ -104,7 +107,8 @@ func Fixture() *entente.Dataset {
 		},
 		Operations: []entente.Operation{
 			{Code: "OPA", Alliance: "TESTA", Name: "Operation Alpha", Kind: "peace-support", Theatre: "Bosnia and Herzegovina",
-				Period: entente.Period{From: d("1995-12-20"), To: d("1996-12-20")}, Mandate: "UNSCR 1031", Provenance: src("src-ops")},
+				Period: entente.Period{From: d("1995-12-20"), To: d("1996-12-20")}, Mandate: "UNSCR 1031",
+				Linked: entente.Linked{Wikidata: "Q3", WikidataSources: []string{"src-ops"}}, Provenance: src("src-ops")},
 			{Code: "OPB", Alliance: "TESTA", Name: "Operation Bravo", Kind: "stabilisation", Theatre: "Afghanistan",
 				Period: entente.Period{From: d("2003-08"), To: d("2014-12")}, Provenance: src("src-ops")},
 		},
@@ -118,7 +122,8 @@ func Fixture() *entente.Dataset {
 		},
 		Meetings: []entente.Meeting{
 			{ID: "m-2023-vilnius", Alliance: "TESTA", Kind: "summit", Name: "Vilnius Summit", City: "Vilnius",
-				Period: entente.Period{From: d("2023-07-11"), To: d("2023-07-12")}, Provenance: src("src-partners")},
+				Period: entente.Period{From: d("2023-07-11"), To: d("2023-07-12")},
+				Linked: entente.Linked{Wikidata: "Q4", WikidataSources: []string{"src-partners", "src-ops"}}, Provenance: src("src-partners")},
 			{ID: "m-2024-brussels", Alliance: "TESTA", Kind: "ministerial", Name: "Foreign ministers", City: "Brussels", Country: "BEL",
 				Period: entente.Period{From: d("2024-04-03")}, Provenance: src("src-partners")},
 		},
