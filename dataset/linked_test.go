@@ -74,10 +74,14 @@ func TestDefaultLinked(t *testing.T) {
 			n++
 		}
 	}
-	if n != 248 {
-		t.Errorf("%d countries have a Wikidata id, want 248 (all of ISO 3166-1 but Namibia, which the crosswalk leaves out)", n)
+	if n != 249 {
+		t.Errorf("%d countries have a Wikidata id, want all 249 of ISO 3166-1", n)
 	}
-	for code, want := range map[string]string{"NZL": "Q664", "USA": "Q30", "AUS": "Q408", "JPN": "Q17", "NAM": ""} {
+	// Namibia's comes from its own source: the crosswalk gives none.
+	if nam := byCode["NAM"]; strings.Join(nam.WikidataSources, " ") != "t2wml-country-entities" {
+		t.Errorf("NAM's Wikidata id cites %q", nam.WikidataSources)
+	}
+	for code, want := range map[string]string{"NZL": "Q664", "USA": "Q30", "AUS": "Q408", "JPN": "Q17", "NAM": "Q1030"} {
 		if got := byCode[code].Wikidata; got != want {
 			t.Errorf("%s: Wikidata id %q, want %q", code, got, want)
 		}
