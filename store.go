@@ -24,6 +24,10 @@ type Reader interface {
 	FindCountry(ctx context.Context, code string) (*Country, error)
 	// FindCountries returns all countries.
 	FindCountries(ctx context.Context) ([]Country, error)
+	// FindCountriesIn returns the countries with the given codes, skipping
+	// unknown ones (none for no codes): a view that names a few dozen
+	// countries reads those, not the whole table.
+	FindCountriesIn(ctx context.Context, codes []string) ([]Country, error)
 	// FindAlliance returns one alliance with its articles.
 	FindAlliance(ctx context.Context, code string) (*Alliance, error)
 	// FindAlliances returns all alliances with their articles.

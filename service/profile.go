@@ -108,7 +108,18 @@ func profile(ctx context.Context, r entente.Reader, alliance, code string, asOf 
 	if err != nil {
 		return nil, err
 	}
-	countries, err := countriesByCode(ctx, r)
+	// The countries named: the members on the day, and the partner's
+	// groups' members (who are the invitees too).
+	var codes []string
+	for _, m := range ms {
+		if m.MemberOn(asOf) {
+			codes = append(codes, m.Country)
+		}
+	}
+	for _, g := range cv.GroupDetails {
+		codes = append(codes, g.Members...)
+	}
+	countries, err := countriesIn(ctx, r, codes)
 	if err != nil {
 		return nil, err
 	}

@@ -67,7 +67,13 @@ func members(ctx context.Context, r entente.Reader, alliance string, asOf entent
 	if err != nil {
 		return nil, err
 	}
-	countries, err := countriesByCode(ctx, r)
+	var codes []string
+	for _, m := range ms {
+		if m.MemberOn(asOf) {
+			codes = append(codes, m.Country)
+		}
+	}
+	countries, err := countriesIn(ctx, r, codes)
 	if err != nil {
 		return nil, err
 	}

@@ -208,6 +208,19 @@ func countriesByCode(ctx context.Context, r entente.Reader) (map[string]entente.
 	return idx, nil
 }
 
+// countriesIn indexes the countries with the given codes by code.
+func countriesIn(ctx context.Context, r entente.Reader, codes []string) (map[string]entente.Country, error) {
+	cs, err := r.FindCountriesIn(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	idx := make(map[string]entente.Country, len(cs))
+	for _, c := range cs {
+		idx[c.Code] = c
+	}
+	return idx, nil
+}
+
 // country finds a country, refusing a malformed code with EINVALID.
 func country(ctx context.Context, r entente.Reader, code string) (*entente.Country, error) {
 	if !entente.ValidCountryCode(code) {

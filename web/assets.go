@@ -56,6 +56,7 @@ func (a *assets) load() error {
 		h.Set("Content-Type", ct)
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 		as := &asset{name: name, url: url, body: body, entry: newEntry(http.StatusOK, h, body)}
+		as.entry.compress(staticLevel) // once, served for the life of the process
 		byURL[url], byKey[name] = as, as
 		return nil
 	})

@@ -15,12 +15,17 @@ import (
 )
 
 // entry is a complete response ready to serve many times: its body, the
-// body gzipped (when that is smaller), and an ETag derived from the body.
+// body gzipped (when that is smaller and a client asked for it), and an
+// ETag derived from the body.
 type entry struct {
 	status int
 	header http.Header
 	body   []byte
+	// gz is the body gzipped, if it was compressed and came out smaller;
+	// zipped says compression was tried, so a nil gz with zipped set means
+	// the body does not shrink.
 	gz     []byte
+	zipped bool
 	etag   string
 	gen    uint64
 	// route is the pattern of the route that rendered the entry, for
@@ -28,19 +33,58 @@ type entry struct {
 	route string
 }
 
+// newEntry returns the entry of a response, not compressed yet (see
+// compress): most clients of a page rendered anew ask for it once, and
+// many (scripts, load tests) do not take gzip at all.
 func newEntry(status int, h http.Header, body []byte) *entry {
 	sum := sha256.Sum256(body)
-	e := &entry{status: status, header: h, body: body, etag: `"` + hex.EncodeToString(sum[:10]) + `"`}
-	if len(body) >= 512 && compressible(h.Get("Content-Type")) {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(body)
-		zw.Close()
-		if buf.Len() < len(body) {
-			e.gz = buf.Bytes()
-		}
+	return &entry{status: status, header: h, body: body, etag: `"` + hex.EncodeToString(sum[:10]) + `"`}
+}
+
+// compress gzips the body at level, keeping the result if it is smaller.
+// Call it before the entry is shared (cached or served).
+func (e *entry) compress(level int) {
+	if e.zipped {
+		return
 	}
-	return e
+	e.zipped = true
+	if len(e.body) < 512 || !compressible(e.header.Get("Content-Type")) {
+		return
+	}
+	if gz := gzipped(e.body, level); len(gz) < len(e.body) {
+		e.gz = gz
+	}
+}
+
+// Compression levels. A response rendered for a request is compressed at
+// gzip.BestSpeed, which costs a few times less CPU than the best level for
+// a body a few percent larger; only what is made once and served for the
+// life of the process (static files) takes gzip.BestCompression.
+const (
+	dynamicLevel = gzip.BestSpeed
+	staticLevel  = gzip.BestCompression
+)
+
+// gzipWriters pool gzip writers by level: a new writer allocates over a
+// megabyte of compressor state, which cost more than compressing a page.
+var gzipWriters = map[int]*sync.Pool{dynamicLevel: {}, staticLevel: {}}
+
+// gzipped returns body compressed at level, one of dynamicLevel and
+// staticLevel.
+func gzipped(body []byte, level int) []byte {
+	pool := gzipWriters[level]
+	var buf bytes.Buffer
+	buf.Grow(len(body)/3 + 64)
+	zw, _ := pool.Get().(*gzip.Writer)
+	if zw == nil {
+		zw, _ = gzip.NewWriterLevel(&buf, level)
+	} else {
+		zw.Reset(&buf)
+	}
+	zw.Write(body)
+	zw.Close()
+	pool.Put(zw)
+	return buf.Bytes()
 }
 
 func compressible(ct string) bool {
@@ -50,7 +94,9 @@ func compressible(ct string) bool {
 
 // serve writes the entry, answering a conditional GET whose If-None-Match
 // names its ETag with 304 Not Modified, and sending the gzipped body to
-// clients that accept it.
+// clients that accept it. An entry not compressed yet (first rendered for
+// a client that did not take gzip) is compressed for this answer only, as
+// it may be shared by then.
 func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	maps.Copy(h, e.header)
@@ -62,9 +108,17 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := e.body
-	if e.gz != nil && acceptsGzip(r) {
-		h.Set("Content-Encoding", "gzip")
-		body = e.gz
+	if acceptsGzip(r) {
+		gz := e.gz
+		if !e.zipped {
+			tmp := entry{header: e.header, body: e.body}
+			tmp.compress(dynamicLevel)
+			gz = tmp.gz
+		}
+		if gz != nil {
+			h.Set("Content-Encoding", "gzip")
+			body = gz
+		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(e.status)

@@ -114,6 +114,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		h.Add("Vary", "Cookie, Sec-GPC, DNT")
 		e := newEntry(rec.status, h, rec.buf.Bytes())
+		if acceptsGzip(r) {
+			e.compress(dynamicLevel) // before it is shared, so a hit need not
+		}
 		e.gen = gen
 		// The mux set the route's pattern on the request it was given, a
 		// copy of r: kept with the entry, so that a hit is counted under it.

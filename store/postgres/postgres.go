@@ -18,6 +18,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -56,7 +57,30 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 		return nil, err
 	}
 	s.OnClose(listen(cfg.Copy(), s.Changed))
+	sizePool(ctx, db)
 	return s, nil
+}
+
+// sizePool keeps up to n connections open, and open once opened: a new
+// PostgreSQL connection starts a server process and costs milliseconds,
+// more than a query, and database/sql keeps only 2 idle ones by default,
+// so a burst of requests opened and closed them all the time. n is 8 per
+// CPU, the number of requests the web server serves at once by default
+// (web.DefaultMaxInFlight), but at most a quarter of the connections the
+// server accepts (max_connections less those reserved for superusers), as
+// several entente processes may share it. Each connection prepares the
+// statements it runs once and keeps them (pgx's statement cache).
+func sizePool(ctx context.Context, db *sql.DB) {
+	n := 8 * runtime.GOMAXPROCS(0)
+	var avail int
+	err := db.QueryRowContext(ctx, "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int").Scan(&avail)
+	if err == nil {
+		n = max(2, min(n, avail/4))
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(0)
+	db.SetConnMaxLifetime(0)
 }
 
 // dialect is PostgreSQL's part of the shared SQL.

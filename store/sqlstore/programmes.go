@@ -485,12 +485,15 @@ func (r reader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([
 	if f.Limit > 0 || f.Offset > 0 {
 		// Paging needs a stable order; ids are compared byte by byte
 		// (COLLATE "C" is not portable, so ids should be ASCII).
+		// Bound as parameters, so that every page runs one statement.
 		query += " ORDER BY t.id"
 		if f.Limit > 0 {
-			query += fmt.Sprintf(" LIMIT %d", f.Limit)
+			w.args = append(w.args, f.Limit)
+			query += fmt.Sprintf(" LIMIT $%d", len(w.args))
 		}
 		if f.Offset > 0 {
-			query += fmt.Sprintf(" OFFSET %d", f.Offset)
+			w.args = append(w.args, f.Offset)
+			query += fmt.Sprintf(" OFFSET $%d", len(w.args))
 		}
 	}
 	err := r.each(ctx, "find activities", query, w.args, func(rows *sql.Rows) error {

@@ -29,6 +29,8 @@ type reader struct {
 	// query as a "read"; in a transaction the transaction's time is what
 	// is reported.
 	obs *observers
+	// stmts, if set, holds the queries' prepared statements.
+	stmts *stmtCache
 }
 
 // where builds a WHERE clause from the filter fields that are set; an empty
@@ -51,6 +53,16 @@ func (w *where) add(cond string, v any) {
 	w.conds = append(w.conds, fmt.Sprintf(cond, fmt.Sprintf("$%d", len(w.args))))
 }
 
+// in adds "col IN (...)" for the values vs, which must not be empty.
+func (w *where) in(col string, vs []string) {
+	ps := make([]string, len(vs))
+	for i, v := range vs {
+		w.args = append(w.args, v)
+		ps[i] = fmt.Sprintf("$%d", len(w.args))
+	}
+	w.conds = append(w.conds, col+" IN ("+strings.Join(ps, ", ")+")")
+}
+
 func (w *where) String() string {
 	if len(w.conds) == 0 {
 		return ""
@@ -67,7 +79,13 @@ func prov(alias string) string {
 // each runs query and calls fn for each row.
 func (r reader) each(ctx context.Context, op, query string, args []any, fn func(*sql.Rows) error) error {
 	defer r.obs.done("read", r.obs.start())
-	rows, err := r.q.QueryContext(ctx, query, args...)
+	var rows *sql.Rows
+	var err error
+	if st := r.stmts.stmt(ctx, r.q, query); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = r.q.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return r.d.wrap(op, err)
 	}
@@ -152,6 +170,27 @@ func (r reader) FindCountry(ctx context.Context, code string) (*entente.Country,
 // FindCountries returns all countries.
 func (r reader) FindCountries(ctx context.Context) ([]entente.Country, error) {
 	return r.countries(ctx, where{})
+}
+
+// FindCountriesIn returns the countries with the given codes, skipping
+// unknown ones.
+func (r reader) FindCountriesIn(ctx context.Context, codes []string) ([]entente.Country, error) {
+	want := slices.Compact(slices.Sorted(slices.Values(codes)))
+	if len(want) == 0 {
+		return []entente.Country{}, nil
+	}
+	var w where
+	if len(want) <= maxSourceIDs {
+		w.in("t.code", want)
+	}
+	cs, err := r.countries(ctx, w)
+	if err != nil || len(want) <= maxSourceIDs {
+		return cs, err
+	}
+	return slices.DeleteFunc(cs, func(c entente.Country) bool {
+		_, found := slices.BinarySearch(want, c.Code)
+		return !found
+	}), nil
 }
 
 func (r reader) countries(ctx context.Context, w where) ([]entente.Country, error) {

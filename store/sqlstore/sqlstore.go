@@ -86,6 +86,10 @@ type Dialect struct {
 	// which then becomes EINTERNAL.
 	Err func(err error) *entente.Error
 
+	// Prepare keeps the read queries' statements prepared on each
+	// connection (see stmtCache), for a driver that does not itself.
+	Prepare bool
+
 	// Reachable, if set, is checked by Ping besides the driver: SQLite's
 	// open connections go on reading a file that was removed or replaced,
 	// so it checks that its path still names the file it opened.
@@ -112,6 +116,7 @@ type Store struct {
 	poll   poller
 	obs    observers
 	closed atomic.Bool
+	stmts  *stmtCache
 }
 
 var (
@@ -125,7 +130,10 @@ var (
 // succeeds; from then on Store.Close closes it.
 func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
 	s := &Store{db: db, now: time.Now}
-	s.reader = reader{q: db, d: d, obs: &s.obs}
+	if d.Prepare {
+		s.stmts = newStmtCache(db)
+	}
+	s.reader = reader{q: db, d: d, obs: &s.obs, stmts: s.stmts}
 	if err := s.Ping(ctx); err != nil {
 		return nil, err
 	}
@@ -186,6 +194,7 @@ func (s *Store) Writable(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.closed.Store(true)
 	s.changes.close()
+	s.stmts.close()
 	return s.d.wrap("close", s.db.Close())
 }
 
@@ -250,7 +259,7 @@ func (s *Store) update(ctx context.Context, fn func(entente.Tx) error) error {
 	// Rollback after a successful Commit is a no-op; it also runs if fn
 	// panics, so the connection goes back to the pool clean.
 	defer sqlTx.Rollback()
-	if err := fn(&tx{reader: reader{q: sqlTx, d: s.d}, now: s.now}); err != nil {
+	if err := fn(&tx{reader: reader{q: sqlTx, d: s.d, stmts: s.stmts}, now: s.now}); err != nil {
 		return err
 	}
 	if s.d.Notify != "" {

@@ -37,5 +37,5 @@ func (s *Store) View(ctx context.Context, fn func(entente.Reader) error) error {
 		return s.d.wrap("begin read transaction", err)
 	}
 	defer sqlTx.Rollback()
-	return fn(reader{q: sqlTx, d: s.d})
+	return fn(reader{q: sqlTx, d: s.d, stmts: s.stmts})
 }

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("Stream", func(t *testing.T) { runStream(t, open) })
 	t.Run("Find", func(t *testing.T) { testFind(t, open) })
 	t.Run("FindCountry", func(t *testing.T) { testFindCountry(t, open) })
+	t.Run("FindCountriesIn", func(t *testing.T) { testFindCountriesIn(t, open) })
 	t.Run("FindAlliance", func(t *testing.T) { testFindAlliance(t, open) })
 	t.Run("UpdateCommits", func(t *testing.T) { testUpdateCommits(t, open) })
 	t.Run("UpdateRollsBack", func(t *testing.T) { testUpdateRollsBack(t, open) })
@@ -440,6 +441,49 @@ func testFindCountry(t *testing.T, open func(t *testing.T) entente.Store) {
 		msg := entente.ErrorMessage(err)
 		if !strings.Contains(msg, fmt.Sprintf("%q", code)) || !strings.Contains(msg, "ISO 3166-1 alpha-3") {
 			t.Errorf("FindCountry(%q): message %q, want it to name the code and the expected form", code, msg)
+		}
+	}
+}
+
+// testFindCountriesIn reads the countries named, in canonical order, each
+// once, skipping unknown codes, outside a transaction and inside one, and
+// the same query again (the second run reuses its prepared statement on
+// SQLite).
+func testFindCountriesIn(t *testing.T, open func(t *testing.T) entente.Store) {
+	s := imported(t, open)
+	ctx := t.Context()
+	all := Fixture().Countries
+	byCode := map[string]entente.Country{}
+	for _, c := range all {
+		byCode[c.Code] = c
+	}
+	check := func(r entente.Reader, codes []string, want []string) {
+		t.Helper()
+		got, err := r.FindCountriesIn(ctx, codes)
+		if err != nil {
+			t.Fatalf("FindCountriesIn(%q): %v", codes, err)
+		}
+		var wantCs []entente.Country
+		for _, c := range want {
+			wantCs = append(wantCs, byCode[c])
+		}
+		if wantCs == nil {
+			wantCs = []entente.Country{}
+		}
+		sameJSON(t, fmt.Sprintf("FindCountriesIn(%q)", codes), toJSON(t, got), toJSON(t, wantCs))
+	}
+	a, b := all[len(all)-1].Code, all[0].Code
+	for range 2 {
+		check(s, []string{a, "XYZ", b, a}, []string{b, a})
+		check(s, nil, nil)
+		check(s, []string{"XYZ"}, nil)
+		err := s.View(ctx, func(r entente.Reader) error {
+			check(r, []string{a, b}, []string{b, a})
+			check(r, []string{all[1].Code}, []string{all[1].Code})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Benchmark: reads that the page cache cannot answer, each against a bare
+# net/http handler (bench/bare) serving a body of the same size, in the same
+# run, with the same load and the same wrk script (bench/reads.lua: a fresh
+# random URL per request, answers counted by status). Benchmarks:
+#
+#   activity   GET /api/v1/activities/{random id}
+#   programme  GET /api/v1/programmes/{random programme}/activities?as_of={random day}
+#              (the first page, 1,000 activities; the day only makes the URL new)
+#   members    GET /api/v1/alliances/NATO/members?as_of={random day}
+#   partner    GET /partners/{random NATO partner}?as_of={random day}
+#   cached     GET /partners/NZL (served from the page cache, as bench/wrk.sh)
+#
+# DB is a store made once with the default dataset and N synthetic
+# activities (see bench/README.md, "Reads at a million activities"): an
+# SQLite file or a postgres:// URL. BINARY is an entente binary; the server
+# runs as shipped (--max-inflight at its default, 8 per CPU, and
+# --log-level info) unless SERVE_FLAGS says otherwise. For each benchmark it
+# prints, for both servers, the answers per second that were 2xx (ok/s), the
+# p99 latency, the answers that were not 2xx or 3xx (503s from the bound on
+# requests at once, say: counted, never hidden, and not in ok/s), and the
+# ratios of entente's to bare's.
+#
+#   bench/reads.sh BINARY DB
+#   DURATION=20s ROUNDS=3 BENCHES="activity members" bench/reads.sh BINARY DB
+#   SERVE_FLAGS="--max-inflight 1024 --log-level warn" bench/reads.sh BINARY DB
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$PATH"
+bin=${1:?usage: bench/reads.sh BINARY DB} db=${2:?usage: bench/reads.sh BINARY DB}
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-64}
+ROUNDS=${ROUNDS:-1}
+N=${N:-1000000}
+BENCHES=${BENCHES:-activity programme members partner cached}
+read -r -a serve_flags <<<"${SERVE_FLAGS:-}"
+command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk"; exit 1; }
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+go build -o "$tmp/bare" ./bench/bare
+
+port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+eport=$(port)
+"$bin" serve --addr "127.0.0.1:$eport" --db "$db" "${serve_flags[@]}" 2>"$tmp/serve.log" &
+pids+=($!)
+for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$eport/readyz" && break; sleep 0.1; done
+curl -sf -o /dev/null "http://127.0.0.1:$eport/readyz" || { echo "entente did not start:"; cat "$tmp/serve.log"; exit 1; }
+e="http://127.0.0.1:$eport"
+
+# The synthetic programmes and NATO's partners, for the random URLs.
+if [[ $db == postgres://* || $db == postgresql://* ]]; then
+  programmes=$(psql -At "$db" -c "SELECT id FROM programmes WHERE alliance = 'SYNTH' ORDER BY id" | paste -sd,)
+else
+  programmes=$(sqlite3 "$db" "SELECT id FROM programmes WHERE alliance = 'SYNTH' ORDER BY id" | paste -sd,)
+fi
+partners=$(curl -sf "$e/api/v1/alliances/NATO/partners" | jq -r '.[].code' | paste -sd,)
+[ -n "$programmes" ] && [ -n "$partners" ] || { echo "no synthetic programmes or no NATO partners in $db"; exit 1; }
+
+# args MODE: the wrk script's arguments; sample MODE: a path whose answer
+# is the size of a typical one, for the bare handler to serve.
+args() {
+  case $1 in
+  activity) echo "activity $N" ;;
+  programme) echo "programme $programmes" ;;
+  members) echo "members NATO" ;;
+  partner) echo "partner $partners" ;;
+  cached) echo "cached /partners/NZL" ;;
+  esac
+}
+sample() {
+  case $1 in
+  activity) printf '/api/v1/activities/SYN-A%08d' $((N / 2)) ;;
+  programme) echo "/api/v1/programmes/${programmes%%,*}/activities?as_of=2020-01-01" ;;
+  members) echo "/api/v1/alliances/NATO/members?as_of=1999-06-01" ;;
+  partner) echo "/partners/NZL?as_of=2015-06-01" ;;
+  cached) echo "/partners/NZL" ;;
+  esac
+}
+
+# run NAME URL MODE: one wrk run; appends "NAME ok/s p99 non2xx" to
+# results, where ok/s counts only the 2xx answers.
+run() {
+  local out="$tmp/wrk.txt"
+  # shellcheck disable=SC2046
+  wrk -t2 -c"$CONNS" -d"$DURATION" --timeout 10s -s bench/reads.lua "$2" -- $(args "$3") >"$out"
+  awk -v name="$1" '/requests in/ { total = $1 } /^Requests\/sec:/ { rps = $2 } /Non-2xx or 3xx responses:/ { bad = $NF }
+    /^latency p50=/ { split($2, a, "="); p99 = a[2] }
+    END { printf "%s %.1f %s %d\n", name, rps * (total - bad) / total, p99, bad }' "$out" >>"$tmp/results"
+}
+
+for b in $BENCHES; do
+  curl -sf -o "$tmp/$b.body" "$e$(sample "$b")" || { echo "$b: $(sample "$b") failed"; exit 1; }
+  bport=$(port)
+  "$tmp/bare" -addr "127.0.0.1:$bport" -file "$tmp/$b.body" &
+  bpid=$!
+  pids+=($bpid)
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$bport/" && break; sleep 0.1; done
+  wrk -t2 -c"$CONNS" -d1s -s bench/reads.lua "$e" -- $(args "$b") >/dev/null # warm up
+  wrk -t2 -c"$CONNS" -d1s -s bench/reads.lua "http://127.0.0.1:$bport" -- $(args "$b") >/dev/null
+  for _ in $(seq 1 "$ROUNDS"); do
+    run "$b:entente" "$e" "$b"
+    run "$b:bare" "http://127.0.0.1:$bport" "$b"
+  done
+  kill "$bpid"
+  echo "$b $(wc -c <"$tmp/$b.body")" >>"$tmp/sizes"
+done
+
+echo "wrk -t2 -c$CONNS -d$DURATION x $ROUNDS, bench/reads.lua; entente serve ${SERVE_FLAGS:-(as shipped)} on $db; $(uptime)"
+awk 'FNR == NR { size[$1] = $2; next }
+{ split($1, k, ":"); b = k[1]; side = k[2]; ok[b, side] += $2; p99[b, side] += $3; bad[b, side] += $4; n[b, side]++
+  if (!(b in seen)) { seen[b] = 1; order[++nb] = b } }
+END {
+  printf "%-10s %8s %10s %8s %8s %10s %8s %8s %7s %7s\n", "bench", "bytes", "entente ok/s", "p99 ms", "non2xx", "bare ok/s", "p99 ms", "non2xx", "ratio", "p99 x"
+  for (i = 1; i <= nb; i++) {
+    b = order[i]; e = ok[b, "entente"] / n[b, "entente"]; r = ok[b, "bare"] / n[b, "bare"]
+    ep = p99[b, "entente"] / n[b, "entente"]; bp = p99[b, "bare"] / n[b, "bare"]
+    printf "%-10s %8d %10.0f %8.2f %8d %10.0f %8.2f %8d %7.3f %7.2f\n", b, size[b], e, ep, bad[b, "entente"], r, bp, bad[b, "bare"], e / r, ep / bp
+  }
+}' "$tmp/sizes" "$tmp/results"
