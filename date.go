@@ -131,15 +131,36 @@ func (d Date) Precision() Precision {
 }
 
 func (d Date) String() string {
-	switch d.Precision() {
-	case PrecisionYear:
-		return fmt.Sprintf("%04d", d.Year)
-	case PrecisionMonth:
-		return fmt.Sprintf("%04d-%02d", d.Year, int(d.Month))
-	case PrecisionDay:
-		return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	p := d.Precision()
+	if p == PrecisionNone {
+		return ""
 	}
-	return ""
+	var b [10]byte
+	return string(d.appendText(b[:0], p))
+}
+
+// appendText appends d at precision p (not the zero one) to b: String
+// without fmt, as API answers and pages write dates by the thousand.
+func (d Date) appendText(b []byte, p Precision) []byte {
+	if d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
+		switch p {
+		case PrecisionYear:
+			return fmt.Appendf(b, "%04d", d.Year)
+		case PrecisionMonth:
+			return fmt.Appendf(b, "%04d-%02d", d.Year, int(d.Month))
+		}
+		return fmt.Appendf(b, "%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	}
+	y := d.Year
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
+	if p == PrecisionYear {
+		return b
+	}
+	b = append(b, '-', byte('0'+int(d.Month)/10), byte('0'+int(d.Month)%10))
+	if p == PrecisionMonth {
+		return b
+	}
+	return append(b, '-', byte('0'+d.Day/10), byte('0'+d.Day%10))
 }
 
 // First is the earliest day d may stand for: 2024 → 2024-01-01.
@@ -253,7 +274,13 @@ func (d Date) OnOrBefore(e Date) bool {
 }
 
 // MarshalText encodes d as reduced-precision ISO 8601; the zero Date is "".
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Date) MarshalText() ([]byte, error) {
+	p := d.Precision()
+	if p == PrecisionNone {
+		return []byte{}, nil
+	}
+	return d.appendText(make([]byte, 0, 10), p), nil
+}
 
 // UnmarshalText parses reduced-precision ISO 8601.
 func (d *Date) UnmarshalText(b []byte) error {

@@ -2,7 +2,9 @@ package entente_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/entente/entente"
 )
@@ -114,4 +116,32 @@ func FuzzParseDate(f *testing.F) {
 			t.Fatalf("round trip of %q: %v (%s), then %v (%s)", s, d, d.Precision(), again, again.Precision())
 		}
 	})
+}
+
+// TestDateStringFormats checks the String written without fmt against the
+// fmt formats it replaced, at every precision, inside and outside 0-9999.
+func TestDateStringFormats(t *testing.T) {
+	for _, y := range []int{-12, 1, 9, 10, 99, 100, 999, 1000, 1949, 2026, 9999, 10000, 123456} {
+		for _, m := range []time.Month{0, 1, 9, 10, 12} {
+			for _, d := range []int{0, 1, 9, 10, 28, 31} {
+				if m == 0 && d != 0 {
+					continue
+				}
+				date := entente.Date{Year: y, Month: m, Day: d}
+				want := fmt.Sprintf("%04d-%02d-%02d", y, int(m), d)
+				switch {
+				case m == 0:
+					want = fmt.Sprintf("%04d", y)
+				case d == 0:
+					want = fmt.Sprintf("%04d-%02d", y, int(m))
+				}
+				if got := date.String(); got != want {
+					t.Errorf("%#v.String() = %q, want %q", date, got, want)
+				}
+				if got, _ := date.MarshalText(); string(got) != want {
+					t.Errorf("%#v.MarshalText() = %q, want %q", date, got, want)
+				}
+			}
+		}
+	}
 }

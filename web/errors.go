@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/entente/entente"
 )
@@ -101,8 +102,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // a value that cannot be encoded (a NaN, say) is logged and answered with a
 // 500, never with an empty 200.
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	defer putJSONBuffer(buf)
+	enc := json.NewEncoder(buf)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		s.log.Error("encode JSON response", "err", err)
@@ -116,6 +118,20 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// jsonBuffers pool the buffers answers are encoded into before they are
+// written (so that an encoding error can still answer 500): a list of a
+// thousand activities grew a new buffer to 700 kB, copying it all the way.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putJSONBuffer returns buf to the pool, unless it grew past 4 MB, which
+// would be kept for the occasional huge answer.
+func putJSONBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 4<<20 {
+		buf.Reset()
+		jsonBuffers.Put(buf)
+	}
 }
 
 // render executes a page template into a buffer first, so a template error

@@ -450,7 +450,7 @@ func (c registrationsCol) Scan(src any) error {
 		return err
 	}
 	out := []entente.Registration{}
-	if s != "" {
+	if s != "" && s != "[]" { // most activities have none: no decoder for them
 		if err := json.Unmarshal([]byte(s), &out); err != nil {
 			return fmt.Errorf("stored registrations %q: %w", s, err)
 		}
