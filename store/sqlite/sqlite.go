@@ -192,6 +192,9 @@ func dialect(path string) *sqlstore.Dialect {
 		Err:     func(err error) *entente.Error { return mapError(path, err) },
 		Backup:  backup,
 		FTS5:    true,
+		// One write lock per file: writers queue in the process, not
+		// in the busy timeout.
+		SerialWrites: true,
 		// The driver prepares every query anew: keep the reads'.
 		Prepare: true,
 	}

@@ -47,10 +47,11 @@ func (s *Store) AddVisits(ctx context.Context, vs []entente.Visit) error {
 	if len(byDay) == 0 {
 		return nil
 	}
-	sqlTx, err := s.db.BeginTx(ctx, s.d.WriteTx)
+	sqlTx, done, err := s.beginWrite(ctx)
 	if err != nil {
 		return s.d.wrap("add visits", err)
 	}
+	defer done()
 	defer sqlTx.Rollback()
 	batch := map[visitKey]int64{}
 	for _, day := range slices.SortedFunc(maps.Keys(byDay), entente.Date.Compare) {

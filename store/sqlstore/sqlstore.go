@@ -95,6 +95,13 @@ type Dialect struct {
 	// so it checks that its path still names the file it opened.
 	Reachable func() error
 
+	// SerialWrites makes the store's writers take turns in the process
+	// before they begin: SQLite has one write lock per file, and writers
+	// that wait for it inside the engine give up after its busy timeout,
+	// where writers queued in Go wait as long as their context allows.
+	// The busy timeout then only ever waits for other processes.
+	SerialWrites bool
+
 	// FTS5 is set for SQLite, whose full-text search is an FTS5 table;
 	// otherwise it is PostgreSQL's tsvector (see Store.Search).
 	FTS5 bool
@@ -117,6 +124,9 @@ type Store struct {
 	obs    observers
 	closed atomic.Bool
 	stmts  *stmtCache
+	// writes holds a token while a writer's transaction is open, when
+	// the dialect's writes are serial (see Dialect.SerialWrites).
+	writes chan struct{}
 }
 
 var (
@@ -130,6 +140,9 @@ var (
 // succeeds; from then on Store.Close closes it.
 func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
 	s := &Store{db: db, now: time.Now}
+	if d.SerialWrites {
+		s.writes = make(chan struct{}, 1)
+	}
 	if d.Prepare {
 		s.stmts = newStmtCache(db)
 	}
@@ -181,10 +194,11 @@ func (s *Store) BackupFile(ctx context.Context, path string, progress func(done,
 // PostgreSQL replica). It writes nothing: its statement matches no row,
 // and its transaction is rolled back.
 func (s *Store) Writable(ctx context.Context) error {
-	sqlTx, err := s.db.BeginTx(ctx, s.d.WriteTx)
+	sqlTx, done, err := s.beginWrite(ctx)
 	if err != nil {
 		return s.d.wrap("begin", err)
 	}
+	defer done()
 	defer sqlTx.Rollback()
 	_, err = sqlTx.ExecContext(ctx, `DELETE FROM schema_migrations WHERE name IS NULL`)
 	return s.d.wrap("check the database can be written", err)
@@ -246,16 +260,22 @@ func (s *Store) retrying(ctx context.Context, fn func(entente.Tx) error) error {
 	}
 }
 
+// writeWait is how long a writer waits for its turn when writes are
+// serial: longer than any one request's write, far shorter than the
+// server's write timeout.
+const writeWait = 30 * time.Second
+
 // maxAttempts is how many times Update runs a transaction the database
 // aborted to break a deadlock or a serialisation failure.
 const maxAttempts = 4
 
 // update is one attempt of Update.
 func (s *Store) update(ctx context.Context, fn func(entente.Tx) error) error {
-	sqlTx, err := s.db.BeginTx(ctx, s.d.WriteTx)
+	sqlTx, done, err := s.beginWrite(ctx)
 	if err != nil {
 		return s.d.wrap("begin transaction", err)
 	}
+	defer done()
 	// Rollback after a successful Commit is a no-op; it also runs if fn
 	// panics, so the connection goes back to the pool clean.
 	defer sqlTx.Rollback()
@@ -311,4 +331,31 @@ func (s *Store) Export(ctx context.Context) (*entente.Dataset, error) {
 		return nil, err
 	}
 	return ds, nil
+}
+
+// beginWrite begins a write transaction, after waiting for the writer
+// before it in this process to finish when the dialect's writes are
+// serial: at most writeWait, then EUNAVAILABLE (a 503 with Retry-After).
+// The caller calls done after it committed or rolled back.
+func (s *Store) beginWrite(ctx context.Context) (tx *sql.Tx, done func(), err error) {
+	done = func() {}
+	if s.writes != nil {
+		wait := time.NewTimer(writeWait)
+		defer wait.Stop()
+		select {
+		case s.writes <- struct{}{}:
+			done = func() { <-s.writes }
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		case <-wait.C:
+			return nil, nil, &entente.Error{Code: entente.EUNAVAILABLE,
+				Message: fmt.Sprintf("the %s database is busy: other writers held it for %v; try again", s.d.Name, writeWait)}
+		}
+	}
+	tx, err = s.db.BeginTx(ctx, s.d.WriteTx)
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return tx, done, nil
 }
