@@ -146,6 +146,8 @@ type Store interface {
 	Empty(ctx context.Context) (bool, error)
 	// Sessions of signed-in browsers, kept outside Update.
 	SessionStore
+	// Idempotency keys of API creates, kept outside Update.
+	IdempotencyStore
 	// Import writes a whole dataset into an empty store in one transaction,
 	// with one audit event; it returns ECONFLICT if the store is not empty.
 	Import(ctx context.Context, ds *Dataset, audit *AuditEvent) error

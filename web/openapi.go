@@ -69,6 +69,7 @@ func openAPIDoc() map[string]any {
 		paths[p] = item
 	}
 	declareAuth(doc)
+	declareIdempotency(doc)
 	csvOpenAPI(doc)
 	return doc
 }

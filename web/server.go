@@ -77,6 +77,9 @@ type Server struct {
 	limiter *inflight
 	// shutdownTimeout is how long a shutdown waits for requests in flight.
 	shutdownTimeout time.Duration
+	// purgedKeys is when expired idempotency keys were last purged (Unix
+	// seconds; see idempotency.go).
+	purgedKeys atomic.Int64
 }
 
 // Config configures a Server.
@@ -226,7 +229,7 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 	// who is acting: an API token (auth.go) or a session (session.go), so
 	// that the cache and the handlers see it, and an API write from the
 	// public is refused before anything else reads it.
-	s.handler = s.edge(s.limit(s.authenticate(s.sessions(s.requirePrincipal(s.guardMetrics(s.middleware(s.checkCSRF(s.mux))))))))
+	s.handler = s.edge(s.limit(s.authenticate(s.sessions(s.requirePrincipal(s.guardMetrics(s.middleware(s.checkCSRF(s.idempotent(s.mux)))))))))
 	s.visits = visits.New(visits.Config{Add: svc.AddVisits, Today: svc.Today, Interval: cfg.VisitFlushInterval, Logger: s.log,
 		Flushed: s.AnalyticsFlushed})
 	return s, nil

@@ -282,6 +282,11 @@ func (s *Store) update(ctx context.Context, fn func(entente.Tx) error) error {
 	if err := fn(&tx{reader: reader{q: sqlTx, d: s.d, stmts: s.stmts}, now: s.now}); err != nil {
 		return err
 	}
+	// A write made for a request with an Idempotency-Key commits with its
+	// key's committed mark, or not at all (see entente.IdempotencyKey).
+	if err := claimIdempotencyKey(ctx, sqlTx, s.d); err != nil {
+		return err
+	}
 	if s.d.Notify != "" {
 		if _, err := sqlTx.ExecContext(ctx, s.d.Notify); err != nil {
 			return s.d.wrap("notify", err)
