@@ -47,6 +47,13 @@ type AuditFilter struct {
 	// Before, if not zero, keeps the events older than the event with
 	// this ID: the next page of a list, newest first.
 	Before int64
+	// After, if not zero, keeps the events newer than the event with this
+	// ID: a change feed's next page.
+	After int64
+	// Oldest lists the events oldest first (the change feed's order, which
+	// is commit order: each append holds the chain's lock until its
+	// transaction ends), and Limit keeps the oldest.
+	Oldest bool
 	Limit  int // at most this many, newest first (0: all)
 }
 

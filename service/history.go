@@ -260,7 +260,11 @@ func (s *Service) checkVisible(ctx context.Context, entity, key string) error {
 // currentRecord reads the record as it is, as the principal in ctx may see
 // it, encoded as the audit log encodes it.
 func (s *Service) currentRecord(ctx context.Context, entity, key string) (json.RawMessage, error) {
-	r := s.reader(ctx)
+	return s.currentRecordIn(ctx, s.reader(ctx), entity, key)
+}
+
+// currentRecordIn is currentRecord read through r.
+func (s *Service) currentRecordIn(ctx context.Context, r entente.Reader, entity, key string) (json.RawMessage, error) {
 	var rec any
 	switch entity {
 	case "activity":

@@ -347,6 +347,9 @@ func routeTable(static string) map[string]route {
 		"GET /api/v1/search":                            {path: func(c cell) string { return "/api/v1/search?q=" + c.r.programme }, want: read},
 		"GET /api/v1/audit":                             {path: fixed("/api/v1/audit?limit=1"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
 		"GET /api/v1/audit/verify":                      {path: fixed("/api/v1/audit/verify"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
+		"GET /api/v1/changes":                           {path: fixed("/api/v1/changes?limit=5"), want: read},
+		"GET /feeds/changes.atom":                       {path: fixed("/feeds/changes.atom"), want: read},
+		"GET /feeds/partners/{feed}":                    {path: func(c cell) string { return "/feeds/partners/" + c.r.partner + ".atom" }, want: read},
 
 		"POST /api/v1/programmes": {path: fixed("/api/v1/programmes"), body: func(c cell) string {
 			return fmt.Sprintf(`{"id":"%s-ITPP-%d","alliance":"NATO","partner":%q,"type":"ITPP","title":"Matrix %d","agreed":"%d-01-01"}`,

@@ -65,6 +65,9 @@ func openAPIDoc() map[string]any {
 	paths["/api/v1/history/{entity}/{key}"] = op("The versions of one record, oldest first: each with its number, the audit event that made it (none for the version an imported dataset wrote), when, the action, who made it (staff and admins only), why, the sources it cites, the fields it changed and the record as it left it. A record the caller may not read is 404",
 		path("entity", "the kind of record: "+strings.Join(service.HistoryKinds, ", ")),
 		path("key", "the record's key, as the audit log names it; a goal's or objective's is PROGRAMME/CODE, a membership's ALLIANCE/ISO3, a partnership's ALLIANCE/ISO3/FRAMEWORK (slashes kept)"))
+	paths["/api/v1/changes"] = op("The change feed: every change the caller may see, in commit order, each with its event id, time, action, record kind and key, the record as the change left it, the partner it concerns, and who made it (staff and admins only); cursor is the last event read (changes hidden from the caller are passed over), next the following page, more whether it has changes already. Mirror from since=0 until more is false, then poll from the cursor",
+		qp("since", "integer", "the cursor of the page before (0 or absent: from the first change)"),
+		qp("limit", "integer", "changes a page, 1 to 1000 (default 100)"))
 	for p, item := range programmeOpenAPIPaths() {
 		paths[p] = item
 	}

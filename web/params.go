@@ -30,6 +30,7 @@ var queryParams = map[string][]queryParam{
 	"GET /api/v1/menu":                       {{Name: "format", Values: []string{"json", "csv"}}},
 	"POST /api/v1/menu":                      {{Name: "format", Values: []string{"json", "csv"}}, {Name: "name"}},
 	"GET /api/v1/audit":                      {{Name: "entity"}, {Name: "key"}, {Name: "actor"}, {Name: "before"}, {Name: "limit"}},
+	"GET /api/v1/changes":                    {{Name: "since"}, {Name: "limit"}},
 }
 
 // checkQuery refuses API requests whose query parameters the route does not

@@ -63,6 +63,7 @@ func (s *Server) routes() {
 	s.auditRoutes()
 	s.searchRoutes()
 	s.historyRoutes()
+	s.changeRoutes()
 	m.HandleFunc(catchAll, s.noRoute)
 }
 

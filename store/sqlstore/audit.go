@@ -91,7 +91,14 @@ func (r reader) FindAuditEvents(ctx context.Context, f entente.AuditFilter) ([]e
 	if f.Before > 0 {
 		w.add("id < %s", f.Before)
 	}
-	query := "SELECT " + auditColumns + " FROM audit_events" + w.String() + " ORDER BY id DESC"
+	if f.After > 0 {
+		w.add("id > %s", f.After)
+	}
+	order := " ORDER BY id DESC"
+	if f.Oldest {
+		order = " ORDER BY id"
+	}
+	query := "SELECT " + auditColumns + " FROM audit_events" + w.String() + order
 	if f.Limit > 0 {
 		query += " LIMIT " + strconv.Itoa(f.Limit)
 	}
