@@ -66,7 +66,7 @@ func jsonLDOf(v any) (template.JS, error) {
 	if err != nil {
 		return "", err
 	}
-	return template.JS(b), nil //nolint:gosec // encoding/json escapes <, > and &; see above
+	return template.JS(b), nil // safe: encoding/json escaped <, > and &, see above
 }
 
 // ldDate is a date at its precision ("2024", "2024-07", "2024-07-10"), as
