@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +37,9 @@ type RecordVersion struct {
 	// Actor is the principal that made the change: empty for a reader who
 	// may not read the audit log, and for an imported version.
 	Actor string `json:"actor,omitempty"`
+	// ActorName is the account's name of a user actor ("user:3"), when
+	// the actor is shown and the account is still there.
+	ActorName string `json:"actor_name,omitempty"`
 	// Why is the reason the change gives: a cancellation's reason, an
 	// outcome reported, the record's note, when the change set it.
 	Why string `json:"why,omitempty"`
@@ -121,10 +125,14 @@ func (s *Service) History(ctx context.Context, entity, key string) (*RecordHisto
 		}
 		h.Versions = append(h.Versions, v)
 	}
+	names := map[string]string{}
 	for _, e := range evs {
 		v := RecordVersion{Event: e.ID, At: e.At, Action: e.Action, Changes: entente.AuditDiff(e.Before, e.After), Record: e.After}
 		if h.Actors {
 			v.Actor = e.Actor
+			if v.ActorName, err = s.actorName(ctx, names, e.Actor); err != nil {
+				return nil, err
+			}
 		}
 		v.Why, v.Sources = why(e.After, v.Changes)
 		h.Versions = append(h.Versions, v)
@@ -143,6 +151,32 @@ func (s *Service) History(ctx context.Context, entity, key string) (*RecordHisto
 		}
 	}
 	return h, nil
+}
+
+// actorName is the account name of a user actor ("user:3"), "" for
+// another kind of actor or an account that is gone; names caches them.
+func (s *Service) actorName(ctx context.Context, names map[string]string, actor string) (string, error) {
+	id, ok := strings.CutPrefix(actor, "user:")
+	if !ok {
+		return "", nil
+	}
+	if name, ok := names[actor]; ok {
+		return name, nil
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return "", nil
+	}
+	a, err := s.Store.FindAccountByID(ctx, n)
+	switch {
+	case entente.ErrorCode(err) == entente.ENOTFOUND:
+		names[actor] = ""
+		return "", nil
+	case err != nil:
+		return "", err
+	}
+	names[actor] = a.Name
+	return a.Name, nil
 }
 
 func cmpInt(a, b int64) int {

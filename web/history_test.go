@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,7 +17,12 @@ import (
 // same versions; an unknown kind or record is 404.
 func TestHistoryPage(t *testing.T) {
 	engines(t, func(t *testing.T, st *stack) {
-		ctx := entente.WithPrincipal(t.Context(), &entente.Principal{Kind: entente.PrincipalUser, ID: "user:42", Name: "hana", Role: entente.RoleStaff})
+		acct, err := st.svc.AddUser(operator(t), service.UserRequest{Name: "hana", Role: entente.RoleStaff, Password: "a test password of some length"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actor := fmt.Sprintf("user:%d", acct.ID)
+		ctx := entente.WithPrincipal(t.Context(), &entente.Principal{Kind: entente.PrincipalUser, ID: actor, Name: "hana", Role: entente.RoleStaff})
 		a, err := st.svc.ProposeActivity(ctx, service.ProposeRequest{Programme: "NZL-ITPP-2024", Title: "Maritime exercise planning", Capacity: 8})
 		if err != nil {
 			t.Fatal(err)
@@ -35,7 +41,7 @@ func TestHistoryPage(t *testing.T) {
 			t.Fatalf("staff GET %s: %d", href, res.StatusCode)
 		}
 		text := pageText(body)
-		for _, want := range []string{"Version 1: activity.propose", "Version 2: activity.cancel", "user:42", "the ship was needed elsewhere", "Maritime exercise planning"} {
+		for _, want := range []string{"Version 1: activity.propose", "Version 2: activity.cancel", "hana (" + actor + ")", "the ship was needed elsewhere", "Maritime exercise planning"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("staff's history lacks %q", want)
 			}
@@ -45,7 +51,7 @@ func TestHistoryPage(t *testing.T) {
 		}
 
 		_, public := get(t, nil, st.srv.URL+href)
-		if strings.Contains(public, "user:42") || !strings.Contains(pageText(public), "Version 2: activity.cancel") {
+		if strings.Contains(public, actor) || strings.Contains(public, "hana") || !strings.Contains(pageText(public), "Version 2: activity.cancel") {
 			t.Error("the public's history names who made the change, or lacks the versions")
 		}
 
