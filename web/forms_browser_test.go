@@ -51,8 +51,9 @@ func waitText(t *testing.T, ctx context.Context, sel, want string) {
 // send the invitations (none chosen first); the liaison opens registration
 // and registers participants up to capacity, the next registration
 // refused beside its field; the liaison holds and reports it, each through
-// its check-your-answers page. axe-core and the layout check find nothing
-// on each form empty, with an error and confirmed, at 390 and 1280 px.
+// its check-your-answers page; staff cancel another, with a reason.
+// axe-core and the layout check find nothing on each form empty, with an
+// error and confirmed, at 390 and 1280 px.
 func TestBrowserActivityForms(t *testing.T) {
 	b := browsertest.New(t)
 	b.TabTimeout = 6 * time.Minute
@@ -172,6 +173,26 @@ func TestBrowserActivityForms(t *testing.T) {
 	waitPath(t, kiri, act+"?done=report")
 	wantText(t, kiri, ".panel", "The activity is reported.")
 	checkPage(t, kiri, "the report's confirmation")
+
+	// Staff cancel a bespoke one: a reason asked for, the check page,
+	// the confirmation.
+	navigate(t, sam, base+propose)
+	fill(t, sam, "title", "Cyber staff talks")
+	click(t, sam, `form.stacked[method="post"] button[type="submit"]`)
+	waitPath(t, sam, "/activities/"+prog+"-A002?done=propose")
+	other := "/activities/" + prog + "-A002"
+	submit(t, sam, other+"/steps/cancel")
+	waitPath(t, sam, other+"/steps/cancel")
+	wantText(t, sam, `.error-summary a[href="#cancel-reason"]`, "Enter why the activity is cancelled")
+	checkPage(t, sam, "the cancellation with an error")
+	fill(t, sam, "cancel-reason", "No venue this year")
+	submit(t, sam, other+"/steps/cancel")
+	waitText(t, sam, "h1", "Check your answers before you cancel the activity")
+	checkPage(t, sam, "cancelling: check your answers")
+	click(t, sam, `main form input[name="confirm"] ~ button`)
+	waitPath(t, sam, other+"?done=cancel")
+	wantText(t, sam, ".panel", "The activity is cancelled.")
+	checkPage(t, sam, "the cancellation's confirmation")
 
 	a, err := svc.Activity(operator(t), id)
 	if err != nil || a.Status != entente.ActivityReported || a.Registered() != 3 || a.Participants != 3 || a.Location != "Wellington" {
