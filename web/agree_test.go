@@ -27,6 +27,12 @@ func TestProgrammeForms(t *testing.T) {
 		}
 		today := s.svc.Today().String()
 
+		if _, body := get(t, staff.c, s.srv.URL+"/programmes"); !strings.Contains(body, `href="/programmes/agree"`) {
+			t.Error("staff's programmes page does not link to the agree form")
+		}
+		if _, body := get(t, kiri.c, s.srv.URL+"/programmes"); strings.Contains(body, `href="/programmes/agree"`) {
+			t.Error("the liaison's programmes page links to the agree form")
+		}
 		res, body := get(t, staff.c, s.srv.URL+"/programmes/agree?partner=NZL")
 		wantForm(t, "the agree page", res, body, 200, "Agree a programme", `value="NZL"`, "Cyber defence", "Carry over open goals", "Add a cooperation area")
 		for _, u := range []formUser{kiri, reader} {

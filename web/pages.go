@@ -177,7 +177,9 @@ func (s *Server) pagePartners(w http.ResponseWriter, r *http.Request) {
 func (s *Server) pageProgrammes(w http.ResponseWriter, r *http.Request) {
 	s.allianceView(w, r, "list-programmes.html", "Partnership programmes", func(a *entente.Alliance, d entente.Date) (page, error) {
 		ps, err := s.svc.BrowseProgrammes(r.Context(), a.Code, d)
-		return page{Data: ps}, err
+		// Extra: the one signed in may agree programmes (a link to the form).
+		may := signedInFrom(r) != nil && s.svc.CheckStaff(r.Context(), "agree programmes") == nil
+		return page{Data: ps, Extra: may}, err
 	})
 }
 
