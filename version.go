@@ -38,7 +38,22 @@ func CheckVersion(what string, record any, want string) error {
 		return nil
 	}
 	if have := Version(record); have != want {
-		return Errorf(ESTALE, "%s has changed since version %s was read: it is now version %s; read it again and make the change from the new version", what, want, have)
+		e := Errorf(ESTALE, "%s has changed since version %s was read: it is now version %s; read it again and make the change from the new version", what, want, have)
+		e.Err = &StaleVersion{What: what, Want: want, Current: have}
+		return e
 	}
 	return nil
+}
+
+// StaleVersion is the cause of an ESTALE error: which record, the version
+// the change named and the record's current version, for a surface to
+// show (the API's problem details, a form's conflict page).
+type StaleVersion struct {
+	What    string `json:"record"`
+	Want    string `json:"version"`
+	Current string `json:"current_version"`
+}
+
+func (e *StaleVersion) Error() string {
+	return e.What + " is at version " + e.Current + ", not " + e.Want
 }

@@ -1,6 +1,7 @@
 package entente_test
 
 import (
+	"errors"
 	"regexp"
 	"testing"
 
@@ -33,5 +34,20 @@ func TestVersion(t *testing.T) {
 	}
 	if !regexp.MustCompile(`goal G1 has changed since version "[0-9a-f]{32}"`).MatchString(err.Error()) {
 		t.Errorf("message %q does not name the record and the version", err)
+	}
+}
+
+func TestStaleVersionCause(t *testing.T) {
+	g := entente.Goal{Programme: "NZL-ITPP-2024", Code: "G1", Title: "Interoperability"}
+	err := entente.CheckVersion("goal G1", g, `"0"`)
+	var sv *entente.StaleVersion
+	if !errors.As(err, &sv) {
+		t.Fatalf("%v carries no StaleVersion", err)
+	}
+	if sv.What != "goal G1" || sv.Want != `"0"` || sv.Current != entente.Version(g) {
+		t.Errorf("StaleVersion = %+v", sv)
+	}
+	if entente.ErrorMessage(err) == sv.Error() {
+		t.Error("the message a user sees is the cause's, not the error's")
 	}
 }

@@ -36,6 +36,9 @@ type StepRequest struct {
 	// write, writing nothing: a form's "check your answers" page shows it,
 	// or the refusal, before the step is taken.
 	DryRun bool `json:"-"`
+	// IfMatch is the version of the membership the step was taken from,
+	// when it exists (see version.go); applying takes none.
+	IfMatch string
 }
 
 // errDryRun rolls back a dry run's transaction.
@@ -99,6 +102,15 @@ func (s *Service) Accession(ctx context.Context, step Step, req StepRequest) (*e
 			if ms[i].Country == c.Code {
 				cur = &ms[i]
 			}
+		}
+		what := "membership " + a.Code + "/" + c.Code
+		if cur != nil {
+			err = checkVersion(ctx, what, *cur, req.IfMatch)
+		} else {
+			err = checkNew(what, req.IfMatch)
+		}
+		if err != nil {
+			return err
 		}
 		if step == StepWithdraw && cur == nil {
 			// Withdrawal has its own rule for a state that never joined.
@@ -236,6 +248,25 @@ func without(all []string, got []entente.Assent) []string {
 		}
 	}
 	return out
+}
+
+// Membership returns a country's membership record with an alliance (its
+// accession steps so far), as an accession step names its version;
+// ENOTFOUND if the country never applied or the record is hidden from the
+// principal.
+func (s *Service) Membership(ctx context.Context, alliance, code string) (*entente.Membership, error) {
+	return view(ctx, s, func(r entente.Reader) (*entente.Membership, error) {
+		ms, err := r.FindMemberships(ctx, entente.Filter{Alliance: alliance, Country: code})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if m.Alliance == alliance && m.Country == code {
+				return &m, nil
+			}
+		}
+		return nil, entente.Errorf(entente.ENOTFOUND, "%s has no membership record with %s: it has not applied", code, alliance)
+	})
 }
 
 // endPartnerships closes a new member's partnerships with its alliance on

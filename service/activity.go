@@ -108,7 +108,11 @@ func (s *Service) ProposeActivity(ctx context.Context, req ProposeRequest) (*ent
 
 // ActivityRequest is one workflow step on an activity.
 type ActivityRequest struct {
-	ID           string       `json:"-"`
+	ID string `json:"-"`
+	// IfMatch is the version of the activity the step was taken from
+	// (see version.go): the step is refused (ESTALE) if the activity has
+	// changed since.
+	IfMatch      string       `json:"-"`
 	Date         entente.Date `json:"date"`
 	Countries    []string     `json:"countries"`
 	Country      string       `json:"country"`
@@ -144,6 +148,11 @@ func (s *Service) StepActivity(ctx context.Context, step entente.ActivityStep, r
 		}
 		actor, err := authorize(ctx, stepRight(step), p.Partner, string(step)+" activities")
 		if err != nil {
+			return err
+		}
+		// Checked against the activity as its read returns it, under
+		// its lock: a step is taken from the state it was shown.
+		if err := checkVersion(ctx, "activity "+a.ID, *a, req.IfMatch); err != nil {
 			return err
 		}
 		var who entente.Invitees

@@ -14,14 +14,19 @@ import (
 // its structure, its activity count, its progress and its reviews.
 type ProgrammeView struct {
 	entente.Programme
-	AsOf         entente.Date              `json:"as_of"`
-	SupersededBy string                    `json:"superseded_by,omitempty"`
-	AreaNames    map[string]string         `json:"area_names"`
-	Objectives   []entente.Objective       `json:"objectives"`
-	Goals        []entente.Goal            `json:"goals"`
-	Activities   int                       `json:"activity_count"` // proposed by the day
-	Reviews      []ReviewSummary           `json:"reviews"`
-	Progress     entente.ProgrammeProgress `json:"progress"`
+	AsOf         entente.Date        `json:"as_of"`
+	SupersededBy string              `json:"superseded_by,omitempty"`
+	AreaNames    map[string]string   `json:"area_names"`
+	Objectives   []entente.Objective `json:"objectives"`
+	Goals        []entente.Goal      `json:"goals"`
+	// ObjectiveVersions and GoalVersions give, by code, the version of
+	// each objective and goal (entente.Version of the record as listed
+	// here), for a change of one to name (If-Match).
+	ObjectiveVersions map[string]string         `json:"objective_versions"`
+	GoalVersions      map[string]string         `json:"goal_versions"`
+	Activities        int                       `json:"activity_count"` // proposed by the day
+	Reviews           []ReviewSummary           `json:"reviews"`
+	Progress          entente.ProgrammeProgress `json:"progress"`
 }
 
 // ReviewSummary is a review without its snapshot.
@@ -131,6 +136,13 @@ func programmeViews(ctx context.Context, r entente.Reader, ps, siblings []entent
 		v := ProgrammeView{Programme: p, AsOf: asOf, AreaNames: map[string]string{},
 			Objectives: orEmpty(objsOf[p.ID]), Goals: orEmpty(goalsOf[p.ID]), Reviews: []ReviewSummary{}}
 		v.Status = entente.ProgrammeStatusOn(&p, siblings, asOf)
+		v.ObjectiveVersions, v.GoalVersions = map[string]string{}, map[string]string{}
+		for _, o := range v.Objectives {
+			v.ObjectiveVersions[o.Code] = entente.Version(o)
+		}
+		for _, g := range v.Goals {
+			v.GoalVersions[g.Code] = entente.Version(g)
+		}
 		if q := entente.SuccessorOn(&p, siblings, asOf); q != nil {
 			v.SupersededBy = q.ID
 		}
@@ -152,6 +164,49 @@ func programmeViews(ctx context.Context, r entente.Reader, ps, siblings []entent
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// Goal returns one goal of a programme, as a change of it names its
+// version; ENOTFOUND if the programme or goal does not exist or is hidden
+// from the principal.
+func (s *Service) Goal(ctx context.Context, programmeID, code string) (*entente.Goal, error) {
+	return view(ctx, s, func(r entente.Reader) (*entente.Goal, error) {
+		p, err := programme(ctx, r, programmeID)
+		if err != nil {
+			return nil, err
+		}
+		goals, err := r.FindGoals(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range goals {
+			if g.Code == code {
+				return &g, nil
+			}
+		}
+		return nil, entente.Errorf(entente.ENOTFOUND, "programme %s has no goal %q", p.ID, code)
+	})
+}
+
+// Objective returns one objective of a programme, as a change of it names
+// its version; ENOTFOUND as for Goal.
+func (s *Service) Objective(ctx context.Context, programmeID, code string) (*entente.Objective, error) {
+	return view(ctx, s, func(r entente.Reader) (*entente.Objective, error) {
+		p, err := programme(ctx, r, programmeID)
+		if err != nil {
+			return nil, err
+		}
+		objs, err := r.FindObjectives(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			if o.Code == code {
+				return &o, nil
+			}
+		}
+		return nil, entente.Errorf(entente.ENOTFOUND, "programme %s has no objective %q", p.ID, code)
+	})
 }
 
 // reviewsOf reads the reviews of ps, by programme, in one find.
@@ -224,6 +279,11 @@ type ReviewRequest struct {
 	Programme string       `json:"-"`
 	Date      entente.Date `json:"date"`
 	Note      string       `json:"note"`
+	// IfMatch, if set, is the version of the programme the review was
+	// made from (its ProgrammeView today): the review is refused
+	// (ESTALE) if the programme has changed since. A review creates a
+	// record, so none is required.
+	IfMatch string `json:"-"`
 	// Releasability marks the new record (see entente.Principal.Mark):
 	// by default PUBLIC from staff, RELEASABLE_TO its partner from a
 	// liaison.
@@ -244,6 +304,15 @@ func (s *Service) ReviewProgramme(ctx context.Context, req ReviewRequest) (*ente
 		// reviews below is still free at commit.
 		if err := tx.LockProgramme(ctx, req.Programme); err != nil {
 			return err
+		}
+		if req.IfMatch != "" {
+			v, err := programmeView(ctx, released(tx, entente.PrincipalFrom(ctx)), req.Programme, s.day(entente.Date{}))
+			if err != nil {
+				return err
+			}
+			if err := checkVersion(ctx, "programme "+req.Programme, *v, req.IfMatch); err != nil {
+				return err
+			}
 		}
 		snap, err := s.txSnapshot(ctx, tx, req.Programme)
 		if err != nil {
@@ -501,6 +570,9 @@ type ObjectiveRequest struct {
 	// by default PUBLIC from staff, RELEASABLE_TO its partner from a
 	// liaison.
 	Releasability *entente.Releasability `json:"releasability,omitempty"`
+	// IfMatch is the version of the objective the change was made from,
+	// when it exists (see version.go); a new objective takes none.
+	IfMatch string `json:"-"`
 }
 
 // PutObjective adds or changes a programme's objective.
@@ -548,6 +620,15 @@ func (s *Service) PutObjective(ctx context.Context, req ObjectiveRequest) (*ente
 				before, old = x, &x.Releasability
 			}
 		}
+		what := "objective " + o.Key()
+		if before != nil {
+			err = checkVersion(ctx, what, before, req.IfMatch)
+		} else {
+			err = checkNew(what, req.IfMatch)
+		}
+		if err != nil {
+			return err
+		}
 		if o.Sources, err = citeWorkflow(ctx, tx); err != nil {
 			return err
 		}
@@ -580,6 +661,9 @@ type GoalRequest struct {
 	// by default PUBLIC from staff, RELEASABLE_TO its partner from a
 	// liaison.
 	Releasability *entente.Releasability `json:"releasability,omitempty"`
+	// IfMatch is the version of the goal the change was made from, when
+	// it exists (see version.go); a new goal takes none.
+	IfMatch string `json:"-"`
 }
 
 // PutGoal adds or changes a programme's goal.
@@ -629,6 +713,15 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 				before, old = x, &x.Releasability
 				g.CarriedFrom = x.CarriedFrom
 			}
+		}
+		what := "goal " + g.Key()
+		if before != nil {
+			err = checkVersion(ctx, what, before, req.IfMatch)
+		} else {
+			err = checkNew(what, req.IfMatch)
+		}
+		if err != nil {
+			return err
 		}
 		if g.Sources, err = citeWorkflow(ctx, tx); err != nil {
 			return err

@@ -283,6 +283,12 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 	}
 	confirm := r.PostForm.Get("confirm") == "yes"
 	req := service.StepRequest{Alliance: a.Code, Country: upper(r, "iso3"), By: by, Date: day, DryRun: !confirm}
+	if confirm {
+		// The service checks the version again inside the step's
+		// transaction, so a step recorded between the check below and
+		// this one is a conflict too.
+		req.IfMatch = f.Version
+	}
 	if confirm && f.Version != "" {
 		// The form names the version it was opened with: a change made
 		// meanwhile is a conflict, not overwritten.
@@ -312,6 +318,11 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, "/countries/"+req.Country+"/accession?"+q.Encode(), http.StatusSeeOther)
+		return
+	case code == entente.ESTALE:
+		d.Errors = formErrors{{accessionField(st, "", ""), "The accession has changed since you opened this form (someone else recorded a step): check it again and send the form again"}}
+		d.Form.Version = ""
+		s.renderAccessionStep(w, r, http.StatusPreconditionFailed, d)
 		return
 	case code == entente.EREFUSED:
 		d.Errors = formErrors{{accessionField(st, entente.ErrorMessage(err), by), entente.ErrorMessage(err)}}

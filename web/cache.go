@@ -16,7 +16,8 @@ import (
 
 // entry is a complete response ready to serve many times: its body, the
 // body gzipped (when that is smaller and a client asked for it), and an
-// ETag derived from the body.
+// ETag: the one the handler set (a record's version, see record), else
+// one derived from the body.
 type entry struct {
 	status int
 	header http.Header
@@ -38,7 +39,11 @@ type entry struct {
 // many (scripts, load tests) do not take gzip at all.
 func newEntry(status int, h http.Header, body []byte) *entry {
 	sum := sha256.Sum256(body)
-	return &entry{status: status, header: h, body: body, etag: `"` + hex.EncodeToString(sum[:10]) + `"`}
+	e := &entry{status: status, header: h, body: body, etag: `"` + hex.EncodeToString(sum[:10]) + `"`}
+	if tag := h.Get("ETag"); tag != "" {
+		e.etag = tag
+	}
+	return e
 }
 
 // compress gzips the body at level, keeping the result if it is smaller.

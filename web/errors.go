@@ -61,6 +61,10 @@ type Problem struct {
 	Instance string           `json:"instance,omitempty"`
 	Code     string           `json:"code,omitempty"`
 	Reasons  []entente.Reason `json:"reasons,omitempty"`
+	// Record and CurrentVersion name, for a change refused as stale
+	// (412), the record and its version now.
+	Record         string `json:"record,omitempty"`
+	CurrentVersion string `json:"current_version,omitempty"`
 }
 
 // wantsJSON reports whether the request is for the API or asks for JSON.
@@ -87,6 +91,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
 		Detail: entente.ErrorMessage(err), Instance: r.URL.Path, Code: code, Reasons: entente.ErrorReasons(err)}
+	if sv := (*entente.StaleVersion)(nil); errors.As(err, &sv) {
+		p.Record, p.CurrentVersion = sv.What, sv.Current
+	}
 	if wantsJSON(r) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(status)

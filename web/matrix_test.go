@@ -100,6 +100,9 @@ type cell struct {
 	// made is what the cell's fresh record is (an activity's id, a
 	// session's or token's id, a user's name), made before the request.
 	made string
+	// version, if set, is sent as If-Match: the version of the record
+	// the cell changes, as its GET answers it.
+	version string
 }
 
 // route says how to request a route for a cell and what it answers.
@@ -186,6 +189,7 @@ func (m *matrix) activity(c *cell) {
 		m.t.Fatal(err)
 	}
 	c.made = a.ID
+	c.version = entente.Version(*a)
 }
 
 // session starts a fresh session for c's principal (staff's for the
@@ -326,30 +330,33 @@ func routeTable(static string) map[string]route {
 		"POST /admin/users/{name}/enable": {prepare: func(m *matrix, c *cell) { m.user(true)(m, c) },
 			path: func(c cell) string { return "/admin/users/" + c.made + "/enable" }, want: adminOnly(http.StatusSeeOther, http.StatusUnauthorized)},
 
-		"GET /api/v1/openapi.json":                      {path: fixed("/api/v1/openapi.json"), want: read},
-		"GET /api/v1/alliances":                         {path: fixed("/api/v1/alliances"), want: read},
-		"GET /api/v1/alliances/{code}":                  {path: fixed("/api/v1/alliances/NATO"), want: read},
-		"GET /api/v1/alliances/{code}/members":          {path: fixed("/api/v1/alliances/NATO/members"), want: read},
-		"GET /api/v1/alliances/{code}/partners":         {path: fixed("/api/v1/alliances/NATO/partners"), want: read},
-		"GET /api/v1/alliances/{code}/accession/{iso3}": {path: func(c cell) string { return "/api/v1/alliances/NATO/accession/" + c.r.partner }, want: read},
-		"GET /api/v1/countries/{iso3}":                  {path: func(c cell) string { return "/api/v1/countries/" + c.r.partner }, want: read},
-		"GET /api/v1/partners/{iso3}/profile":           {path: func(c cell) string { return "/api/v1/partners/" + c.r.partner + "/profile" }, want: read},
-		"GET /api/v1/timeline":                          {path: func(c cell) string { return "/api/v1/timeline?country=" + c.r.partner }, want: read},
-		"GET /api/v1/programmes":                        {path: func(c cell) string { return "/api/v1/programmes?partner=" + c.r.partner }, want: read},
-		"GET /api/v1/programmes/{id}":                   {path: prog(""), want: released(http.StatusOK)},
-		"GET /api/v1/programmes/{id}/progress":          {path: prog("/progress"), want: released(http.StatusOK)},
-		"GET /api/v1/programmes/{id}/progress.svg":      {path: prog("/progress.svg"), want: released(http.StatusOK)},
-		"GET /api/v1/programmes/{id}/activities":        {path: prog("/activities"), want: released(http.StatusOK)},
-		"GET /api/v1/programmes/{id}/diff/{other}":      {path: func(c cell) string { return "/api/v1/programmes/" + c.r.older + "/diff/" + c.r.programme }, want: released(http.StatusOK)},
-		"GET /api/v1/history/{entity}/{key...}":         {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/history/activity/" + c.made }, want: released(http.StatusOK)},
-		"GET /api/v1/activities/{id}":                   {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made }, want: released(http.StatusOK)},
-		"GET /api/v1/menu":                              {path: fixed("/api/v1/menu"), want: read},
-		"GET /api/v1/search":                            {path: func(c cell) string { return "/api/v1/search?q=" + c.r.programme }, want: read},
-		"GET /api/v1/audit":                             {path: fixed("/api/v1/audit?limit=1"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
-		"GET /api/v1/audit/verify":                      {path: fixed("/api/v1/audit/verify"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
-		"GET /api/v1/changes":                           {path: fixed("/api/v1/changes?limit=5"), want: read},
-		"GET /feeds/changes.atom":                       {path: fixed("/feeds/changes.atom"), want: read},
-		"GET /feeds/partners/{feed}":                    {path: func(c cell) string { return "/feeds/partners/" + c.r.partner + ".atom" }, want: read},
+		"GET /api/v1/openapi.json":                        {path: fixed("/api/v1/openapi.json"), want: read},
+		"GET /api/v1/alliances":                           {path: fixed("/api/v1/alliances"), want: read},
+		"GET /api/v1/alliances/{code}":                    {path: fixed("/api/v1/alliances/NATO"), want: read},
+		"GET /api/v1/alliances/{code}/members":            {path: fixed("/api/v1/alliances/NATO/members"), want: read},
+		"GET /api/v1/alliances/{code}/partners":           {path: fixed("/api/v1/alliances/NATO/partners"), want: read},
+		"GET /api/v1/alliances/{code}/accession/{iso3}":   {path: func(c cell) string { return "/api/v1/alliances/NATO/accession/" + c.r.partner }, want: read},
+		"GET /api/v1/alliances/{code}/memberships/{iso3}": {path: fixed("/api/v1/alliances/NATO/memberships/FIN"), want: read},
+		"GET /api/v1/countries/{iso3}":                    {path: func(c cell) string { return "/api/v1/countries/" + c.r.partner }, want: read},
+		"GET /api/v1/partners/{iso3}/profile":             {path: func(c cell) string { return "/api/v1/partners/" + c.r.partner + "/profile" }, want: read},
+		"GET /api/v1/timeline":                            {path: func(c cell) string { return "/api/v1/timeline?country=" + c.r.partner }, want: read},
+		"GET /api/v1/programmes":                          {path: func(c cell) string { return "/api/v1/programmes?partner=" + c.r.partner }, want: read},
+		"GET /api/v1/programmes/{id}":                     {path: prog(""), want: released(http.StatusOK)},
+		"GET /api/v1/programmes/{id}/progress":            {path: prog("/progress"), want: released(http.StatusOK)},
+		"GET /api/v1/programmes/{id}/progress.svg":        {path: prog("/progress.svg"), want: released(http.StatusOK)},
+		"GET /api/v1/programmes/{id}/activities":          {path: prog("/activities"), want: released(http.StatusOK)},
+		"GET /api/v1/programmes/{id}/goals/{code}":        {path: prog("/goals/G-MATRIX"), want: released(http.StatusOK)},
+		"GET /api/v1/programmes/{id}/objectives/{code}":   {path: prog("/objectives/cyber-defence"), want: released(http.StatusOK)},
+		"GET /api/v1/programmes/{id}/diff/{other}":        {path: func(c cell) string { return "/api/v1/programmes/" + c.r.older + "/diff/" + c.r.programme }, want: released(http.StatusOK)},
+		"GET /api/v1/history/{entity}/{key...}":           {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/history/activity/" + c.made }, want: released(http.StatusOK)},
+		"GET /api/v1/activities/{id}":                     {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made }, want: released(http.StatusOK)},
+		"GET /api/v1/menu":                                {path: fixed("/api/v1/menu"), want: read},
+		"GET /api/v1/search":                              {path: func(c cell) string { return "/api/v1/search?q=" + c.r.programme }, want: read},
+		"GET /api/v1/audit":                               {path: fixed("/api/v1/audit?limit=1"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
+		"GET /api/v1/audit/verify":                        {path: fixed("/api/v1/audit/verify"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
+		"GET /api/v1/changes":                             {path: fixed("/api/v1/changes?limit=5"), want: read},
+		"GET /feeds/changes.atom":                         {path: fixed("/feeds/changes.atom"), want: read},
+		"GET /feeds/partners/{feed}":                      {path: func(c cell) string { return "/feeds/partners/" + c.r.partner + ".atom" }, want: read},
 
 		"POST /api/v1/programmes": {path: fixed("/api/v1/programmes"), body: func(c cell) string {
 			return fmt.Sprintf(`{"id":"%s-ITPP-%d","alliance":"NATO","partner":%q,"type":"ITPP","title":"Matrix %d","agreed":"%d-01-01"}`,
@@ -417,6 +424,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 			mark(t, svc, r.release, r.programme, r.older)
+		}
+		for _, r := range records { // a goal to read
+			if _, err := svc.PutGoal(operator(t), service.GoalRequest{Programme: r.programme, Code: "G-MATRIX", Objective: "cyber-defence", Title: "A goal to read"}); err != nil {
+				t.Fatal(err)
+			}
 		}
 
 		// An asset's address carries its checksum: the stylesheet's.
@@ -571,6 +583,9 @@ func (m *matrix) do(pattern string, row route, c cell) (int, string) {
 		body = v.Encode()
 	}
 	req, _ := http.NewRequest(method, m.base+path, strings.NewReader(body))
+	if c.version != "" {
+		req.Header.Set("If-Match", c.version)
+	}
 	switch {
 	case api && strings.HasPrefix(path, "/api/v1/menu"):
 		req.Header.Set("Content-Type", "text/csv")

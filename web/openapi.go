@@ -34,14 +34,15 @@ func openAPIDoc() map[string]any {
 		"openapi": "3.1.0",
 		"info":    map[string]any{"title": "entente API", "version": "1"},
 		"paths": map[string]any{
-			"/api/v1/alliances":                         op("The alliances the store holds, with their treaty articles"),
-			"/api/v1/alliances/{code}":                  op("An alliance with its treaty articles and member count", code),
-			"/api/v1/alliances/{code}/members":          op("The members on a day, in order of accession", code),
-			"/api/v1/alliances/{code}/partners":         op("The partners on a day, with frameworks and groups. A partnership counts from its since; where the sources give none, since is its framework's start (or the alliance's founding) and since_bound names which: the earliest it can have begun", code),
-			"/api/v1/alliances/{code}/accession/{iso3}": op("Whether a country may be invited to join, with the articles that decide it", code, iso3),
-			"/api/v1/countries/{iso3}":                  op("Everything about one country, with sources", iso3),
-			"/api/v1/partners/{iso3}/profile":           op("The facts of a partner's public page", iso3, alliance),
-			"/api/v1/timeline":                          op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}, alliance),
+			"/api/v1/alliances":                           op("The alliances the store holds, with their treaty articles"),
+			"/api/v1/alliances/{code}":                    op("An alliance with its treaty articles and member count", code),
+			"/api/v1/alliances/{code}/members":            op("The members on a day, in order of accession", code),
+			"/api/v1/alliances/{code}/partners":           op("The partners on a day, with frameworks and groups. A partnership counts from its since; where the sources give none, since is its framework's start (or the alliance's founding) and since_bound names which: the earliest it can have begun", code),
+			"/api/v1/alliances/{code}/accession/{iso3}":   op("Whether a country may be invited to join, with the articles that decide it", code, iso3),
+			"/api/v1/alliances/{code}/memberships/{iso3}": op("A country's membership record with the alliance: its accession steps so far (404 if it never applied); its ETag is the version an accession step names. as_of is accepted; the record does not depend on the day", code, iso3),
+			"/api/v1/countries/{iso3}":                    op("Everything about one country, with sources", iso3),
+			"/api/v1/partners/{iso3}/profile":             op("The facts of a partner's public page", iso3, alliance),
+			"/api/v1/timeline":                            op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}, alliance),
 		},
 	}
 	paths := doc["paths"].(map[string]any)
@@ -73,6 +74,7 @@ func openAPIDoc() map[string]any {
 	}
 	declareAuth(doc)
 	declareIdempotency(doc)
+	versionsOpenAPI(doc)
 	csvOpenAPI(doc)
 	return doc
 }

@@ -25,14 +25,16 @@ func (s *Server) programmeRoutes() {
 	m.HandleFunc("GET /api/v1/programmes/{id}/diff/{other}", s.apiDiff)
 	m.HandleFunc("GET /api/v1/programmes/{id}/activities", s.apiProgrammeActivities)
 	m.HandleFunc("POST /api/v1/programmes/{id}/reviews", write(s, http.StatusCreated, s.svc.ReviewProgramme, func(r *http.Request, q *service.ReviewRequest) {
-		q.Programme = r.PathValue("id")
+		q.Programme, q.IfMatch = r.PathValue("id"), r.Header.Get("If-Match")
 	}))
 	m.HandleFunc("POST /api/v1/programmes/{id}/objectives", write(s, http.StatusOK, s.svc.PutObjective, func(r *http.Request, q *service.ObjectiveRequest) {
-		q.Programme = r.PathValue("id")
+		q.Programme, q.IfMatch = r.PathValue("id"), r.Header.Get("If-Match")
 	}))
+	m.HandleFunc("GET /api/v1/programmes/{id}/objectives/{code}", s.apiObjective)
 	m.HandleFunc("POST /api/v1/programmes/{id}/goals", write(s, http.StatusOK, s.svc.PutGoal, func(r *http.Request, q *service.GoalRequest) {
-		q.Programme = r.PathValue("id")
+		q.Programme, q.IfMatch = r.PathValue("id"), r.Header.Get("If-Match")
 	}))
+	m.HandleFunc("GET /api/v1/programmes/{id}/goals/{code}", s.apiGoal)
 	m.HandleFunc("POST /api/v1/activities", write(s, http.StatusCreated, s.svc.ProposeActivity, func(r *http.Request, q *service.ProposeRequest) {}, func(a *entente.Activity) string { return "/api/v1/activities/" + a.ID }))
 	m.HandleFunc("GET /api/v1/activities/{id}", s.apiActivity)
 	m.HandleFunc("POST /api/v1/activities/{id}/{step}", s.apiActivityStep)
@@ -51,6 +53,9 @@ func (s *Server) programmeRoutes() {
 // runs the use case and answers with what it wrote (and its address, if
 // location is given), or with problem details naming the rule that refused
 // it. Who acts comes from the request's context, never from the body.
+// A change of an existing record must name the version it was made from
+// (If-Match, which prepare copies into the request): the service refuses
+// one that names none (428) or an old one (412).
 func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (Res, error), prepare func(*http.Request, *Req), location ...func(Res) string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req Req
@@ -59,7 +64,7 @@ func write[Req, Res any](s *Server, status int, run func(context.Context, Req) (
 			return
 		}
 		prepare(r, &req)
-		v, err := run(r.Context(), req)
+		v, err := run(service.RequireVersions(r.Context()), req)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -83,7 +88,19 @@ func (s *Server) apiProgrammes(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiProgramme(w http.ResponseWriter, r *http.Request) {
-	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Programme(r.Context(), r.PathValue("id"), d) })
+	s.record(w, r, func(d entente.Date) (any, error) { return s.svc.Programme(r.Context(), r.PathValue("id"), d) })
+}
+
+func (s *Server) apiGoal(w http.ResponseWriter, r *http.Request) {
+	s.record(w, r, func(entente.Date) (any, error) {
+		return s.svc.Goal(r.Context(), r.PathValue("id"), r.PathValue("code"))
+	})
+}
+
+func (s *Server) apiObjective(w http.ResponseWriter, r *http.Request) {
+	s.record(w, r, func(entente.Date) (any, error) {
+		return s.svc.Objective(r.Context(), r.PathValue("id"), r.PathValue("code"))
+	})
 }
 
 func (s *Server) apiProgress(w http.ResponseWriter, r *http.Request) {
@@ -125,7 +142,7 @@ func (s *Server) apiProgrammeActivities(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) apiActivity(w http.ResponseWriter, r *http.Request) {
-	s.api(w, r, func(entente.Date) (any, error) { return s.svc.Activity(r.Context(), r.PathValue("id")) })
+	s.record(w, r, func(entente.Date) (any, error) { return s.svc.Activity(r.Context(), r.PathValue("id")) })
 }
 
 func (s *Server) apiActivityStep(w http.ResponseWriter, r *http.Request) {
@@ -143,8 +160,8 @@ func (s *Server) apiActivityStep(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	req.ID = r.PathValue("id")
-	v, err := s.svc.StepActivity(r.Context(), step, req)
+	req.ID, req.IfMatch = r.PathValue("id"), r.Header.Get("If-Match")
+	v, err := s.svc.StepActivity(service.RequireVersions(r.Context()), step, req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -291,18 +308,22 @@ func programmeOpenAPIPaths() map[string]any {
 			"get":  get("A partner's programmes agreed by the day, oldest first, with structure and progress; status is the status on that day (draft, agreed, active, under-review, superseded), the only status field", query("partner", "ISO3 code of the partner"), asOf),
 			"post": post("Agree a programme, superseding the partner's programme in force; carry_over copies open goals", "201"),
 		},
-		"/api/v1/programmes/{id}":              map[string]any{"get": get("One programme as it stood on the day (status is that day's; 404 before it was agreed), with its objectives, goals, reviews and progress", prog, asOf)},
+		"/api/v1/programmes/{id}":              map[string]any{"get": get("One programme as it stood on the day (status is that day's; 404 before it was agreed), with its objectives, goals (and the version of each, objective_versions and goal_versions by code), reviews and progress. Its ETag without as_of is the programme's version, which a review may name", prog, asOf)},
 		"/api/v1/programmes/{id}/progress":     map[string]any{"get": get("Progress roll-up, overdue and due-for-review lists. An indicator's progress runs from its baseline to its target; a goal is the mean of its indicators (without any, the completion of its activities: reported of those not cancelled); an objective is the mean of its measured goals; activities serving no goal are one more part (unassigned, unassigned_score); the programme's score is the mean of its measured objectives and, if measured, the unassigned part. measured is false where nothing can be measured; activities count as they stood on the day", prog, asOf)},
 		"/api/v1/programmes/{id}/progress.svg": map[string]any{"get": map[string]any{"summary": "Progress as an SVG bar chart", "parameters": []any{prog, asOf}, "responses": ok("200", "image/svg+xml")}},
 		"/api/v1/programmes/{id}/diff/{other}": map[string]any{"get": get("Added, removed and changed objectives, goals and indicators between two programmes or review snapshots", prog, path("other", "programme or review id"), sameAnyDay)},
 		"/api/v1/programmes/{id}/activities": map[string]any{"get": get("A programme's activities (at most 1000); 404 if the programme does not exist", prog,
 			query("status", "only this status: proposed, approved, invitations-sent, registration-open, held, reported or cancelled"), sameAnyDay)},
 		"/api/v1/programmes/{id}/reviews":    map[string]any{"post": post("Record a review: a dated snapshot with a note", "201", prog)},
-		"/api/v1/programmes/{id}/objectives": map[string]any{"post": post("Add or change a strategic objective", "200", prog)},
-		"/api/v1/programmes/{id}/goals":      map[string]any{"post": post("Add or change a partnership goal and its indicators", "200", prog)},
-		"/api/v1/activities":                 map[string]any{"post": post("Propose an activity, bespoke or from a menu offer", "201")},
-		"/api/v1/activities/{id}":            map[string]any{"get": get("One activity", id, sameAnyDay)},
-		"/api/v1/activities/{id}/{step}":     map[string]any{"post": post("A workflow step: approve, invite, register, hold, report or cancel", "200", id, path("step", "the step"))},
+		"/api/v1/programmes/{id}/objectives": map[string]any{"post": post("Add or change a strategic objective; a change names the objective's version in If-Match", "200", prog)},
+		"/api/v1/programmes/{id}/goals":      map[string]any{"post": post("Add or change a partnership goal and its indicators; a change names the goal's version in If-Match", "200", prog)},
+		"/api/v1/programmes/{id}/goals/{code}": map[string]any{"get": get("One goal of the programme with its indicators; its ETag (also the programme's goal_versions[code]) is the version a change names",
+			prog, path("code", "the goal's code, e.g. G1"), sameAnyDay)},
+		"/api/v1/programmes/{id}/objectives/{code}": map[string]any{"get": get("One objective of the programme; its ETag (also the programme's objective_versions[code]) is the version a change names",
+			prog, path("code", "the objective's code, e.g. cyber-defence"), sameAnyDay)},
+		"/api/v1/activities":             map[string]any{"post": post("Propose an activity, bespoke or from a menu offer", "201")},
+		"/api/v1/activities/{id}":        map[string]any{"get": get("One activity; its ETag is the version a workflow step names", id, sameAnyDay)},
+		"/api/v1/activities/{id}/{step}": map[string]any{"post": post("A workflow step: approve, invite, register, hold, report or cancel, taken from the activity's version named in If-Match", "200", id, path("step", "the step"))},
 		"/api/v1/menu": map[string]any{
 			"get":  get("The cooperation menu (format=csv for CSV)", format, sameAnyDay),
 			"post": post("Import offers from CSV (Content-Type text/csv) or JSON, all or nothing", "200", format, query("name", "file name for error messages")),

@@ -34,8 +34,8 @@ func progExport(t *testing.T, st *stack) string {
 }
 
 // progDo sends a request with a JSON (or other) body and returns the status
-// and body.
-func progDo(t *testing.T, st *stack, method, path, ctype, body string) (int, string) {
+// and body. header is pairs of names and values.
+func progDo(t *testing.T, st *stack, method, path, ctype, body string, header ...string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, st.srv.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -43,6 +43,9 @@ func progDo(t *testing.T, st *stack, method, path, ctype, body string) (int, str
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	if st.token != "" {
 		req.Header.Set("Authorization", "Bearer "+st.token)
@@ -54,6 +57,25 @@ func progDo(t *testing.T, st *stack, method, path, ctype, body string) (int, str
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(b)
+}
+
+// versionOf is the ETag of a GET of path ("" if it answers none, as for
+// a record that does not exist).
+func versionOf(t *testing.T, st *stack, path string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", st.srv.URL+path, nil)
+	if st.token != "" {
+		req.Header.Set("Authorization", "Bearer "+st.token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return ""
+	}
+	return res.Header.Get("ETag")
 }
 
 // TestActivityWorkflowAPI walks one activity of New Zealand's ITPP from
@@ -104,7 +126,14 @@ func testActivityWorkflowAPI(t *testing.T, st *stack) {
 	}
 	for _, s := range steps {
 		before := progExport(t, st)
-		status, body := progDo(t, st, "POST", s.path, "application/json", s.body)
+		// A step is taken from the activity as read: its ETag, sent
+		// back as If-Match.
+		var header []string
+		if rest, ok := strings.CutPrefix(s.path, "/api/v1/activities/"); ok {
+			aid, _, _ := strings.Cut(rest, "/")
+			header = []string{"If-Match", versionOf(t, st, "/api/v1/activities/"+aid)}
+		}
+		status, body := progDo(t, st, "POST", s.path, "application/json", s.body, header...)
 		if status != s.status || !strings.Contains(body, s.want) {
 			t.Fatalf("%s: status %d, want %d with %q:\n%s", s.name, status, s.status, s.want, body)
 		}

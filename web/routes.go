@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/alliances/{code}/members", s.apiMembers)
 	m.HandleFunc("GET /api/v1/alliances/{code}/partners", s.apiPartners)
 	m.HandleFunc("GET /api/v1/alliances/{code}/accession/{iso3}", s.apiAccessionCheck)
+	m.HandleFunc("GET /api/v1/alliances/{code}/memberships/{iso3}", s.apiMembership)
 	m.HandleFunc("GET /api/v1/countries/{iso3}", s.apiCountry)
 	m.HandleFunc("GET /api/v1/partners/{iso3}/profile", s.apiProfile)
 	m.HandleFunc("GET /api/v1/timeline", s.apiTimeline)
@@ -150,8 +151,28 @@ func (s *Server) apiAlliances(w http.ResponseWriter, r *http.Request) {
 	s.api(w, r, func(entente.Date) (any, error) { return s.svc.Alliances(r.Context()) })
 }
 
+// record answers a JSON read of one record like api, with the record's
+// version (entente.Version of the value answered) as its strong ETag: a
+// client sends it back as If-Match to change the record, or as
+// If-None-Match to be answered 304 while it has not changed.
+func (s *Server) record(w http.ResponseWriter, r *http.Request, get func(entente.Date) (any, error)) {
+	s.api(w, r, func(d entente.Date) (any, error) {
+		v, err := get(d)
+		if err == nil {
+			w.Header().Set("ETag", entente.Version(v))
+		}
+		return v, err
+	})
+}
+
 func (s *Server) apiAlliance(w http.ResponseWriter, r *http.Request) {
-	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Alliance(r.Context(), upper(r, "code"), d) })
+	s.record(w, r, func(d entente.Date) (any, error) { return s.svc.Alliance(r.Context(), upper(r, "code"), d) })
+}
+
+func (s *Server) apiMembership(w http.ResponseWriter, r *http.Request) {
+	s.record(w, r, func(entente.Date) (any, error) {
+		return s.svc.Membership(r.Context(), upper(r, "code"), upper(r, "iso3"))
+	})
 }
 
 func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request) {
@@ -169,7 +190,7 @@ func (s *Server) apiAccessionCheck(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCountry(w http.ResponseWriter, r *http.Request) {
-	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Country(r.Context(), upper(r, "iso3"), d) })
+	s.record(w, r, func(d entente.Date) (any, error) { return s.svc.Country(r.Context(), upper(r, "iso3"), d) })
 }
 
 func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) {

@@ -28,13 +28,18 @@ const (
 
 // op is one write a writer sent, and what became of it.
 type op struct {
-	writer  int
-	action  string // the audit event's action it should write
-	entity  string // the audit event's entity
-	key     string // the record's key: known before for updates, from the answer for proposals and reviews
-	tag     string // the title or note naming a new activity or review before its key is known
-	path    string
-	body    []byte
+	writer int
+	action string // the audit event's action it should write
+	entity string // the audit event's entity
+	key    string // the record's key: known before for updates, from the answer for proposals and reviews
+	tag    string // the title or note naming a new activity or review before its key is known
+	path   string
+	body   []byte
+	// read, for a change of an existing record, is the record's address:
+	// the writer reads it first and sends its ETag back as If-Match (the
+	// API refuses a change that names no version, 428, or an old one,
+	// 412: both are refused, unacknowledged writes).
+	read    string
 	outcome outcome
 	status  int
 	answer  []byte // the answer's body
@@ -62,16 +67,40 @@ func (c *client) authorize(req *http.Request) {
 	}
 }
 
-// post sends a JSON write and returns the status and body, or a transport
-// error.
-func (c *client) post(path string, body []byte) (int, []byte, error) {
+// post sends a JSON write, naming version (if any) as If-Match, and
+// returns the status and body, or a transport error.
+func (c *client) post(path string, body []byte, version string) (int, []byte, error) {
 	req, err := http.NewRequest(http.MethodPost, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if version != "" {
+		req.Header.Set("If-Match", version)
+	}
 	c.authorize(req)
 	return c.do(req)
+}
+
+// version reads path and returns its ETag, "" if it answered no 200.
+func (c *client) version(path string) (string, error) {
+	req, err := http.NewRequest(http.MethodGet, c.base+path, nil)
+	if err != nil {
+		return "", err
+	}
+	c.authorize(req)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return "", err
+	}
+	if res.StatusCode != http.StatusOK {
+		return "", nil
+	}
+	return res.Header.Get("ETag"), nil
 }
 
 // get reads path.
@@ -99,7 +128,16 @@ func (c *client) do(req *http.Request) (int, []byte, error) {
 
 // send posts o and records its outcome.
 func (c *client) send(o *op) {
-	o.status, o.answer, o.err = c.post(o.path, o.body)
+	var version string
+	if o.read != "" {
+		// No answer to the read: the server died before the write was
+		// sent; unknown stops the writer, and the write is not stored.
+		if version, o.err = c.version(o.read); o.err != nil {
+			o.outcome = unknown
+			return
+		}
+	}
+	o.status, o.answer, o.err = c.post(o.path, o.body, version)
 	switch {
 	case o.err != nil:
 		o.outcome = unknown
@@ -208,14 +246,18 @@ func (w *writer) nextOp() *op {
 			step, body = "cancel", map[string]any{"date": "2025-03-31", "reason": "cancelled by " + w.name()}
 		}
 		return &op{writer: w.id, action: "activity." + step, entity: "activity", key: w.activity,
-			path: "/api/v1/activities/" + w.activity + "/" + step, body: mustJSON(body)}
+			path: "/api/v1/activities/" + w.activity + "/" + step, body: mustJSON(body), read: "/api/v1/activities/" + w.activity}
 	case r < 0.85:
 		n := w.goals + 1
 		if w.goals > 0 && w.rng.IntN(5) < 3 {
 			n = 1 + w.rng.IntN(w.goals) // change one it has
 		}
 		code := fmt.Sprintf("cw%02d-g%d", w.id, n)
-		return &op{writer: w.id, action: "goal.put", entity: "goal", key: w.programme + "/" + code, path: p + "/goals",
+		read := ""
+		if n <= w.goals {
+			read = p + "/goals/" + code
+		}
+		return &op{writer: w.id, action: "goal.put", entity: "goal", key: w.programme + "/" + code, path: p + "/goals", read: read,
 			body: mustJSON(map[string]any{"code": code, "objective": w.objectiveCode(),
 				"title": fmt.Sprintf("%s goal %d version %d", w.name(), n, w.versions),
 				"indicators": []map[string]any{
@@ -233,8 +275,12 @@ func (w *writer) nextOp() *op {
 }
 
 func (w *writer) objectiveOp() *op {
+	read := ""
+	if w.objective {
+		read = "/api/v1/programmes/" + w.programme + "/objectives/" + w.objectiveCode()
+	}
 	return &op{writer: w.id, action: "objective.put", entity: "objective", key: w.programme + "/" + w.objectiveCode(),
-		path: "/api/v1/programmes/" + w.programme + "/objectives",
+		path: "/api/v1/programmes/" + w.programme + "/objectives", read: read,
 		body: mustJSON(map[string]any{"code": w.objectiveCode(), "area": "cyber-defence",
 			"title": fmt.Sprintf("%s objective version %d", w.name(), w.versions)})}
 }
