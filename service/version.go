@@ -78,3 +78,18 @@ func checkNew(what, want string) error {
 	e.Err = &entente.StaleVersion{What: what, Want: strings.TrimSpace(want)}
 	return e
 }
+
+// ProgrammeRights says what the principal in ctx may change in programme
+// id, for a surface to offer only the forms it may use (the use cases
+// check again when it does): goals (a liaison within its own partner's
+// programmes, staff and admins) and objectives (staff and admins).
+// ENOTFOUND if the programme does not exist or is hidden from it.
+func (s *Service) ProgrammeRights(ctx context.Context, id string) (goals, objectives bool, err error) {
+	p, err := programme(ctx, s.reader(ctx), id)
+	if err != nil {
+		return false, false, err
+	}
+	_, gerr := authorize(ctx, PartnerWork, p.Partner, "update goals")
+	_, oerr := authorize(ctx, StaffWork, "", "change objectives")
+	return gerr == nil, oerr == nil, nil
+}

@@ -272,6 +272,11 @@ func (s *Server) programmePageOf(r *http.Request, id string, d entente.Date) (*p
 	if signedInFrom(r) != nil {
 		pp.MayPropose = s.svc.CheckStep(r.Context(), v.ID, entente.StepPropose) == nil
 		pp.MayStaff = s.svc.CheckStaff(r.Context(), "review programmes") == nil
+		if v.Status != entente.ProgrammeSuperseded {
+			if pp.MayGoals, pp.MayObjectives, err = s.svc.ProgrammeRights(r.Context(), v.ID); err != nil {
+				return nil, err
+			}
+		}
 		for _, g := range v.Goals {
 			if g.CarriedFrom != "" {
 				pp.CarriedOver++

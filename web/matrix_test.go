@@ -264,6 +264,21 @@ func signInFirst(want func(cell) int) func(cell) int {
 	}
 }
 
+// recordForm is a goal or objective form (programme_forms.go): the public
+// is sent to sign in (a page, 303) or refused (a post, 401); a programme
+// hidden from the principal is not found; else want decides.
+func recordForm(public int, want func(cell) int) func(cell) int {
+	return func(c cell) int {
+		switch {
+		case c.p.public():
+			return public
+		case !c.sees():
+			return http.StatusNotFound
+		}
+		return want(c)
+	}
+}
+
 // routeTable is the matrix's table: every route of the router, by its
 // pattern.
 func routeTable(static string) map[string]route {
@@ -306,6 +321,20 @@ func routeTable(static string) map[string]route {
 		"GET /programmes/{id}/diff/{other}": {path: func(c cell) string { return "/programmes/" + c.r.older + "/diff/" + c.r.programme }, want: released(http.StatusOK)},
 		"GET /history/{entity}/{key...}":    {prepare: (*matrix).activity, path: func(c cell) string { return "/history/activity/" + c.made }, want: released(http.StatusOK)},
 		"GET /activities/{id}":              {prepare: (*matrix).activity, path: func(c cell) string { return "/activities/" + c.made }, want: released(http.StatusOK)},
+		"GET /programmes/{id}/goals/new": {path: func(c cell) string { return "/programmes/" + c.r.programme + "/goals/new" },
+			want: recordForm(http.StatusSeeOther, partnerWork(http.StatusOK))},
+		"GET /programmes/{id}/goals/{code}": {path: func(c cell) string { return "/programmes/" + c.r.programme + "/goals/G-MATRIX" },
+			want: recordForm(http.StatusSeeOther, partnerWork(http.StatusOK))},
+		"GET /programmes/{id}/objectives/new": {path: func(c cell) string { return "/programmes/" + c.r.programme + "/objectives/new" },
+			want: recordForm(http.StatusSeeOther, staffOnly(http.StatusOK, http.StatusSeeOther))},
+		"GET /programmes/{id}/objectives/{code}": {path: func(c cell) string { return "/programmes/" + c.r.programme + "/objectives/cyber-defence" },
+			want: recordForm(http.StatusSeeOther, staffOnly(http.StatusOK, http.StatusSeeOther))},
+		"POST /programmes/{id}/goals": {path: func(c cell) string { return "/programmes/" + c.r.programme + "/goals" }, body: func(c cell) string {
+			return url.Values{"version": {""}, "code": {fmt.Sprintf("F%d", c.n)}, "objective": {"cyber-defence"}, "title": {"A goal from the form"}}.Encode()
+		}, want: recordForm(http.StatusUnauthorized, partnerWork(http.StatusSeeOther))},
+		"POST /programmes/{id}/objectives": {path: func(c cell) string { return "/programmes/" + c.r.programme + "/objectives" }, body: func(c cell) string {
+			return url.Values{"version": {""}, "code": {fmt.Sprintf("form-%d", c.n)}, "area": {"cyber-defence"}, "title": {"An objective from the form"}}.Encode()
+		}, want: recordForm(http.StatusUnauthorized, staffOnly(http.StatusSeeOther, http.StatusUnauthorized))},
 
 		"POST /consent": {path: fixed("/consent"), body: fixed("choice=reject&back=/"), want: everyone(http.StatusSeeOther)},
 		"POST /login":   {path: fixed("/login"), body: fixed("name=&password="), want: everyone(http.StatusBadRequest)},

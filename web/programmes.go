@@ -249,6 +249,10 @@ type programmePage struct {
 	// The review form's values and problems.
 	Review   struct{ Note, Date string }
 	Problems formProblems
+	// MayGoals and MayObjectives say whether the signed-in principal may
+	// change the programme's goals and objectives: the page then links
+	// their forms (programme_forms.go).
+	MayGoals, MayObjectives bool
 }
 
 // diffPage is the diff page's data.

@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /setup", s.postSetup)
 	m.HandleFunc("GET /programmes", s.pageProgrammes)
 	s.programmeRoutes()
+	s.programmeFormRoutes()
 	s.auditRoutes()
 	s.searchRoutes()
 	s.historyRoutes()
