@@ -170,42 +170,34 @@ func programmeViews(ctx context.Context, r entente.Reader, ps, siblings []entent
 // version; ENOTFOUND if the programme or goal does not exist or is hidden
 // from the principal.
 func (s *Service) Goal(ctx context.Context, programmeID, code string) (*entente.Goal, error) {
-	return view(ctx, s, func(r entente.Reader) (*entente.Goal, error) {
-		p, err := programme(ctx, r, programmeID)
-		if err != nil {
-			return nil, err
-		}
-		goals, err := r.FindGoals(ctx, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range goals {
-			if g.Code == code {
-				return &g, nil
-			}
-		}
-		return nil, entente.Errorf(entente.ENOTFOUND, "programme %s has no goal %q", p.ID, code)
-	})
+	return planRecord(ctx, s, programmeID, code, "goal", entente.Reader.FindGoals, func(g *entente.Goal) string { return g.Code })
 }
 
 // Objective returns one objective of a programme, as a change of it names
 // its version; ENOTFOUND as for Goal.
 func (s *Service) Objective(ctx context.Context, programmeID, code string) (*entente.Objective, error) {
-	return view(ctx, s, func(r entente.Reader) (*entente.Objective, error) {
+	return planRecord(ctx, s, programmeID, code, "objective", entente.Reader.FindObjectives, func(o *entente.Objective) string { return o.Code })
+}
+
+// planRecord finds the record of a programme's plan (a goal, an objective)
+// with code, as the principal may read it.
+func planRecord[T any](ctx context.Context, s *Service, programmeID, code, kind string,
+	find func(entente.Reader, context.Context, string) ([]T, error), codeOf func(*T) string) (*T, error) {
+	return view(ctx, s, func(r entente.Reader) (*T, error) {
 		p, err := programme(ctx, r, programmeID)
 		if err != nil {
 			return nil, err
 		}
-		objs, err := r.FindObjectives(ctx, p.ID)
+		xs, err := find(r, ctx, p.ID)
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range objs {
-			if o.Code == code {
-				return &o, nil
+		for i := range xs {
+			if codeOf(&xs[i]) == code {
+				return &xs[i], nil
 			}
 		}
-		return nil, entente.Errorf(entente.ENOTFOUND, "programme %s has no objective %q", p.ID, code)
+		return nil, entente.Errorf(entente.ENOTFOUND, "programme %s has no %s %q", p.ID, kind, code)
 	})
 }
 

@@ -105,6 +105,13 @@ func testGoalForms(t *testing.T, st *stack) {
 	if progExport(t, st) != before {
 		t.Fatal("a form with errors wrote")
 	}
+	// The service's refusal shows beside the field it concerns.
+	unknown := goalFormValues(tok, "", "G1", "Joint studies", "5")
+	unknown.Set("objective", "nope")
+	res, page = postForm(t, ann, prog+"/goals", unknown)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, `<a href="#objective">programme NZL-ITPP-2024 has no objective`) || !strings.Contains(page, `id="objective-error"`) {
+		t.Errorf("a goal under an unknown objective: %d, want the refusal beside the objective", res.StatusCode)
+	}
 	res, _ = postForm(t, ann, prog+"/goals", goalFormValues(tok, "", "G1", "Joint studies", "5"))
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/programmes/NZL-ITPP-2024/goals/G1?saved=1" {
 		t.Fatalf("add the goal: %d %s", res.StatusCode, res.Header.Get("Location"))
