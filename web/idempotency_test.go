@@ -26,7 +26,7 @@ type idemAnswer struct {
 	body                     string
 }
 
-func idemPost(t *testing.T, st *stack, token, path, key, body string) idemAnswer {
+func idemPost(t *testing.T, st *stack, token, path, key, body string, header ...string) idemAnswer {
 	t.Helper()
 	req, err := http.NewRequest("POST", st.srv.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -36,6 +36,9 @@ func idemPost(t *testing.T, st *stack, token, path, key, body string) idemAnswer
 	req.Header.Set("Authorization", "Bearer "+token)
 	if key != "" {
 		req.Header.Set("Idempotency-Key", key)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -109,13 +112,16 @@ func testIdempotencyKey(t *testing.T, st *stack) {
 	}
 	// A workflow step replayed is not run again (run twice, approve is
 	// refused the second time).
+	// (A step names the version it was taken from: the retry sends the
+	// same If-Match as the first try.)
 	id := strings.TrimPrefix(answers[0].location, "/api/v1/activities/")
-	first := idemPost(t, st, st.token, "/api/v1/activities/"+id+"/approve", "approve-1", `{"date":"2025-01-12"}`)
-	again := idemPost(t, st, st.token, "/api/v1/activities/"+id+"/approve", "approve-1", `{"date":"2025-01-12"}`)
+	version := versionOf(t, st, "/api/v1/activities/"+id)
+	first := idemPost(t, st, st.token, "/api/v1/activities/"+id+"/approve", "approve-1", `{"date":"2025-01-12"}`, "If-Match", version)
+	again := idemPost(t, st, st.token, "/api/v1/activities/"+id+"/approve", "approve-1", `{"date":"2025-01-12"}`, "If-Match", version)
 	if first.status != 200 || again.status != 200 || again.body != first.body || again.replayed != "true" {
 		t.Errorf("approve, retried: %d then %d (replayed %q); want 200 twice, the second replayed", first.status, again.status, again.replayed)
 	}
-	if a := idemPost(t, st, st.token, "/api/v1/activities/"+id+"/approve", "", `{"date":"2025-01-12"}`); a.status != 422 {
+	if a := idemPost(t, st, st.token, "/api/v1/activities/"+id+"/approve", "", `{"date":"2025-01-12"}`, "If-Match", versionOf(t, st, "/api/v1/activities/"+id)); a.status != 422 {
 		t.Errorf("approve without a key: %d, want 422 (already approved)", a.status)
 	}
 	// A refusal is kept as the answer too.
