@@ -300,7 +300,7 @@ func (s *Service) EditActivity(ctx context.Context, req EditRequest) (*entente.A
 		if err != nil {
 			return err
 		}
-		if err := entente.CheckVersion("activity "+a.ID, *a, req.IfMatch); err != nil {
+		if err := checkVersion(ctx, "activity "+a.ID, *a, req.IfMatch); err != nil {
 			return err
 		}
 		if err := hasGoal(ctx, tx, p.ID, req.Goal); err != nil {

@@ -340,12 +340,10 @@ func (s *Server) postActivityStep(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusBadRequest)
 		return
 	}
+	// The service checks the version the form was opened with, under
+	// the activity's lock: a step taken from a stale page is ESTALE.
 	version := r.PostForm.Get("version")
-	if version != "" && version != entente.Version(*a) {
-		probs.add(f.First, "This activity has changed since you opened the form (someone else took a step or edited it): nothing was saved. Check it as it is now, below, and send the form again if it still applies")
-		again(http.StatusPreconditionFailed)
-		return
-	}
+	req.IfMatch = version
 	if f.Check && r.PostForm.Get("confirm") != "yes" {
 		if r.PostForm.Get("change") != "" {
 			again(http.StatusOK)
@@ -366,7 +364,7 @@ func (s *Server) postActivityStep(w http.ResponseWriter, r *http.Request) {
 		probs.refused(err, f.First, f.place)
 		again(statusOf(code))
 	case entente.ESTALE:
-		probs.add(f.First, sentence(entente.ErrorMessage(err)))
+		probs.add(f.First, "This activity has changed since you opened the form (someone else took a step or edited it): nothing was saved. Check it as it is now, below, and send the form again if it still applies")
 		again(http.StatusPreconditionFailed)
 	default:
 		s.fail(w, r, err)
