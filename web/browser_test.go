@@ -329,7 +329,7 @@ func TestLayout(t *testing.T) {
 // visit: one of each kind, and the long ones.
 func sitePages() []string {
 	return []string{"/", "/members", "/countries", "/countries/NZL", "/countries/BEL", "/countries/USA",
-		"/countries/SRB/accession", "/countries/FIN/accession", "/partners", "/partners/NZL", "/partners/EGY",
+		"/countries/SRB/accession", "/countries/FIN/accession", "/calendar", "/calendar/list", "/partners", "/partners/NZL", "/partners/EGY",
 		"/programmes", "/operations", "/meetings", "/collective-defence", "/sources", "/timeline", "/timeline?country=NZL",
 		"/timeline?country=BEL", "/privacy", "/stats", "/no-such-page", "/programmes/NZL-ITPP-2024", "/programmes/NZL-IPCP-2012",
 		"/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", "/menu", "/members?as_of=1990-01-01",

@@ -124,6 +124,9 @@ var pageParams = map[string][]string{
 	"GET /programmes/{id}/propose": {"q", "area", "offer"},
 	// A confirmed accession step's page says what was recorded.
 	"GET /countries/{iso3}/accession": {"done", "by"},
+	// The calendar's filters (a bad value is a 400 naming it).
+	"GET /calendar":      {"month", "programme", "partner", "status", "area"},
+	"GET /calendar/list": {"programme", "partner", "status", "area"},
 }
 
 // keepPageParams drops from a page request's query the parameters the page

@@ -62,6 +62,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /programmes", s.pageProgrammes)
 	s.programmeRoutes()
 	s.programmeFormRoutes()
+	s.calendarRoutes()
 	s.auditRoutes()
 	s.searchRoutes()
 	s.historyRoutes()
