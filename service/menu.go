@@ -240,62 +240,92 @@ func WriteMenuJSON(w io.Writer, offers []entente.Offer) error {
 // transaction: nothing is written if any line is bad, including a line
 // naming an unknown area or source. It returns how many offers it wrote.
 func (s *Service) ImportMenu(ctx context.Context, name, format string, r io.Reader) (int, error) {
-	who, err := authorize(ctx, StaffWork, "", "import menus")
+	p, err := s.ImportMenuFile(ctx, MenuRequest{Name: name, Format: format, Body: r})
 	if err != nil {
 		return 0, err
+	}
+	return p.Offers, nil
+}
+
+// MayImportMenu reports whether the principal in ctx may import menus
+// (nil), or why not, as ImportMenu would refuse: the upload form is shown
+// only to those who may send it.
+func MayImportMenu(ctx context.Context) error {
+	_, err := authorize(ctx, StaffWork, "", "import menus")
+	return err
+}
+
+// MenuRequest is a menu file to import or preview.
+type MenuRequest struct {
+	// Name names the file in problems ("menu.csv:3: area: ...").
+	Name string
+	// Format is "csv" or "json".
+	Format string
+	Body   io.Reader
+	// DryRun checks the file and compares it with the menu, writing
+	// nothing: the preview a form shows before the import.
+	DryRun bool
+	// Basis, when given, is the Basis of the preview the import was
+	// confirmed from: if the offers the file replaces, or the absence of
+	// those it adds, have changed since, the import is ESTALE and writes
+	// nothing, so it imports exactly what was previewed.
+	Basis string
+}
+
+// MenuPreview is what a menu file does to the menu.
+type MenuPreview struct {
+	Offers    int             `json:"offers"`
+	Added     []entente.Offer `json:"added"`
+	Replaced  []OfferChange   `json:"replaced"`
+	Unchanged []entente.Offer `json:"unchanged"`
+	// Basis is the version of what the preview compared the file with:
+	// the stored offers with the file's codes.
+	Basis string `json:"basis"`
+}
+
+// OfferChange is a stored offer the file replaces, and the fields it
+// changes (as the CSV header names them).
+type OfferChange struct {
+	Before, After entente.Offer
+	Fields        []string
+}
+
+// ImportMenuFile reads a menu file and, unless req.DryRun, writes its
+// offers as ImportMenu does; either way it answers what the file does to
+// the menu.
+func (s *Service) ImportMenuFile(ctx context.Context, req MenuRequest) (*MenuPreview, error) {
+	who, err := authorize(ctx, StaffWork, "", "import menus")
+	if err != nil {
+		return nil, err
 	}
 	var offers []entente.Offer
 	var lines []int
-	switch strings.ToLower(format) {
+	switch strings.ToLower(req.Format) {
 	case "csv":
-		offers, lines, err = ParseMenuCSV(name, r)
+		offers, lines, err = ParseMenuCSV(req.Name, req.Body)
 	case "json":
-		offers, lines, err = ParseMenuJSON(name, r)
+		offers, lines, err = ParseMenuJSON(req.Name, req.Body)
 	default:
-		return 0, entente.Errorf(entente.EINVALID, "menu format %q: want csv or json", format)
+		return nil, entente.Errorf(entente.EINVALID, "menu format %q: want csv or json", req.Format)
 	}
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
+	var out *MenuPreview
 	err = s.Store.Update(ctx, func(tx entente.Tx) error {
-		areas, err := tx.FindAreas(ctx)
-		if err != nil {
-			return err
-		}
-		known := map[string]bool{}
-		for _, a := range areas {
-			known[a.Code] = true
-		}
-		srcs, err := tx.FindSources(ctx, nil)
-		if err != nil {
-			return err
-		}
-		haveSrc := map[string]bool{}
-		for _, s := range srcs {
-			haveSrc[s.ID] = true
-		}
-		probs := &menuProblems{name: name}
-		seen := map[string]int{}
-		for i, o := range offers {
-			if o.Area != "" && !known[o.Area] {
-				probs.addf(lines[i], "area", "unknown area %q", o.Area)
-			}
-			for _, id := range o.Sources {
-				if !haveSrc[id] {
-					probs.addf(lines[i], "sources", "unknown source %q", id)
-				}
-			}
-			if first, dup := seen[o.Code]; dup {
-				probs.addf(lines[i], "code", "%s is given twice (first on line %d)", o.Code, first)
-			}
-			seen[o.Code] = lines[i]
-		}
-		if err := probs.err(); err != nil {
+		if err := checkMenu(ctx, tx, req.Name, offers, lines); err != nil {
 			return err
 		}
 		stored, err := tx.FindOffers(ctx, "")
 		if err != nil {
 			return err
+		}
+		out = compareMenu(stored, offers)
+		if req.Basis != "" && req.Basis != out.Basis {
+			return entente.Errorf(entente.ESTALE, "the menu has changed since the preview: an offer the file adds or replaces was written meanwhile; preview the file again")
+		}
+		if req.DryRun {
+			return errDryRun
 		}
 		have := map[string]bool{}
 		for _, o := range stored {
@@ -313,10 +343,92 @@ func (s *Service) ImportMenu(ctx context.Context, name, format string, r io.Read
 				return err
 			}
 		}
-		return tx.AddAuditEvent(ctx, s.audit(who, "menu.import", "menu", name, nil, map[string]int{"offers": len(offers)}))
+		return tx.AddAuditEvent(ctx, s.audit(who, "menu.import", "menu", req.Name, nil, map[string]int{"offers": len(offers)}))
 	})
-	if err != nil {
-		return 0, err
+	if err != nil && !(req.DryRun && errors.Is(err, errDryRun)) {
+		return nil, err
 	}
-	return len(offers), nil
+	return out, nil
+}
+
+// checkMenu refuses offers naming an unknown area or source, or a code
+// given twice, each problem on its file's line.
+func checkMenu(ctx context.Context, tx entente.Reader, name string, offers []entente.Offer, lines []int) error {
+	areas, err := tx.FindAreas(ctx)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, a := range areas {
+		known[a.Code] = true
+	}
+	srcs, err := tx.FindSources(ctx, nil)
+	if err != nil {
+		return err
+	}
+	haveSrc := map[string]bool{}
+	for _, s := range srcs {
+		haveSrc[s.ID] = true
+	}
+	probs := &menuProblems{name: name}
+	seen := map[string]int{}
+	for i, o := range offers {
+		if o.Area != "" && !known[o.Area] {
+			probs.addf(lines[i], "area", "unknown area %q", o.Area)
+		}
+		for _, id := range o.Sources {
+			if !haveSrc[id] {
+				probs.addf(lines[i], "sources", "unknown source %q", id)
+			}
+		}
+		if first, dup := seen[o.Code]; dup {
+			probs.addf(lines[i], "code", "%s is given twice (first on line %d)", o.Code, first)
+		}
+		seen[o.Code] = lines[i]
+	}
+	return probs.err()
+}
+
+// compareMenu sorts the file's offers into added, replaced and unchanged
+// against the stored ones; its Basis is the version of the stored offers
+// with the file's codes (and of which codes are new).
+func compareMenu(stored, offers []entente.Offer) *MenuPreview {
+	byCode := map[string]entente.Offer{}
+	for _, o := range stored {
+		byCode[o.Code] = o
+	}
+	p := &MenuPreview{Offers: len(offers)}
+	var basis []any
+	for _, o := range offers {
+		before, ok := byCode[o.Code]
+		if !ok {
+			p.Added = append(p.Added, o)
+			basis = append(basis, o.Code)
+			continue
+		}
+		basis = append(basis, before)
+		if fields := offerFields(before, o); len(fields) > 0 {
+			p.Replaced = append(p.Replaced, OfferChange{Before: before, After: o, Fields: fields})
+		} else {
+			p.Unchanged = append(p.Unchanged, o)
+		}
+	}
+	p.Basis = entente.Version(basis)
+	return p
+}
+
+// offerFields names the columns in which two offers differ.
+func offerFields(a, b entente.Offer) []string {
+	var out []string
+	var x, y bytes.Buffer
+	WriteMenuCSV(&x, []entente.Offer{a})
+	WriteMenuCSV(&y, []entente.Offer{b})
+	ra, _ := csv.NewReader(&x).ReadAll()
+	rb, _ := csv.NewReader(&y).ReadAll()
+	for i, col := range MenuColumns {
+		if ra[1][i] != rb[1][i] {
+			out = append(out, col)
+		}
+	}
+	return out
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -143,9 +145,8 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		}
 		tok := r.Header.Get(csrfHeader)
 		if tok == "" {
-			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-			if err := r.ParseForm(); err != nil {
-				s.fail(w, r, entente.Errorf(entente.EINVALID, "the form could not be read: %v", err))
+			if err := s.parseForm(w, r); err != nil {
+				s.fail(w, r, err)
 				return
 			}
 			tok = r.PostForm.Get(csrfField)
@@ -157,4 +158,32 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// parseForm reads a page's form, at most maxForm bytes; a file upload
+// (multipart/form-data) only where a route takes one (uploadRoutes), at
+// most s.maxImport bytes, of which at most maxForm are held in memory and
+// the rest in temporary files, removed when the request ends.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) error {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		if err := r.ParseForm(); err != nil {
+			return entente.Errorf(entente.EINVALID, "the form could not be read: %v", err)
+		}
+		return nil
+	}
+	limit := int64(maxForm)
+	if _, pattern := s.mux.Handler(r); uploadRoutes[pattern] {
+		limit = s.maxImport
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseMultipartForm(maxForm); err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return tooLarge(mb.Limit)
+		}
+		return entente.Errorf(entente.EINVALID, "the form could not be read: %v", err)
+	}
+	return nil
 }

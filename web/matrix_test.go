@@ -351,6 +351,10 @@ func routeTable(static string) map[string]route {
 		// states): a form sent as far as the rule writes nothing.
 		"POST /countries/{iso3}/accession/{step}": {path: func(c cell) string { return "/countries/" + c.r.partner + "/accession/apply" },
 			body: fixed("date=2026-03-02&confirm=yes"), want: staffOnly(http.StatusUnprocessableEntity, http.StatusUnauthorized)},
+		// A form without its file, and a confirmation of no preview:
+		// refused by role first, and writing nothing either way.
+		"POST /menu/preview":   {path: fixed("/menu/preview"), body: fixed("file="), want: staffOnly(http.StatusBadRequest, http.StatusUnauthorized)},
+		"POST /menu/import":    {path: fixed("/menu/import"), body: fixed("token=x&sha256=y"), want: staffOnly(http.StatusBadRequest, http.StatusUnauthorized)},
 		"POST /account/tokens": {path: fixed("/account/tokens"), body: fixed("scope=read&expires=90"), want: signedIn(http.StatusCreated, http.StatusUnauthorized)},
 		"POST /account/tokens/{id}/revoke": {prepare: (*matrix).token, path: func(c cell) string { return "/account/tokens/" + c.made + "/revoke" },
 			want: signedIn(http.StatusSeeOther, http.StatusUnauthorized)},

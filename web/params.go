@@ -127,6 +127,8 @@ var pageParams = map[string][]string{
 	// The calendar's filters (a bad value is a 400 naming it).
 	"GET /calendar":      {"month", "programme", "partner", "status", "area"},
 	"GET /calendar/list": {"programme", "partner", "status", "area"},
+	// An import's confirmation on the menu page.
+	"GET /menu": {"imported", "file", "added", "replaced", "unchanged"},
 }
 
 // keepPageParams drops from a page request's query the parameters the page

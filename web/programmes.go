@@ -275,7 +275,11 @@ func (s *Server) pageDiff(w http.ResponseWriter, r *http.Request) {
 func (s *Server) pageMenu(w http.ResponseWriter, r *http.Request) {
 	s.view(w, r, "menu.html", "Cooperation menu", func(d entente.Date) (page, error) {
 		offers, err := s.svc.Menu(r.Context())
-		return page{Data: offers}, err
+		p := page{Data: offers, Extra: s.menuExtra(r)}
+		if p.Extra != nil {
+			w.Header().Set("Cache-Control", "no-store")
+		}
+		return p, err
 	})
 }
 

@@ -63,6 +63,7 @@ func (s *Server) routes() {
 	s.programmeRoutes()
 	s.programmeFormRoutes()
 	s.calendarRoutes()
+	s.menuUploadRoutes()
 	s.auditRoutes()
 	s.searchRoutes()
 	s.historyRoutes()

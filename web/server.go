@@ -57,7 +57,9 @@ type Server struct {
 	// maxJSON and maxImport bound request bodies: JSON writes, and the menu
 	// import.
 	maxJSON, maxImport int64
-	timeouts           Timeouts
+	// uploads are the menu files previewed and awaiting confirmation.
+	uploads  uploads
+	timeouts Timeouts
 	// The network edge (network.go): TLS, trusted proxies, the host
 	// names answered, and the networks /metrics answers.
 	tls                     *tls.Config
