@@ -127,7 +127,9 @@ func testMenuUpload(t *testing.T, st *stack) {
 	}
 
 	// The forged attempt used the token up: preview again, then confirm.
-	res, body = upload(t, staff, st.srv.URL+"/menu/preview", tok, "next.csv", next)
+	if res, body = upload(t, staff, st.srv.URL+"/menu/preview", tok, "next.csv", next); res.StatusCode != 200 {
+		t.Fatalf("the second preview: %d", res.StatusCode)
+	}
 	form = url.Values{"csrf": {tok}, "token": {between(body, `name="token" value="`, `"`)}, "sha256": {between(body, `name="sha256" value="`, `"`)}}
 	res, _ = postForm(t, staff, st.srv.URL+"/menu/import", form)
 	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/menu?") {
