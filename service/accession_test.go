@@ -165,5 +165,14 @@ func TestAccessionDryRun(t *testing.T) {
 		if err != nil || v.Status != entente.StatusApplied || slices.Contains(v.NoConsent, "BEL") || len(v.NoConsent) != len(v.Members)-1 {
 			t.Fatalf("FIN after BEL's consent: %+v, %v", v, err)
 		}
+		// A step made from the version before BEL's consent is stale.
+		stale := entente.Version(entente.Membership{})
+		before = export(t, svc)
+		_, err = svc.Accession(ctx, service.StepConsent, service.StepRequest{Alliance: "TESTA", Country: "FIN", By: "CAN", Date: d("2026-01-06"), IfMatch: stale})
+		refusedUnchanged(t, svc, "a consent from a stale version", before, err, entente.ESTALE)
+		if _, err := svc.Accession(ctx, service.StepConsent, service.StepRequest{Alliance: "TESTA", Country: "FIN", By: "CAN", Date: d("2026-01-06"),
+			IfMatch: entente.Version(*v.Membership)}); err != nil {
+			t.Fatalf("a consent from the current version: %v", err)
+		}
 	})
 }
