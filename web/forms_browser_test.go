@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -198,6 +200,56 @@ func TestBrowserActivityForms(t *testing.T) {
 	if err != nil || a.Status != entente.ActivityReported || a.Registered() != 3 || a.Participants != 3 || a.Location != "Wellington" {
 		t.Errorf("the activity at the end: %+v, %v", a, err)
 	}
+
+	// The history page, linked from the activity's, shows each step as a
+	// version with the account that took it.
+	navigate(t, sam, base+act)
+	click(t, sam, `a[href="/history/activity/`+id+`"]`)
+	waitPath(t, sam, "/history/activity/"+id)
+	text, err := browsertest.Text(sam, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct{ action, by string }{{"activity.propose", "kiri"}, {"activity.edit", "kiri"}, {"activity.approve", "sam"},
+		{"activity.invite", "sam"}, {"activity.register", "kiri"}, {"activity.register", "kiri"}, {"activity.register", "kiri"},
+		{"activity.hold", "kiri"}, {"activity.report", "kiri"}}
+	for i, s := range steps {
+		v, err := browsertest.Text(sam, fmt.Sprintf("#v%d", i+1))
+		if err != nil || !strings.Contains(v, fmt.Sprintf("Version %d: %s", i+1, s.action)) || !strings.Contains(v, s.by+" (user:") {
+			t.Errorf("history version %d: %q (%v), want %s by %s", i+1, v, err, s.action, s.by)
+		}
+	}
+	if !strings.Contains(text, "Three officers trained in incident response") {
+		t.Error("the history does not give the report's outcome as why")
+	}
+	checkPage(t, sam, "the activity's history")
+	shots(t, func(dir string) {
+		if err := browsertest.SetViewport(sam, 1280, 900); err != nil {
+			t.Fatal(err)
+		}
+		if err := browsertest.ScreenshotView(sam, filepath.Join(dir, "history-activity.png")); err != nil {
+			t.Fatal(err)
+		}
+		navigate(t, kiri, base+propose+"?q=cyber+course&area=")
+		if err := browsertest.SetViewport(kiri, 1280, 900); err != nil {
+			t.Fatal(err)
+		}
+		if err := browsertest.ScreenshotView(kiri, filepath.Join(dir, "form-propose.png")); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// shots runs take with the directory the README's screenshots are kept
+// in when ENTENTE_UPDATE_SCREENSHOTS is set, else with a scratch one (they
+// are still taken, so a page that cannot be drawn fails).
+func shots(t *testing.T, take func(dir string)) {
+	t.Helper()
+	dir := t.TempDir()
+	if os.Getenv("ENTENTE_UPDATE_SCREENSHOTS") != "" {
+		dir = "../docs/screenshots"
+	}
+	take(dir)
 }
 
 // TestBrowserProgrammeForms: staff, in Chromium through the pages' forms,

@@ -224,6 +224,19 @@ func Screenshot(ctx context.Context, url, path string) error {
 	return nil
 }
 
+// ScreenshotView writes a PNG of what the tab's viewport shows now, without
+// loading a page: a signed-in page after the steps that led to it.
+func ScreenshotView(ctx context.Context, path string) error {
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		return fmt.Errorf("browsertest: screenshot: %w", err)
+	}
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		return fmt.Errorf("browsertest: %w", err)
+	}
+	return nil
+}
+
 // Cookies returns the cookies that apply to the URL of the tab's current page
 // and its frames, as Network.getCookies reports them.
 func Cookies(ctx context.Context) ([]*network.Cookie, error) {
