@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
@@ -109,7 +110,7 @@ func (s *Service) History(ctx context.Context, entity, key string) (*RecordHisto
 			return nil, err
 		}
 		evs = append(evs, more...)
-		slices.SortFunc(evs, func(a, b entente.AuditEvent) int { return -cmpInt(a.ID, b.ID) })
+		slices.SortFunc(evs, func(a, b entente.AuditEvent) int { return cmp.Compare(b.ID, a.ID) })
 	}
 	h := &RecordHistory{Entity: entity, Key: key, Actors: entente.PrincipalFrom(ctx).SeesAll(), Versions: []RecordVersion{}}
 	if len(evs) > MaxHistory {
@@ -177,16 +178,6 @@ func (s *Service) actorName(ctx context.Context, names map[string]string, actor 
 	}
 	names[actor] = a.Name
 	return a.Name, nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // membershipSteps returns the audit events of the accession steps members
