@@ -64,6 +64,8 @@ func leakURLs(t *testing.T, st *stack) []string {
 		"{key...}": {hiddenActivity, hiddenProgramme, "AUS-ITPP-2023-A999"},
 		// The partners' Atom feeds.
 		"{feed}": {"AUS.atom", "MNG.atom", "NZL.atom"},
+		// An account's page, for admins only.
+		"{name}": {"nobody"},
 	}
 	var urls []string
 	for _, pattern := range st.h.Routes() {
