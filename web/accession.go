@@ -174,6 +174,18 @@ type accessionStepData struct {
 	Outcome string
 	Path    string
 	Carry   string
+	// Conflict is set when the step was sent from a version of the
+	// membership that is no longer its own: nothing was recorded.
+	Conflict *theirChanges
+}
+
+// accessionConflict answers a step sent from a stale version of the
+// membership key (ALLIANCE/ISO3): nothing recorded, the steps recorded
+// since, and the form again with the values sent and the version now.
+func (s *Server) accessionConflict(w http.ResponseWriter, r *http.Request, key string, d accessionStepData) {
+	their := changesSince[entente.Membership](r.Context(), s.svc, "membership", key, d.Form.Version)
+	d.Conflict, d.Form.Version, d.Check = &their, "", nil
+	s.renderAccessionStep(w, r, http.StatusConflict, d)
 }
 
 // Action is the form's address, with the alliance carried.
@@ -294,9 +306,7 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 		// meanwhile is a conflict, not overwritten.
 		if cur, err := s.svc.AccessionState(r.Context(), a.Code, req.Country, entente.Date{}); err == nil && cur.Membership != nil {
 			if err := entente.CheckVersion("membership "+a.Code+"/"+req.Country, *cur.Membership, f.Version); err != nil {
-				d.Errors = formErrors{{accessionField(st, "", ""), "The accession has changed since you opened this form (someone else recorded a step): check it again and send the form again"}}
-				d.Form.Version = ""
-				s.renderAccessionStep(w, r, http.StatusPreconditionFailed, d)
+				s.accessionConflict(w, r, a.Code+"/"+req.Country, d)
 				return
 			}
 		}
@@ -320,9 +330,7 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/countries/"+req.Country+"/accession?"+q.Encode(), http.StatusSeeOther)
 		return
 	case code == entente.ESTALE:
-		d.Errors = formErrors{{accessionField(st, "", ""), "The accession has changed since you opened this form (someone else recorded a step): check it again and send the form again"}}
-		d.Form.Version = ""
-		s.renderAccessionStep(w, r, http.StatusPreconditionFailed, d)
+		s.accessionConflict(w, r, a.Code+"/"+req.Country, d)
 		return
 	case code == entente.EREFUSED:
 		d.Errors = formErrors{{accessionField(st, entente.ErrorMessage(err), by), entente.ErrorMessage(err)}}

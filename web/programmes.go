@@ -246,9 +246,11 @@ type programmePage struct {
 	// review), for the panel.
 	CarriedOver int
 	Done        string
-	// The review form's values and problems.
-	Review   struct{ Note, Date string }
-	Problems formProblems
+	// The review form's values and problems, and the version of the
+	// programme (as it stands today) the form was opened with.
+	Review        struct{ Note, Date string }
+	ReviewVersion string
+	Problems      formProblems
 	// MayGoals and MayObjectives say whether the signed-in principal may
 	// change the programme's goals and objectives: the page then links
 	// their forms (programme_forms.go).
