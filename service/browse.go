@@ -360,6 +360,22 @@ func defenceEventViews(ctx context.Context, r entente.Reader, alliance string, a
 	return out, nil
 }
 
+// Sources returns the sources ids name (every one when ids is empty) that
+// the principal in ctx may read, as BrowseSources.
+func (s *Service) Sources(ctx context.Context, ids []string) ([]entente.Source, error) {
+	if entente.PrincipalFrom(ctx).SeesAll() {
+		if len(ids) == 0 {
+			ids = nil
+		}
+		return s.Store.FindSources(ctx, ids)
+	}
+	srcs, err := s.BrowseSources(ctx)
+	if err != nil || len(ids) == 0 {
+		return srcs, err
+	}
+	return slices.DeleteFunc(srcs, func(src entente.Source) bool { return !slices.Contains(ids, src.ID) }), nil
+}
+
 // BrowseSources lists every source, but those that only records hidden
 // from the principal in ctx cite (see Export, which it reads for them).
 func (s *Service) BrowseSources(ctx context.Context) ([]entente.Source, error) {

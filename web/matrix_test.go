@@ -399,6 +399,7 @@ func routeTable(static string) map[string]route {
 		"GET /api/v1/history/{entity}/{key...}":           {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/history/activity/" + c.made }, want: released(http.StatusOK)},
 		"GET /api/v1/activities/{id}":                     {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made }, want: released(http.StatusOK)},
 		"GET /api/v1/menu":                                {path: fixed("/api/v1/menu"), want: read},
+		"GET /api/v1/sources":                             {path: fixed("/api/v1/sources"), want: read},
 		"GET /api/v1/search":                              {path: func(c cell) string { return "/api/v1/search?q=" + c.r.programme }, want: read},
 		"GET /api/v1/audit":                               {path: fixed("/api/v1/audit?limit=1"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
 		"GET /api/v1/audit/verify":                        {path: fixed("/api/v1/audit/verify"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},

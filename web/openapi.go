@@ -41,8 +41,10 @@ func openAPIDoc() map[string]any {
 			"/api/v1/alliances/{code}/accession/{iso3}":   op("Whether a country may be invited to join, with the articles that decide it", code, iso3),
 			"/api/v1/alliances/{code}/memberships/{iso3}": op("A country's membership record with the alliance: its accession steps so far (404 if it never applied); its ETag is the version an accession step names. as_of is accepted; the record does not depend on the day", code, iso3),
 			"/api/v1/countries/{iso3}":                    op("Everything about one country, with sources", iso3),
-			"/api/v1/partners/{iso3}/profile":             op("The facts of a partner's public page", iso3, alliance),
-			"/api/v1/timeline":                            op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}, alliance),
+			"/api/v1/sources": op("The sources the caller may read (those only hidden records cite are left out), or those ?id= names", map[string]any{"name": "id", "in": "query", "required": false,
+				"description": "source ids, comma-separated: only those", "schema": map[string]any{"type": "string"}}),
+			"/api/v1/partners/{iso3}/profile": op("The facts of a partner's public page", iso3, alliance),
+			"/api/v1/timeline":                op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}, alliance),
 		},
 	}
 	paths := doc["paths"].(map[string]any)

@@ -13,7 +13,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "accession check",
-		uses:    []string{flagAsOf, flagJSON},
+		uses:    []string{flagServer, flagAsOf, flagJSON},
 		summary: "may a state be invited to join? the verdict, with the articles that decide it",
 		usage:   "ALLIANCE ISO3 [--as-of DATE] [--json]",
 		help: `
@@ -78,7 +78,7 @@ func runAccessionCheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := e.svc.CheckAccession(ctx, alliance, code, asOf)
+	v, err := e.be.CheckAccession(ctx, alliance, code, asOf)
 	if err != nil {
 		return err
 	}
