@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -197,11 +198,50 @@ func one[T any](ctx context.Context, c *Client, path string, q url.Values) (*T, 
 	return &out, nil
 }
 
-// list reads the list at path.
+// PageSize is how many items the client asks for in each page of a list.
+const PageSize = 1000
+
+// list reads the whole list at path, page after page, following each
+// answer's Link to the next (rel="next").
 func list[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
-	var out []T
-	_, err := c.get(ctx, path, q, &out)
-	return out, err
+	q = maps.Clone(q)
+	if q == nil {
+		q = url.Values{}
+	}
+	q.Set("limit", strconv.Itoa(PageSize))
+	var all []T
+	for {
+		var page []T
+		h, err := c.get(ctx, path, q, &page)
+		if err != nil {
+			return nil, err
+		}
+		if all == nil {
+			all = page
+		} else {
+			all = append(all, page...)
+		}
+		next := nextLink(h.Get("Link"))
+		if next == "" {
+			return all, nil
+		}
+		u, err := url.Parse(next)
+		if err != nil || u.Path != path {
+			return nil, entente.Errorf(entente.EINTERNAL, "GET %s: the next page's link %q is not of the same list", path, next)
+		}
+		q = u.Query()
+	}
+}
+
+// nextLink is the target of the rel="next" link of a Link header, or "".
+func nextLink(h string) string {
+	for _, l := range strings.Split(h, ",") {
+		target, params, ok := strings.Cut(strings.TrimSpace(l), ";")
+		if ok && strings.Contains(strings.ReplaceAll(params, " ", ""), `rel="next"`) && strings.HasPrefix(target, "<") && strings.HasSuffix(target, ">") {
+			return target[1 : len(target)-1]
+		}
+	}
+	return ""
 }
 
 // post sends req to path and decodes the answer into a new T.

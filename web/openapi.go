@@ -77,6 +77,7 @@ func openAPIDoc() map[string]any {
 	declareAuth(doc)
 	declareIdempotency(doc)
 	versionsOpenAPI(doc)
+	pagingOpenAPI(doc)
 	csvOpenAPI(doc)
 	return doc
 }

@@ -140,6 +140,9 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, get func(entente.Da
 		}
 	}
 	v, err := get(d)
+	if _, list := listSorts[r.Pattern]; err == nil && list && !storePaged[r.Pattern] {
+		v, err = pageList(w, r, v)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
