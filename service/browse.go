@@ -240,6 +240,9 @@ func (s *Service) BrowseOperations(ctx context.Context, alliance string, asOf en
 
 // operationViews reads it from r.
 func operationViews(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]OperationView, []Contributor, error) {
+	if _, err := r.FindAlliance(ctx, alliance); err != nil {
+		return nil, nil, err // an unknown alliance is not one with none
+	}
 	ops, err := r.FindOperations(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, nil, err
@@ -292,6 +295,9 @@ func (s *Service) BrowseMeetings(ctx context.Context, alliance string, asOf ente
 
 // meetingViews reads it from r.
 func meetingViews(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]MeetingView, error) {
+	if _, err := r.FindAlliance(ctx, alliance); err != nil {
+		return nil, err // an unknown alliance is not one with none
+	}
 	ms, err := r.FindMeetings(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
@@ -337,6 +343,9 @@ func (s *Service) BrowseDefenceEvents(ctx context.Context, alliance string, asOf
 
 // defenceEventViews reads it from r.
 func defenceEventViews(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]DefenceEventView, error) {
+	if _, err := r.FindAlliance(ctx, alliance); err != nil {
+		return nil, err // an unknown alliance is not one with none
+	}
 	evs, err := r.FindDefenceEvents(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err

@@ -33,13 +33,19 @@ const (
 // listSorts are the API's lists, by route pattern, with the JSON fields
 // each may be sorted by.
 var listSorts = map[string][]string{
-	"GET /api/v1/alliances":                  {"code", "name"},
-	"GET /api/v1/alliances/{code}/members":   {"code", "name", "region", "joined"},
-	"GET /api/v1/alliances/{code}/partners":  {"code", "name", "region"},
-	"GET /api/v1/programmes":                 {"id", "agreed", "status"},
-	"GET /api/v1/programmes/{id}/activities": nil, // by id: storePaged
-	"GET /api/v1/menu":                       {"code", "title", "area", "kind"},
-	"GET /api/v1/sources":                    {"id", "title", "publisher"},
+	"GET /api/v1/alliances":                       {"code", "name"},
+	"GET /api/v1/alliances/{code}/members":        {"code", "name", "region", "joined"},
+	"GET /api/v1/alliances/{code}/partners":       {"code", "name", "region"},
+	"GET /api/v1/programmes":                      {"id", "agreed", "status"},
+	"GET /api/v1/programmes/{id}/activities":      nil, // by id: storePaged
+	"GET /api/v1/menu":                            {"code", "title", "area", "kind"},
+	"GET /api/v1/sources":                         {"id", "title", "publisher"},
+	"GET /api/v1/countries":                       {"code", "name", "region", "subregion"},
+	"GET /api/v1/alliances/{code}/frameworks":     {"code", "name", "from"},
+	"GET /api/v1/alliances/{code}/groups":         {"code", "name", "since"},
+	"GET /api/v1/alliances/{code}/operations":     {"code", "name", "from", "kind", "theatre"},
+	"GET /api/v1/alliances/{code}/meetings":       {"id", "name", "from", "kind", "city"},
+	"GET /api/v1/alliances/{code}/defence-events": {"id", "date", "article"},
 }
 
 // storePaged are the lists read from the store a page at a time, in key

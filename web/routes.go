@@ -69,6 +69,7 @@ func (s *Server) routes() {
 	s.searchRoutes()
 	s.historyRoutes()
 	s.changeRoutes()
+	s.resourceRoutes()
 	m.HandleFunc(catchAll, s.noRoute)
 }
 
