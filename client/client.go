@@ -304,6 +304,26 @@ func (c *Client) CheckAccession(ctx context.Context, alliance, code string, asOf
 	return *v, nil
 }
 
+// Accession takes an accession step: an application names no version;
+// another step is taken from the version req.IfMatch names or, when it
+// names none, from the membership as it is now.
+func (c *Client) Accession(ctx context.Context, step service.Step, req service.StepRequest) (*entente.Membership, error) {
+	path := "/api/v1/alliances/" + seg(req.Alliance)
+	v := req.IfMatch
+	if step != service.StepApply {
+		var err error
+		if v, err = c.from(ctx, req.IfMatch, path+"/memberships/"+seg(req.Country)); err != nil {
+			return nil, err
+		}
+	}
+	body := struct {
+		By     string       `json:"by,omitempty"`
+		Date   entente.Date `json:"date,omitzero"`
+		DryRun bool         `json:"dry_run,omitempty"`
+	}{req.By, req.Date, req.DryRun}
+	return post[entente.Membership](ctx, c, path+"/accession/"+seg(req.Country)+"/"+seg(string(step)), v, body)
+}
+
 // ProgrammesOf returns a partner's programmes (ISO3) or the one programme
 // an id names, as they stood on day asOf.
 func (c *Client) ProgrammesOf(ctx context.Context, partnerOrID string, asOf entente.Date) ([]service.ProgrammeView, error) {

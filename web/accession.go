@@ -26,6 +26,50 @@ func (s *Server) accessionRoutes() {
 	m.HandleFunc("GET /countries/{iso3}/accession", s.pageAccession)
 	m.HandleFunc("GET /countries/{iso3}/accession/{step}", s.pageAccessionStep)
 	m.HandleFunc("POST /countries/{iso3}/accession/{step}", s.postAccessionStep)
+	m.HandleFunc("POST /api/v1/alliances/{code}/accession/{iso3}/{step}", s.apiAccessionStep)
+}
+
+// accessionStepBody is an accession step's JSON: the member that consents
+// or ratifies, the day (today when absent), and dry_run to see the record
+// the step would write, or its refusal, writing nothing.
+type accessionStepBody struct {
+	By     string       `json:"by,omitempty"`
+	Date   entente.Date `json:"date,omitzero"`
+	DryRun bool         `json:"dry_run,omitempty"`
+}
+
+// apiAccessionStep takes an accession step through the API: the membership
+// as it is after the step (201 with its address for an application, 200
+// otherwise). A step on an existing membership names its version
+// (If-Match, the ETag of GET .../memberships/{iso3}); an application names
+// none.
+func (s *Server) apiAccessionStep(w http.ResponseWriter, r *http.Request) {
+	st, err := accessionStepOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var body accessionStepBody
+	if err := s.decode(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req := service.StepRequest{Alliance: upper(r, "code"), Country: upper(r, "iso3"), By: strings.ToUpper(body.By), Date: body.Date,
+		DryRun: body.DryRun, IfMatch: r.Header.Get("If-Match")}
+	m, err := s.svc.Accession(service.RequireVersions(r.Context()), st, req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if st == service.StepApply && !body.DryRun {
+		status = http.StatusCreated
+		w.Header().Set("Location", "/api/v1/alliances/"+m.Alliance+"/memberships/"+m.Country)
+	}
+	if !body.DryRun {
+		w.Header().Set("ETag", entente.Version(*m))
+	}
+	s.writeJSON(w, status, m)
 }
 
 // accessionStepText is what the pages say of a step.

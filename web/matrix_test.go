@@ -430,6 +430,10 @@ func routeTable(static string) map[string]route {
 		"POST /api/v1/activities": {path: fixed("/api/v1/activities"), body: func(c cell) string {
 			return fmt.Sprintf(`{"programme":%q,"title":"Matrix %d","date":"2025-03-01"}`, c.r.programme, c.n)
 		}, want: hiddenOr(partnerWork(http.StatusCreated))},
+		// An application by a partner (already a partner, so refused by
+		// the rules for staff: nothing is written either way).
+		"POST /api/v1/alliances/{code}/accession/{iso3}/{step}": {path: func(c cell) string { return "/api/v1/alliances/NATO/accession/" + c.r.partner + "/apply" },
+			body: fixed(`{"date":"2026-03-02"}`), want: staffOnly(http.StatusUnprocessableEntity, http.StatusUnauthorized)},
 		"POST /api/v1/activities/{id}/{step}": {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made + "/approve" },
 			body: fixed(`{"date":"2025-03-02"}`), want: hiddenOr(staffOnly(http.StatusOK, http.StatusUnauthorized))},
 		"POST /activities/{id}/steps/{step}": {prepare: (*matrix).activity, path: func(c cell) string { return "/activities/" + c.made + "/steps/approve" },

@@ -59,6 +59,13 @@ func openAPIDoc() map[string]any {
 		},
 	}
 	paths := doc["paths"].(map[string]any)
+	paths["/api/v1/alliances/{code}/accession/{iso3}/{step}"] = map[string]any{"post": map[string]any{
+		"summary":     "An accession step: apply, consent (by a member), invite, sign, ratify (by a member), deposit or withdraw, refused (422, with the articles) where the treaty's rules forbid it. The body is {\"by\": ISO3 of the member that consents or ratifies, \"date\": YYYY-MM-DD (today when absent), \"dry_run\": true to get the record the step would write, or its refusal, writing nothing}. An application answers 201 with the membership's address; a step on an existing membership names its version (the ETag of GET .../memberships/{iso3}) in If-Match",
+		"parameters":  []any{code, iso3, path("step", "apply, consent, invite, sign, ratify, deposit or withdraw")},
+		"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{}}},
+		"responses": map[string]any{"200": map[string]any{"description": "OK: the membership after the step", "content": map[string]any{"application/json": map[string]any{}}},
+			"201": map[string]any{"description": "Created: the application", "content": map[string]any{"application/json": map[string]any{}}},
+			"400": problem, "404": problem, "422": problem}}}
 	qp := func(name, typ, desc string) map[string]any {
 		return map[string]any{"name": name, "in": "query", "required": false, "description": desc, "schema": map[string]any{"type": typ}}
 	}

@@ -69,7 +69,7 @@ func TestHelpListsOnlyUsedFlags(t *testing.T) {
 		"audit":           {"db", "json", "limit"},
 		"import":          {"as", "db", "quiet"},
 		"accession check": {"as-of", "db", "json", "server"},
-		"accession apply": {"as", "by", "date", "db", "json"},
+		"accession apply": {"as", "by", "date", "db", "json", "server"},
 		"menu export":     {"db", "format", "out"},
 	}
 	for name, flags := range want {

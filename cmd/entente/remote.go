@@ -24,6 +24,7 @@ type backend interface {
 	Partners(ctx context.Context, alliance string, asOf entente.Date) ([]service.Partner, error)
 	Country(ctx context.Context, code string, asOf entente.Date) (*service.CountryView, error)
 	CheckAccession(ctx context.Context, alliance, code string, asOf entente.Date) (entente.Verdict, error)
+	Accession(ctx context.Context, step service.Step, req service.StepRequest) (*entente.Membership, error)
 	ProgrammesOf(ctx context.Context, partnerOrID string, asOf entente.Date) ([]service.ProgrammeView, error)
 	Programme(ctx context.Context, id string, asOf entente.Date) (*service.ProgrammeView, error)
 	DiffProgrammes(ctx context.Context, from, to string) (*entente.ProgrammeDiff, error)

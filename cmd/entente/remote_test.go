@@ -102,6 +102,17 @@ func testRemote(t *testing.T, db string) {
 		t.Errorf("the programme after the remote goal:\n%s", out)
 	}
 
+	// The accession workflow, remotely: each step from the membership's
+	// version, read just before; a refusal reads as it does locally.
+	for _, step := range [][]string{{"apply"}, {"consent", "--by", "CAN"}} {
+		args := append([]string{"accession", step[0], "NATO", "SRB", "--date", "2026-03-02"}, step[1:]...)
+		if out, stderr, code := run(t, append(args, remote)...); code != 0 || !strings.Contains(out, "NATO SRB: "+step[0]) {
+			t.Fatalf("remote accession %s: %d %s%s", step[0], code, out, stderr)
+		}
+	}
+	same("accession", "invite", "NATO", "SRB", "--date", "2026-03-04")
+	same("country", "SRB")
+
 	// What a remote run may not do.
 	for _, c := range []struct {
 		args []string
