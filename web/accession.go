@@ -377,7 +377,11 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 		s.accessionConflict(w, r, a.Code+"/"+req.Country, d)
 		return
 	case code == entente.EREFUSED:
-		d.Errors = formErrors{{accessionField(st, entente.ErrorMessage(err), by), entente.ErrorMessage(err)}}
+		field := accessionField(st, entente.ErrorMessage(err), by)
+		if rs := entente.ErrorReasons(err); len(rs) > 0 && (rs[0].Field == "date" || rs[0].Field == "by" && accessionSteps[st].By) {
+			field = rs[0].Field
+		}
+		d.Errors = formErrors{{field, entente.ErrorMessage(err)}}
 		if e, ok := err.(*entente.Error); ok {
 			d.Reasons = e.Reasons
 		}

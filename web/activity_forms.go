@@ -304,16 +304,8 @@ func (f stepForm) request(id string, v stepValues, p *formProblems) service.Acti
 
 // place says which field of form f a refusal's reason is about.
 func (f stepForm) place(r entente.Reason) string {
-	t := r.Text
-	switch {
-	case strings.Contains(t, " is before "):
-		return f.Key + "-date"
-	case f.Key == "register" && strings.Contains(t, "capacity"):
-		return "register-participants"
-	case f.Key == "register" && strings.Contains(t, "invited"):
-		return "register-country"
-	case f.Key == "report" && strings.Contains(t, "participants"):
-		return "report-participants"
+	if r.Field != "" {
+		return f.Key + "-" + r.Field // the step's fields are named KEY-FIELD
 	}
 	return f.First
 }

@@ -147,6 +147,8 @@ func (v agreeValues) request(p *formProblems) service.AgreeRequest {
 func placeAgree(r entente.Reason) string {
 	t := strings.ToLower(r.Text)
 	switch {
+	case r.Field == "agreed":
+		return "agreed"
 	case r.Article != "" || strings.Contains(t, "member") || strings.Contains(t, "partner"):
 		return "partner"
 	case strings.Contains(t, "area"):

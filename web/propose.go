@@ -171,6 +171,9 @@ func (v activityValues) check(p *formProblems, edit bool) (entente.Period, int) 
 // placeActivity says which field of the propose or edit form an error is
 // about, from its message.
 func placeActivity(r entente.Reason) string {
+	if slices.Contains([]string{"offer", "goal", "title", "kind", "capacity", "from", "to"}, r.Field) {
+		return r.Field
+	}
 	t := strings.ToLower(r.Text)
 	for _, f := range []struct{ word, field string }{{"offer", "offer"}, {"goal", "goal"}, {"title", "title"}, {"kind", "kind"},
 		{"capacity", "capacity"}, {"period", "from"}, {"before", "from"}, {"after", "to"}} {
