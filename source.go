@@ -97,7 +97,7 @@ type Quote struct {
 }
 
 // QuoteFor returns the quotation of the source with the given id, or "".
-func (p *Provenance) QuoteFor(source string) string {
+func (p Provenance) QuoteFor(source string) string {
 	for _, q := range p.Quotes {
 		if q.Source == source {
 			return q.Text

@@ -81,7 +81,7 @@ func (c *Coverage) PrimaryShare() float64 {
 var factKinds = []struct{ kind, label string }{
 	{"membership", "Memberships"}, {"partnership", "Partnerships"}, {"framework", "Partnership frameworks"},
 	{"meeting", "Meetings"}, {"invitation", "Invitations"}, {"operation", "Operations"},
-	{"contribution", "Contributions"}, {"defence-event", "Consultations and collective defence"},
+	{"contribution", "Contributions"}, {"defence-event", "Collective-defence events"},
 	{"programme", "Programmes"}, {"activity", "Activities"}, {"source", "Sources"},
 }
 
@@ -160,21 +160,11 @@ func (t *tally) base(ds *entente.Dataset) error {
 	}
 	// Records that are not counted as facts may still be marked
 	// unconfirmed; the list shows them too.
-	for _, a := range ds.Alliances {
-		t.unconfirmed("alliance", a.Code, a.Provenance)
-		for _, art := range a.Articles {
-			t.unconfirmed("article", a.Code+" "+art.Number, art.Provenance)
+	eachProvenance(ds, func(kind, key string, p entente.Provenance) {
+		if _, fact := t.kinds[kind]; !fact {
+			t.unconfirmed(kind, key, p)
 		}
-	}
-	for _, c := range ds.Countries {
-		t.unconfirmed("country", c.Code, c.Provenance)
-	}
-	for _, g := range ds.Groups {
-		t.unconfirmed("group", g.Alliance+" "+g.Code, g.Provenance)
-	}
-	for _, o := range ds.Objectives {
-		t.unconfirmed("objective", o.Programme+" "+o.Code, o.Provenance)
-	}
+	})
 	return nil
 }
 
@@ -221,9 +211,13 @@ func (t *tally) result() *Coverage {
 	for _, k := range factKinds {
 		c.Kinds = append(c.Kinds, *t.kinds[k.kind])
 	}
+	// Every decade from the first to the last, those without a fact too,
+	// so the list reads as a time line.
 	c.Decades = []DecadeCount{}
-	for _, y := range slices.Sorted(maps.Keys(t.decades)) {
-		c.Decades = append(c.Decades, DecadeCount{Decade: fmt.Sprintf("%ds", y), Count: t.decades[y]})
+	if ys := slices.Sorted(maps.Keys(t.decades)); len(ys) > 0 {
+		for y := ys[0]; y <= ys[len(ys)-1]; y += 10 {
+			c.Decades = append(c.Decades, DecadeCount{Decade: fmt.Sprintf("%ds", y), Count: t.decades[y]})
+		}
 	}
 	if c.Unconfirmed == nil {
 		c.Unconfirmed = []UnconfirmedFact{}
@@ -232,4 +226,90 @@ func (t *tally) result() *Coverage {
 		return cmpString(a.Kind+" "+a.Key, b.Kind+" "+b.Key)
 	})
 	return &c
+}
+
+// CitedQuote is a quotation of a source by a record that cites it.
+type CitedQuote struct {
+	Kind string `json:"kind"`
+	Key  string `json:"key"`
+	Text string `json:"text"`
+}
+
+// SourceQuotes returns, by source id, the quotations the records the
+// principal in ctx may see make of each source, in record order.
+func (s *Service) SourceQuotes(ctx context.Context) (map[string][]CitedQuote, error) {
+	out := map[string][]CitedQuote{}
+	add := func(kind, key string, p entente.Provenance) {
+		for _, q := range p.Quotes {
+			out[q.Source] = append(out[q.Source], CitedQuote{Kind: kind, Key: key, Text: q.Text})
+		}
+	}
+	err := s.ExportStream(ctx, func(ds *entente.Dataset) error {
+		eachProvenance(ds, add)
+		return nil
+	}, func(a *entente.Activity) error {
+		add("activity", a.ID, a.Provenance)
+		return nil
+	})
+	return out, err
+}
+
+// eachProvenance calls fn with every record of ds that carries provenance
+// but the activities: its kind and key as the dataset text format names
+// them ("partnership", "NATO NZL GLOBAL").
+func eachProvenance(ds *entente.Dataset, fn func(kind, key string, p entente.Provenance)) {
+	for _, c := range ds.Countries {
+		fn("country", c.Code, c.Provenance)
+	}
+	for _, a := range ds.Alliances {
+		fn("alliance", a.Code, a.Provenance)
+		for _, art := range a.Articles {
+			fn("article", a.Code+" "+art.Number, art.Provenance)
+		}
+	}
+	for _, m := range ds.Memberships {
+		fn("membership", m.Alliance+" "+m.Country, m.Provenance)
+	}
+	for _, f := range ds.Frameworks {
+		fn("framework", f.Alliance+" "+f.Code, f.Provenance)
+	}
+	for _, p := range ds.Partnerships {
+		fn("partnership", p.Alliance+" "+p.Country+" "+p.Framework, p.Provenance)
+	}
+	for _, g := range ds.Groups {
+		fn("group", g.Alliance+" "+g.Code, g.Provenance)
+	}
+	for _, a := range ds.Areas {
+		fn("area", a.Code, a.Provenance)
+	}
+	for _, p := range ds.Programmes {
+		fn("programme", p.ID, p.Provenance)
+	}
+	for _, o := range ds.Objectives {
+		fn("objective", o.Programme+" "+o.Code, o.Provenance)
+	}
+	for _, g := range ds.Goals {
+		fn("goal", g.Programme+" "+g.Code, g.Provenance)
+	}
+	for _, o := range ds.Operations {
+		fn("operation", o.Code, o.Provenance)
+	}
+	for _, c := range ds.Contributions {
+		fn("contribution", c.ID, c.Provenance)
+	}
+	for _, m := range ds.Meetings {
+		fn("meeting", m.ID, m.Provenance)
+	}
+	for _, in := range ds.Invitations {
+		fn("invitation", in.Meeting+" "+in.Country, in.Provenance)
+	}
+	for _, e := range ds.DefenceEvents {
+		fn("defence-event", e.ID, e.Provenance)
+	}
+	for _, o := range ds.Offers {
+		fn("offer", o.Code, o.Provenance)
+	}
+	for _, r := range ds.Reviews {
+		fn("review", r.ID, r.Provenance)
+	}
 }

@@ -40,7 +40,8 @@ func TestCoverage(t *testing.T) {
 		if want := (service.PrecisionCounts{Day: 15, Month: 4, Year: 6}); c.Precision != want {
 			t.Errorf("precision %+v, want %+v", c.Precision, want)
 		}
-		wantDecades := []service.DecadeCount{{"1940s", 3}, {"1990s", 6}, {"2000s", 4}, {"2010s", 4}, {"2020s", 8}}
+		wantDecades := []service.DecadeCount{{"1940s", 3}, {"1950s", 0}, {"1960s", 0}, {"1970s", 0}, {"1980s", 0},
+			{"1990s", 6}, {"2000s", 4}, {"2010s", 4}, {"2020s", 8}}
 		if !equalSlices(c.Decades, wantDecades) {
 			t.Errorf("decades %v, want %v", c.Decades, wantDecades)
 		}
@@ -64,8 +65,8 @@ func TestCoverage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Facts != 9 || len(c.Decades) != 2 || len(c.Unconfirmed) != 2 || c.Kinds[len(c.Kinds)-1].Count != 4 {
-			t.Errorf("as of 2000: %d facts, decades %v, unconfirmed %v, sources %d; want 9, 1940s and 1990s, 2, 4",
+		if c.Facts != 9 || len(c.Decades) != 6 || len(c.Unconfirmed) != 2 || c.Kinds[len(c.Kinds)-1].Count != 4 {
+			t.Errorf("as of 2000: %d facts, decades %v, unconfirmed %v, sources %d; want 9, 1940s to 1990s, 2, 4",
 				c.Facts, c.Decades, c.Unconfirmed, c.Kinds[len(c.Kinds)-1].Count)
 		}
 	})

@@ -299,6 +299,7 @@ func routeTable(static string) map[string]route {
 		"GET /operations":  {path: fixed("/operations"), want: read},
 		"GET /meetings":    {path: fixed("/meetings"), want: read},
 		"GET /sources":     {path: fixed("/sources"), want: read},
+		"GET /coverage":    {path: fixed("/coverage"), want: read},
 		"GET /timeline":    {path: fixed("/timeline"), want: read},
 		"GET /privacy":     {path: fixed("/privacy"), want: read},
 		"GET /stats":       {path: fixed("/stats"), want: read},

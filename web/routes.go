@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /meetings", s.pageMeetings)
 	m.HandleFunc("GET /collective-defence", s.pageDefence)
 	m.HandleFunc("GET /sources", s.pageSources)
+	m.HandleFunc("GET /coverage", s.pageCoverage)
 	m.HandleFunc("GET /timeline", s.pageTimeline)
 	m.HandleFunc("GET /privacy", s.pagePrivacy)
 	m.HandleFunc("GET /stats", s.pageStats)

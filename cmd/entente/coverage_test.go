@@ -37,17 +37,18 @@ func TestCoverageCLI(t *testing.T) {
 				t.Fatalf("coverage: exit %d: %s", code, stderr)
 			}
 			for _, want := range []string{
-				"Memberships                           4      4               0",
-				"Partnerships                          3      0               1",
-				"Sources                               4",
+				"Memberships 4 4 0",
+				"Partnerships 3 0 1",
+				"Sources 4\n",
 				"24 facts; 7 (29%) cite a primary source",
-				"1990s    5",
-				"day       14",
-				"Official text   1",
+				"1990s 5",
+				"1960s 0",
+				"day 14",
+				"Official text 1",
 				"3 records marked unconfirmed:",
-				"contribution  nzl-adriatic   the exact dates",
+				"contribution nzl-adriatic the exact dates",
 			} {
-				if !strings.Contains(out, want) {
+				if !strings.Contains(squeeze(out), want) {
 					t.Errorf("coverage output lacks %q:\n%s", want, out)
 				}
 			}
@@ -59,12 +60,22 @@ func TestCoverageCLI(t *testing.T) {
 			if code != 0 || json.Unmarshal([]byte(out), &c) != nil {
 				t.Fatalf("coverage --json: exit %d: %s %s", code, out, stderr)
 			}
-			if c.Facts != 8 || len(c.Decades) != 2 {
-				t.Errorf("as of 2000: %d facts in %d decades, want 8 in 2", c.Facts, len(c.Decades))
+			if c.Facts != 8 || len(c.Decades) != 6 {
+				t.Errorf("as of 2000: %d facts in %d decades, want 8 in the six from the 1940s to the 1990s", c.Facts, len(c.Decades))
 			}
 			if _, _, code := run(t, "coverage", "extra", "--db", db); code != 2 {
 				t.Errorf("coverage with an argument: exit %d, want 2", code)
 			}
 		})
 	}
+}
+
+// squeeze collapses the runs of spaces that align a table's columns, so a
+// test need not know their widths.
+func squeeze(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.Fields(l), " ")
+	}
+	return strings.Join(lines, "\n")
 }
