@@ -275,6 +275,7 @@ func TestPages(t *testing.T) {
 		"/meetings":                  {"Meetings and invitations", "Madrid", "Jacinda Ardern"},
 		"/collective-defence":        {"Article 4", "Article 5", "Türkiye"},
 		"/sources":                   {"Sources", "mfat-nato", `<h2 id="kind-official-text">Official text`, `<span class="source-kind">Government</span>`, "quotation of this source", "Quoted for the programme NZL-IPCP-2012."},
+		"/partners/NZL":              {`class="quote">: the source says <q>NATO Secretary General Anders Fogh Rasmussen`},
 		"/sources?kind=news":         {"Sources: news", `<strong aria-current="page">News (`, "reuters-whbl-2023", `<a href="/sources">All (`},
 		"/coverage":                  {"What the record holds", "<svg", "Facts by kind", "Facts by decade", "Sources by kind", "Marked unconfirmed", "NZL-ITPP-2024", "cite a primary source"},
 		"/coverage?as_of=1950-01-01": {"as of 1 January 1950", "Memberships"},
