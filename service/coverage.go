@@ -256,7 +256,7 @@ func (s *Service) SourceQuotes(ctx context.Context) (map[string][]CitedQuote, er
 
 // eachProvenance calls fn with every record of ds that carries provenance
 // but the activities: its kind and key as the dataset text format names
-// them ("partnership", "NATO NZL GLOBAL").
+// them ("partnership", "ABC NZL GLOBAL").
 func eachProvenance(ds *entente.Dataset, fn func(kind, key string, p entente.Provenance)) {
 	for _, c := range ds.Countries {
 		fn("country", c.Code, c.Provenance)
