@@ -388,6 +388,7 @@ func routeTable(static string) map[string]route {
 		"GET /api/v1/alliances/{code}/memberships/{iso3}": {path: fixed("/api/v1/alliances/NATO/memberships/FIN"), want: read},
 		"GET /api/v1/countries/{iso3}":                    {path: func(c cell) string { return "/api/v1/countries/" + c.r.partner }, want: read},
 		"GET /api/v1/partners/{iso3}/profile":             {path: func(c cell) string { return "/api/v1/partners/" + c.r.partner + "/profile" }, want: read},
+		"GET /api/v1/coverage":                            {path: fixed("/api/v1/coverage"), want: read},
 		"GET /api/v1/timeline":                            {path: func(c cell) string { return "/api/v1/timeline?country=" + c.r.partner }, want: read},
 		"GET /api/v1/programmes":                          {path: func(c cell) string { return "/api/v1/programmes?partner=" + c.r.partner }, want: read},
 		"GET /api/v1/programmes/{id}":                     {path: prog(""), want: released(http.StatusOK)},

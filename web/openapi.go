@@ -42,6 +42,7 @@ func openAPIDoc() map[string]any {
 			"/api/v1/alliances/{code}/memberships/{iso3}": op("A country's membership record with the alliance: its accession steps so far (404 if it never applied); its ETag is the version an accession step names. as_of is accepted; the record does not depend on the day", code, iso3),
 			"/api/v1/countries/{iso3}":                    op("Everything about one country, with sources", iso3),
 			"/api/v1/partners/{iso3}/profile":             op("The facts of a partner's public page", iso3, alliance),
+			"/api/v1/coverage":                            op("What the record holds: facts per kind (with those citing a primary source, official text, official site or government, and those marked unconfirmed), per decade and per date precision, sources per kind, and the records marked unconfirmed. With as_of, facts dated later are left out"),
 			"/api/v1/timeline":                            op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}, alliance),
 		},
 	}

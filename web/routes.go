@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/countries/{iso3}", s.apiCountry)
 	m.HandleFunc("GET /api/v1/partners/{iso3}/profile", s.apiProfile)
 	m.HandleFunc("GET /api/v1/timeline", s.apiTimeline)
+	m.HandleFunc("GET /api/v1/coverage", s.apiCoverage)
 	m.HandleFunc("GET /countries", s.pageCountries)
 	m.HandleFunc("GET /countries/{iso3}", s.pageCountry)
 	s.accessionRoutes()
@@ -205,6 +206,12 @@ func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.svc.Profile(r.Context(), a, upper(r, "iso3"), d)
 	})
+}
+
+// apiCoverage is what the record holds (service.Coverage): as of ?as_of=
+// when given, else every fact, as entente coverage prints it.
+func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
+	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Coverage(r.Context(), d) })
 }
 
 func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
