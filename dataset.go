@@ -127,6 +127,7 @@ func (v *validator) required(ref Ref, field, value string) {
 
 func (v *validator) provenance(ref Ref, p Provenance) {
 	v.sourceList(ref, "sources", p.Sources, "every fact needs at least one source")
+	v.quotes(ref, p)
 	v.releasability(ref, p.Releasability)
 }
 
@@ -253,6 +254,7 @@ func (ds *Dataset) Validate() []Problem {
 		v.dup(seen, ref)
 		v.sources[s.ID] = true
 		v.required(ref, "title", s.Title)
+		v.sourceKind(ref, s.Kind)
 		if s.URL == "" && s.Document == "" {
 			v.addf(ref, "url", "a source needs a url or a document")
 		}

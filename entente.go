@@ -16,6 +16,9 @@ type Provenance struct {
 	Sources     []string `json:"sources"`
 	Note        string   `json:"note,omitempty"`
 	Unconfirmed string   `json:"unconfirmed,omitempty"`
+	// Quotes are the sentences of the sources that state the fact, at
+	// most one per cited source (see Quote).
+	Quotes []Quote `json:"quotes,omitempty"`
 	// Releasability says who may read the record; PUBLIC when left out.
 	Releasability Releasability `json:"releasability,omitzero"`
 }
@@ -28,6 +31,9 @@ type Source struct {
 	Document  string `json:"document,omitempty"`
 	Publisher string `json:"publisher,omitempty"`
 	Accessed  Date   `json:"accessed,omitzero"`
+	// Kind says what kind of document it is (see SourceKind); empty for a
+	// source not yet classified.
+	Kind SourceKind `json:"kind,omitempty"`
 }
 
 // Country is a country or territory of ISO 3166-1, keyed by its alpha-3

@@ -57,6 +57,15 @@ type record struct {
 	fields map[string]string
 	pos    pos
 	used   map[string]bool
+	// quotes are the record's quote: lines, the one field that may be
+	// given more than once (once per source quoted).
+	quotes []quoteLine
+}
+
+// quoteLine is one quote: field as written and the line it starts on.
+type quoteLine struct {
+	value string
+	line  int
 }
 
 // Parse reads every *.txt file in fsys, in name order, validates the result
@@ -194,6 +203,10 @@ func (p *parser) file(name string, r fs.File) error {
 				p.errorf(name, n, "", "a continuation line must follow a field")
 				continue
 			}
+			if lastField == quoteField {
+				cur.quotes[len(cur.quotes)-1].value += " " + trimmed
+				continue
+			}
 			cur.fields[lastField] += " " + trimmed
 		default:
 			if cur == nil {
@@ -206,6 +219,11 @@ func (p *parser) file(name string, r fs.File) error {
 				continue
 			}
 			k = strings.TrimSpace(k)
+			if k == quoteField {
+				cur.quotes = append(cur.quotes, quoteLine{strings.TrimSpace(v), n})
+				lastField = k
+				continue
+			}
 			if _, dup := cur.fields[k]; dup {
 				p.errorf(name, n, k, "given more than once (first on line %d)", cur.pos.fields[k])
 				continue
@@ -288,7 +306,41 @@ func (f fields) integer(name string) int {
 }
 
 func (f fields) provenance() entente.Provenance {
-	return entente.Provenance{Sources: f.list("sources"), Note: f.str("note"), Unconfirmed: f.str("unconfirmed")}
+	return entente.Provenance{Sources: f.list("sources"), Note: f.str("note"), Unconfirmed: f.str("unconfirmed"),
+		Quotes: f.quotes()}
+}
+
+// quoteField is the field that carries a quotation: `quote: source-id "the
+// sentence"`, once per source quoted.
+const quoteField = "quote"
+
+// quotes reads the record's quote: lines. Each is a source id and the
+// sentence in straight double quotes; the sentence runs to the last quote
+// mark, so it may hold quote marks of its own. The quotations' length and
+// sources are checked with the rest of the dataset (Dataset.Validate), each
+// problem located on its line.
+func (f fields) quotes() []entente.Quote {
+	var out []entente.Quote
+	for _, q := range f.rec.quotes {
+		id, rest, _ := strings.Cut(q.value, " ")
+		rest = strings.TrimSpace(rest)
+		if id == "" || len(rest) < 2 || rest[0] != '"' || rest[len(rest)-1] != '"' {
+			f.p.errorf(f.rec.pos.file, q.line, quoteField, `want a source id and the sentence in double quotes, like: quote: mfat-nato "..."`)
+			continue
+		}
+		text := rest[1 : len(rest)-1]
+		if n := utf8.RuneCountInString(text); n > entente.MaxQuoteLen {
+			f.p.errorf(f.rec.pos.file, q.line, quoteField, "the quotation of %q is %d characters long; at most %d are allowed",
+				id, n, entente.MaxQuoteLen)
+			continue
+		}
+		out = append(out, entente.Quote{Source: id, Text: text})
+		// Validate's problems with the quotations point at the first.
+		if _, ok := f.rec.pos.fields[quoteField]; !ok {
+			f.rec.pos.fields[quoteField] = q.line
+		}
+	}
+	return out
 }
 
 // linked reads a record's Wikidata id and the sources that state it.
@@ -298,6 +350,27 @@ func (f fields) linked() entente.Linked {
 		l.WikidataSources = ids
 	}
 	return l
+}
+
+// sourceKind reads a source's kind, which the text format requires.
+func (f fields) sourceKind() entente.SourceKind {
+	k := entente.SourceKind(f.str("kind"))
+	switch {
+	case k == "":
+		f.errorf("kind", "is required: say what kind of source it is (one of %s)", kindList())
+	case !entente.ValidSourceKind(k):
+		f.errorf("kind", "%q is not a source kind (want one of %s)", string(k), kindList())
+		return ""
+	}
+	return k
+}
+
+func kindList() string {
+	names := make([]string, len(entente.SourceKinds))
+	for i, k := range entente.SourceKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 func (f fields) period(from, to string) entente.Period {
@@ -335,7 +408,11 @@ func (p *parser) convert(r *record) {
 	switch r.kind {
 	case "source":
 		ds.Sources = append(ds.Sources, entente.Source{ID: k[0], Title: f.str("title"), URL: f.str("url"),
-			Document: f.str("document"), Publisher: f.str("publisher"), Accessed: f.date("accessed")})
+			Document: f.str("document"), Publisher: f.str("publisher"), Accessed: f.date("accessed"),
+			Kind: f.sourceKind()})
+		if len(r.quotes) > 0 {
+			p.errorf(r.pos.file, r.quotes[0].line, quoteField, "a source is quoted by the records that cite it, not by itself")
+		}
 	case "country":
 		ds.Countries = append(ds.Countries, entente.Country{Code: k[0], Name: f.str("name"), Region: f.str("region"),
 			Subregion: f.str("subregion"), IntermediateRegion: f.str("intermediate-region"),

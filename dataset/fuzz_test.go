@@ -16,6 +16,7 @@ const fuzzSeed = `# a source and a country citing it
 [source s1]
 title: A source
 url: https://example.org/s1
+kind: reference
 
 [country NZL]
 name: New Zealand

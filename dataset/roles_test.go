@@ -36,7 +36,7 @@ func TestDefaultArticleRoles(t *testing.T) {
 }
 
 func TestArticleRoleErrors(t *testing.T) {
-	head := "[source s1]\ntitle: A source\nurl: https://example.org/\n\n[country AAA]\nname: A\nregion: R\neuropean: no\neuropean-sources: s1\nsources: s1\n\n" +
+	head := "[source s1]\ntitle: A source\nurl: https://example.org/\nkind: news\n[country AAA]\nname: A\nregion: R\neuropean: no\neuropean-sources: s1\nsources: s1\n\n" +
 		"[alliance X]\nname: X\ntreaty: T\nsigned: 2000\neligible-regions: R\nunanimity: yes\nsources: s1\n\n" +
 		"[article X 1]\ntitle: One\nsummary: s\nrole: consultation\nsources: s1\n\n"
 	tests := []struct{ name, text, want string }{

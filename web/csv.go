@@ -90,7 +90,8 @@ var (
 		{"summary", "what happened"}, {"outcome", "the outcome"}, colSources}}
 	csvSources = &csvTable{"sources", "a source records cite", "`/sources`", []csvColumn{
 		{"id", "the source's id"}, {"title", "its title"}, {"url", "where to read it"}, {"document", "the document's reference"},
-		{"publisher", "who published it"}, {"accessed", "the day it was read"}}}
+		{"publisher", "who published it"}, {"accessed", "the day it was read"},
+		{"kind", "what kind of source: official-text, official-site, government, news, reference or secondary; empty when not classified"}}}
 	csvTimeline = &csvTable{"timeline", "an item of the timeline: a membership, a programme, a deployment or a summit", "`/timeline`, `/api/v1/timeline`", []csvColumn{
 		{"kind", "membership, programme, deployment or summit"}, {"ref", "the record's key (country, programme id, operation code, meeting id)"},
 		{"name", "the country, theatre or host city"}, {"type", "the programme's type, for a programme"}, colFrom,
@@ -206,10 +207,10 @@ func csvOf(v any) (*csvTable, [][]string) {
 			rows[i] = []string{e.ID, e.Article, e.Date.String(), joined(e.Requesters), joined(e.Names), e.Summary, e.Outcome, ids(e.Sources)}
 		}
 		return csvDefence, rows
-	case []entente.Source:
-		rows := make([][]string, len(v))
-		for i, s := range v {
-			rows[i] = []string{s.ID, s.Title, s.URL, s.Document, s.Publisher, s.Accessed.String()}
+	case sourcesData:
+		rows := make([][]string, len(v.Shown))
+		for i, s := range v.Shown {
+			rows[i] = []string{s.ID, s.Title, s.URL, s.Document, s.Publisher, s.Accessed.String(), string(s.Kind)}
 		}
 		return csvSources, rows
 	case timelineData:

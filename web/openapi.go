@@ -56,6 +56,7 @@ func openAPIDoc() map[string]any {
 				"responses":  map[string]any{"200": map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{}}}}}},
 			"/api/v1/partners/{iso3}/profile": op("The facts of a partner's public page", iso3, alliance),
 			"/api/v1/timeline":                op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}, alliance),
+			"/api/v1/coverage":                op("What the record holds: facts per kind (with those citing a primary source, official text, official site or government, and those marked unconfirmed), per decade and per date precision, sources per kind, and the records marked unconfirmed. With as_of, facts dated later are left out"),
 		},
 	}
 	paths := doc["paths"].(map[string]any)

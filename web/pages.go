@@ -224,13 +224,6 @@ func (s *Server) pageDefence(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) pageSources(w http.ResponseWriter, r *http.Request) {
-	s.view(w, r, "sources.html", "Sources", func(d entente.Date) (page, error) {
-		src, err := s.svc.BrowseSources(r.Context())
-		return page{Data: src}, err
-	})
-}
-
 type timelineData struct {
 	Timeline  *service.Timeline
 	Rows      []timelineRow

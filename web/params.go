@@ -112,6 +112,7 @@ func admit(r *http.Request) error {
 // reads besides as_of and alliance, which every page reads.
 var pageParams = map[string][]string{
 	"GET /timeline":       {"country"},
+	"GET /sources":        {"kind"},
 	"GET /audit":          {"entity", "key", "actor", "before"},
 	"GET /login":          {"back"},
 	"GET /setup":          {"token"},

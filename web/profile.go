@@ -84,6 +84,34 @@ func (v *ProfileView) Cite(ids []string) template.HTML {
 	return template.HTML(` <span class="cite">[` + b.String() + `]</span>`)
 }
 
+// CiteRecord is Cite for a record's provenance: a source the record quotes
+// shows the quotation on hover and on keyboard focus of its number (the
+// link's title, and a note the stylesheet reveals, which screen readers
+// read with the link), as the citeq template does on the site's pages.
+func (v *ProfileView) CiteRecord(p entente.Provenance) template.HTML {
+	var b strings.Builder
+	for _, id := range p.Sources {
+		n, ok := v.num[id]
+		if !ok {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		esc := template.HTMLEscapeString
+		if q := p.QuoteFor(id); q != "" {
+			fmt.Fprintf(&b, `<a href="#src-%s" title="“%s”" class="quoted">%d</a><span class="quote">: the source says <q>%s</q></span>`,
+				esc(id), esc(q), n, esc(q))
+			continue
+		}
+		fmt.Fprintf(&b, `<a href="#src-%s">%d</a>`, esc(id), n)
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return template.HTML(` <span class="cite">[` + b.String() + `]</span>`)
+}
+
 // CiteMD is Cite for Markdown: "[1, 4]" with links to the list.
 func (v *ProfileView) CiteMD(ids []string) string {
 	var parts []string

@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/sources", s.apiSources)
 	m.HandleFunc("GET /api/v1/partners/{iso3}/profile", s.apiProfile)
 	m.HandleFunc("GET /api/v1/timeline", s.apiTimeline)
+	m.HandleFunc("GET /api/v1/coverage", s.apiCoverage)
 	m.HandleFunc("GET /countries", s.pageCountries)
 	m.HandleFunc("GET /countries/{iso3}", s.pageCountry)
 	s.accessionRoutes()
@@ -47,6 +48,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /meetings", s.pageMeetings)
 	m.HandleFunc("GET /collective-defence", s.pageDefence)
 	m.HandleFunc("GET /sources", s.pageSources)
+	m.HandleFunc("GET /coverage", s.pageCoverage)
 	m.HandleFunc("GET /timeline", s.pageTimeline)
 	m.HandleFunc("GET /privacy", s.pagePrivacy)
 	m.HandleFunc("GET /stats", s.pageStats)
@@ -221,6 +223,12 @@ func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.svc.Profile(r.Context(), a, upper(r, "iso3"), d)
 	})
+}
+
+// apiCoverage is what the record holds (service.Coverage): as of ?as_of=
+// when given, else every fact, as entente coverage prints it.
+func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
+	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Coverage(r.Context(), d) })
 }
 
 func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {

@@ -266,19 +266,24 @@ func TestOtherPartners(t *testing.T) {
 func TestPages(t *testing.T) {
 	s := newStack(t)
 	pages := map[string][]string{
-		"/":                     {"at a glance", "<svg", "<title id=", "<desc id=", "<table", "32 members"},
-		"/members":              {"Members by accession", "29 March 2004", "Sweden"},
-		"/countries/NZL":        {"New Zealand", "ITPP"},
-		"/partners":             {"Partner groups", "Partnership for Peace", "Indo-Pacific partners"},
-		"/programmes":           {"Partnership programmes", "NZL-ITPP-2024", "superseded"},
-		"/operations":           {"Operations and contributors", "International Security Assistance Force", "New Zealand"},
-		"/meetings":             {"Meetings and invitations", "Madrid", "Jacinda Ardern"},
-		"/collective-defence":   {"Article 4", "Article 5", "Türkiye"},
-		"/sources":              {"Sources", "mfat-nato"},
-		"/timeline":             {"<svg", "<title id=", "Country", "Sweden"},
-		"/timeline?country=NZL": {"Timeline: New Zealand", "Bosnia and Herzegovina", "Madrid 2022"},
-		"/privacy":              {"What we collect", "Sec-GPC", "IP address"},
-		"/stats":                {"Visit statistics", "Visits per page"},
+		"/":                                 {"at a glance", "<svg", "<title id=", "<desc id=", "<table", "32 members"},
+		"/members":                          {"Members by accession", "29 March 2004", "Sweden"},
+		"/countries/NZL":                    {"New Zealand", "ITPP", `title="“NATO and New Zealand have had regular contacts since 2001.”"`, `class="quote">: the source says <q>`},
+		"/partners":                         {"Partner groups", "Partnership for Peace", "Indo-Pacific partners"},
+		"/programmes":                       {"Partnership programmes", "NZL-ITPP-2024", "superseded"},
+		"/operations":                       {"Operations and contributors", "International Security Assistance Force", "New Zealand"},
+		"/meetings":                         {"Meetings and invitations", "Madrid", "Jacinda Ardern"},
+		"/collective-defence":               {"Article 4", "Article 5", "Türkiye"},
+		"/sources":                          {"Sources", "mfat-nato", `<h2 id="kind-official-text">Official text`, `<span class="source-kind">Government</span>`, "quotation of this source", "Quoted for the programme NZL-IPCP-2012."},
+		"/partners/NZL":                     {`class="quote">: the source says <q>NATO Secretary General Anders Fogh Rasmussen`},
+		"/api/v1/coverage?as_of=1950-01-01": {`"as_of": "1950-01-01"`, `"kind": "membership"`, `"unconfirmed": [`},
+		"/sources?kind=news":                {"Sources: news", `<strong aria-current="page">News (`, "reuters-whbl-2023", `<a href="/sources">All (`},
+		"/coverage":                         {"What the record holds", "<svg", "Facts by kind", "Facts by decade", "Sources by kind", "Marked unconfirmed", "NZL-ITPP-2024", "cite a primary source"},
+		"/coverage?as_of=1950-01-01":        {"as of 1 January 1950", "Memberships"},
+		"/timeline":                         {"<svg", "<title id=", "Country", "Sweden"},
+		"/timeline?country=NZL":             {"Timeline: New Zealand", "Bosnia and Herzegovina", "Madrid 2022"},
+		"/privacy":                          {"What we collect", "Sec-GPC", "IP address"},
+		"/stats":                            {"Visit statistics", "Visits per page"},
 	}
 	for path, want := range pages {
 		res, body := get(t, nil, s.srv.URL+path)
@@ -296,6 +301,10 @@ func TestPages(t *testing.T) {
 				t.Errorf("%s has %q: the CSP forbids inline script and style", path, bad)
 			}
 		}
+	}
+	// A source kind the page does not know is a 400 naming the field.
+	if res, body := get(t, nil, s.srv.URL+"/sources?kind=blog"); res.StatusCode != 400 || !strings.Contains(body, "kind: &#34;blog&#34; is not a source kind") {
+		t.Errorf("/sources?kind=blog: status %d: %s", res.StatusCode, pageText(body))
 	}
 	// One error renderer: HTML for pages, problem details for the API.
 	res, body := get(t, nil, s.srv.URL+"/partners/XYZ")

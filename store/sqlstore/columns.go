@@ -143,11 +143,38 @@ func jsonArg(l []string) string {
 }
 
 func provDest(p *entente.Provenance) []any {
-	return []any{listCol{&p.Sources}, textCol{&p.Note}, textCol{&p.Unconfirmed}, releaseCol{&p.Releasability}}
+	return []any{listCol{&p.Sources}, textCol{&p.Note}, textCol{&p.Unconfirmed}, releaseCol{&p.Releasability}, quotesCol{&p.Quotes}}
 }
 
 func provArgs(p *entente.Provenance) []any {
-	return []any{listArg(p.Sources), p.Note, p.Unconfirmed, p.Releasability.String()}
+	return []any{listArg(p.Sources), p.Note, p.Unconfirmed, p.Releasability.String(), quotesArg(p.Quotes)}
+}
+
+// quotesArg is a record's quotations as a column value: a JSON array of
+// {"source", "text"} objects, or ” when there are none, as in every row
+// written before quotations (migration 0023).
+func quotesArg(qs []entente.Quote) string {
+	if len(qs) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(qs) // strings only: always marshals
+	return string(b)
+}
+
+// quotesCol reads a record's quotations as quotesArg wrote them; none is a
+// nil slice, as the dataset reads a record that quotes nothing.
+type quotesCol struct{ p *[]entente.Quote }
+
+func (c quotesCol) Scan(src any) error {
+	s, _, err := text(src)
+	*c.p = nil
+	if err != nil || s == "" {
+		return err
+	}
+	if err := json.Unmarshal([]byte(s), c.p); err != nil {
+		return fmt.Errorf("stored quotes %q: %w", s, err)
+	}
+	return nil
 }
 
 // linked names the Wikidata columns of the tables that have them, in the

@@ -15,15 +15,15 @@ import (
 // and reviews (migration 0002_programmes.sql).
 
 var (
-	objectivesTable = table{"objectives", []string{"programme", "code", "area", "title", "synthetic", "sources", "note", "unconfirmed", "releasability"}, 2}
-	goalsTable      = table{"goals", []string{"programme", "code", "objective", "title", "carried_from", "synthetic", "sources", "note", "unconfirmed", "releasability"}, 2}
+	objectivesTable = table{"objectives", []string{"programme", "code", "area", "title", "synthetic", "sources", "note", "unconfirmed", "releasability", "quotes"}, 2}
+	goalsTable      = table{"goals", []string{"programme", "code", "objective", "title", "carried_from", "synthetic", "sources", "note", "unconfirmed", "releasability", "quotes"}, 2}
 	indicatorsTable = table{"indicators", []string{"programme", "goal", "pos", "name", "unit", "baseline", "target", "current_value", "due"}, 3}
-	offersTable     = table{"offers", []string{"code", "title", "area", "kind", "provider", "capacity", "location", "start_date", "end_date", "recurrence", "synthetic", "sources", "note", "unconfirmed", "releasability"}, 1}
+	offersTable     = table{"offers", []string{"code", "title", "area", "kind", "provider", "capacity", "location", "start_date", "end_date", "recurrence", "synthetic", "sources", "note", "unconfirmed", "releasability", "quotes"}, 1}
 	activitiesTable = table{"activities", []string{"id", "programme", "goal", "offer", "title", "kind", "proposer", "location", "start_date", "end_date",
 		"capacity", "status", "invited", "registrations", "outcome", "participants", "feedback", "cancel_reason",
 		"proposed", "approved", "invitations_sent", "registration_opened", "held", "reported", "cancelled",
-		"synthetic", "sources", "note", "unconfirmed", "releasability"}, 1}
-	reviewsTable = table{"reviews", []string{"id", "programme", "review_date", "note_text", "actor", "snapshot", "synthetic", "sources", "note", "unconfirmed", "releasability"}, 1}
+		"synthetic", "sources", "note", "unconfirmed", "releasability", "quotes"}, 1}
+	reviewsTable = table{"reviews", []string{"id", "programme", "review_date", "note_text", "actor", "snapshot", "synthetic", "sources", "note", "unconfirmed", "releasability", "quotes"}, 1}
 )
 
 func objectiveRow(o *entente.Objective) []any {

@@ -73,7 +73,7 @@ func (w *where) String() string {
 // prov lists the provenance columns of the table aliased as alias, in
 // provDest order.
 func prov(alias string) string {
-	return alias + ".sources, " + alias + ".note, " + alias + ".unconfirmed, " + alias + ".releasability"
+	return alias + ".sources, " + alias + ".note, " + alias + ".unconfirmed, " + alias + ".releasability, " + alias + ".quotes"
 }
 
 // each runs query and calls fn for each row.
@@ -642,10 +642,10 @@ func (r reader) FindSources(ctx context.Context, ids []string) ([]entente.Source
 		w.conds = append(w.conds, "t.id IN ("+strings.Join(ps, ", ")+")")
 	}
 	out := []entente.Source{}
-	query := "SELECT t.id, t.title, t.url, t.document, t.publisher, t.accessed FROM sources t" + w.String()
+	query := "SELECT t.id, t.title, t.url, t.document, t.publisher, t.accessed, t.kind FROM sources t" + w.String()
 	err := r.each(ctx, "find sources", query, w.args, func(rows *sql.Rows) error {
 		var s entente.Source
-		if err := rows.Scan(&s.ID, &s.Title, &s.URL, &s.Document, &s.Publisher, dateCol{&s.Accessed}); err != nil {
+		if err := rows.Scan(&s.ID, &s.Title, &s.URL, &s.Document, &s.Publisher, dateCol{&s.Accessed}, (*string)(&s.Kind)); err != nil {
 			return err
 		}
 		if len(want) == 0 || want[s.ID] {

@@ -20,24 +20,24 @@ type table struct {
 }
 
 var (
-	sourcesTable        = table{"sources", []string{"id", "title", "url", "document", "publisher", "accessed"}, 1}
-	countriesTable      = table{"countries", []string{"code", "name", "region", "subregion", "intermediate_region", "european_reading", "european_sources", "european_note", "european", "sources", "note", "unconfirmed", "releasability", "wikidata", "wikidata_sources"}, 1}
-	alliancesTable      = table{"alliances", []string{"code", "name", "treaty", "signed", "in_force", "headquarters", "depositary", "eligibility", "eligibility_clause", "eligible_regions", "european_only", "unanimity", "withdrawal_after_years", "withdrawal_notice_months", "accession_article", "withdrawal_article", "sources", "note", "unconfirmed", "releasability", "signed_at", "wikidata", "wikidata_sources"}, 1}
-	articlesTable       = table{"articles", []string{"alliance", "number", "title", "summary", "detail", "sources", "note", "unconfirmed", "releasability", "role"}, 2}
-	membershipsTable    = table{"memberships", []string{"alliance", "country", "founding", "applied", "invited", "signed", "acceded", "notice", "withdrawn", "sources", "note", "unconfirmed", "releasability"}, 2}
+	sourcesTable        = table{"sources", []string{"id", "title", "url", "document", "publisher", "accessed", "kind"}, 1}
+	countriesTable      = table{"countries", []string{"code", "name", "region", "subregion", "intermediate_region", "european_reading", "european_sources", "european_note", "european", "sources", "note", "unconfirmed", "releasability", "quotes", "wikidata", "wikidata_sources"}, 1}
+	alliancesTable      = table{"alliances", []string{"code", "name", "treaty", "signed", "in_force", "headquarters", "depositary", "eligibility", "eligibility_clause", "eligible_regions", "european_only", "unanimity", "withdrawal_after_years", "withdrawal_notice_months", "accession_article", "withdrawal_article", "sources", "note", "unconfirmed", "releasability", "quotes", "signed_at", "wikidata", "wikidata_sources"}, 1}
+	articlesTable       = table{"articles", []string{"alliance", "number", "title", "summary", "detail", "sources", "note", "unconfirmed", "releasability", "quotes", "role"}, 2}
+	membershipsTable    = table{"memberships", []string{"alliance", "country", "founding", "applied", "invited", "signed", "acceded", "notice", "withdrawn", "sources", "note", "unconfirmed", "releasability", "quotes"}, 2}
 	assentsTable        = table{"membership_assents", []string{"alliance", "country", "kind", "pos", "by_country", "assent_date"}, 4}
-	frameworksTable     = table{"frameworks", []string{"alliance", "code", "name", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability", "wikidata", "wikidata_sources"}, 2}
-	partnershipsTable   = table{"partnerships", []string{"alliance", "country", "framework", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability", "suspended_from", "suspended_to"}, 3}
-	groupsTable         = table{"groups", []string{"alliance", "code", "name", "since", "sources", "note", "unconfirmed", "releasability"}, 2}
+	frameworksTable     = table{"frameworks", []string{"alliance", "code", "name", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability", "quotes", "wikidata", "wikidata_sources"}, 2}
+	partnershipsTable   = table{"partnerships", []string{"alliance", "country", "framework", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability", "quotes", "suspended_from", "suspended_to"}, 3}
+	groupsTable         = table{"groups", []string{"alliance", "code", "name", "since", "sources", "note", "unconfirmed", "releasability", "quotes"}, 2}
 	groupMembersTable   = table{"group_members", []string{"alliance", "code", "pos", "country"}, 3}
-	areasTable          = table{"areas", []string{"code", "name", "sources", "note", "unconfirmed", "releasability"}, 1}
-	programmesTable     = table{"programmes", []string{"id", "alliance", "partner", "programme_type", "title", "agreed", "start_date", "end_date", "status", "supersedes", "sources", "note", "unconfirmed", "releasability"}, 1}
+	areasTable          = table{"areas", []string{"code", "name", "sources", "note", "unconfirmed", "releasability", "quotes"}, 1}
+	programmesTable     = table{"programmes", []string{"id", "alliance", "partner", "programme_type", "title", "agreed", "start_date", "end_date", "status", "supersedes", "sources", "note", "unconfirmed", "releasability", "quotes"}, 1}
 	programmeAreasTable = table{"programme_areas", []string{"programme", "pos", "area"}, 2}
-	operationsTable     = table{"operations", []string{"code", "alliance", "name", "kind", "theatre", "start_date", "end_date", "mandate", "sources", "note", "unconfirmed", "releasability", "wikidata", "wikidata_sources"}, 1}
-	contributionsTable  = table{"contributions", []string{"id", "country", "operation", "theatre", "start_date", "end_date", "what", "sources", "note", "unconfirmed", "releasability"}, 1}
-	meetingsTable       = table{"meetings", []string{"id", "alliance", "kind", "name", "city", "country", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability", "wikidata", "wikidata_sources"}, 1}
-	invitationsTable    = table{"invitations", []string{"meeting", "country", "level", "attended", "attendee", "sources", "note", "unconfirmed", "releasability"}, 2}
-	eventsTable         = table{"defence_events", []string{"id", "alliance", "article", "event_date", "summary", "outcome", "sources", "note", "unconfirmed", "releasability"}, 1}
+	operationsTable     = table{"operations", []string{"code", "alliance", "name", "kind", "theatre", "start_date", "end_date", "mandate", "sources", "note", "unconfirmed", "releasability", "quotes", "wikidata", "wikidata_sources"}, 1}
+	contributionsTable  = table{"contributions", []string{"id", "country", "operation", "theatre", "start_date", "end_date", "what", "sources", "note", "unconfirmed", "releasability", "quotes"}, 1}
+	meetingsTable       = table{"meetings", []string{"id", "alliance", "kind", "name", "city", "country", "start_date", "end_date", "sources", "note", "unconfirmed", "releasability", "quotes", "wikidata", "wikidata_sources"}, 1}
+	invitationsTable    = table{"invitations", []string{"meeting", "country", "level", "attended", "attendee", "sources", "note", "unconfirmed", "releasability", "quotes"}, 2}
+	eventsTable         = table{"defence_events", []string{"id", "alliance", "article", "event_date", "summary", "outcome", "sources", "note", "unconfirmed", "releasability", "quotes"}, 1}
 	requestersTable     = table{"defence_event_requesters", []string{"event_id", "pos", "country"}, 2}
 )
 
@@ -270,7 +270,7 @@ func supersededFirst(ps []entente.Programme) []*entente.Programme {
 }
 
 func sourceRow(s *entente.Source) []any {
-	return []any{s.ID, s.Title, s.URL, s.Document, s.Publisher, dateArg(s.Accessed)}
+	return []any{s.ID, s.Title, s.URL, s.Document, s.Publisher, dateArg(s.Accessed), string(s.Kind)}
 }
 
 func countryRow(c *entente.Country) []any {

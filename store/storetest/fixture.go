@@ -10,7 +10,9 @@ func d(s string) entente.Date { return entente.MustParseDate(s) }
 // memberships with consents and ratifications, frameworks, partnerships,
 // groups, areas, a programme superseding another, operations, contributions
 // with and without an operation, meetings, invitations and defence events
-// with several requesters. Every record has sources; dates come at year,
+// with several requesters. Every record has sources, every source a kind
+// (official text, official site, news, secondary), and two records carry
+// quotations; dates come at year,
 // month and day precision; optional fields are set on some records and left
 // empty on others. It is in canonical order, as Export returns it.
 //
@@ -18,10 +20,12 @@ func d(s string) entente.Date { return entente.MustParseDate(s) }
 func Fixture() *entente.Dataset {
 	ds := &entente.Dataset{
 		Sources: []entente.Source{
-			{ID: "src-members", Title: "Member states", URL: "https://example.org/members", Publisher: "TESTA", Accessed: d("2025-01-15")},
-			{ID: "src-ops", Title: "Operations and missions", URL: "https://example.org/ops", Accessed: d("2024-11")},
-			{ID: "src-partners", Title: "Partners", Document: "Partnership handbook, 2nd edition", Publisher: "TESTA Public Diplomacy"},
-			{ID: "src-treaty", Title: "The Test Treaty", URL: "https://example.org/treaty", Accessed: d("2024")},
+			{ID: "src-members", Title: "Member states", URL: "https://example.org/members", Publisher: "TESTA", Accessed: d("2025-01-15"),
+				Kind: entente.SourceOfficialSite},
+			{ID: "src-ops", Title: "Operations and missions", URL: "https://example.org/ops", Accessed: d("2024-11"), Kind: entente.SourceNews},
+			{ID: "src-partners", Title: "Partners", Document: "Partnership handbook, 2nd edition", Publisher: "TESTA Public Diplomacy",
+				Kind: entente.SourceSecondary},
+			{ID: "src-treaty", Title: "The Test Treaty", URL: "https://example.org/treaty", Accessed: d("2024"), Kind: entente.SourceOfficialText},
 		},
 		Countries: []entente.Country{
 			{Code: "BEL", Name: "Belgium", Region: "Europe", Subregion: "Western Europe", European: yes(), Provenance: src("src-members")},
@@ -76,7 +80,9 @@ func Fixture() *entente.Dataset {
 				Linked: entente.Linked{Wikidata: "Q2", WikidataSources: []string{"src-partners"}}, Provenance: src("src-partners")},
 		},
 		Partnerships: []entente.Partnership{
-			{Alliance: "TESTA", Country: "NZL", Framework: "GP", Period: entente.Period{From: d("2012")}, Provenance: src("src-partners")},
+			{Alliance: "TESTA", Country: "NZL", Framework: "GP", Period: entente.Period{From: d("2012")},
+				Provenance: entente.Provenance{Sources: []string{"src-partners"},
+					Quotes: []entente.Quote{{Source: "src-partners", Text: `New Zealand became a "global partner" in 2012.`}}}},
 			{Alliance: "TESTA", Country: "NZL", Framework: "PFP", Period: entente.Period{From: d("2005"), To: d("2011")},
 				Suspended:  entente.Period{From: d("2008-04-01"), To: d("2009-06")},
 				Provenance: entente.Provenance{Sources: []string{"src-partners"}, Unconfirmed: "the end year"}},
@@ -100,7 +106,9 @@ func Fixture() *entente.Dataset {
 				Areas: []string{"maritime", "cyber", "interop"}, Provenance: src("src-partners")},
 			{ID: "NZL-IPCP-2012", Alliance: "TESTA", Partner: "NZL", Type: "IPCP", Title: "Individual Partnership and Cooperation Programme",
 				Agreed: d("2012-06-04"), Period: entente.Period{From: d("2012-06-04"), To: d("2024-07")}, Status: entente.ProgrammeSuperseded,
-				Areas: []string{"interop"}, Provenance: src("src-partners", "src-treaty")},
+				Areas: []string{"interop"}, Provenance: entente.Provenance{Sources: []string{"src-partners", "src-treaty"},
+					Quotes: []entente.Quote{{Source: "src-treaty", Text: "The programme was signed on 4 June 2012."},
+						{Source: "src-partners", Text: "It was superseded in July 2024."}}}},
 			{ID: "SWE-IPAP-2016", Alliance: "TESTA", Partner: "SWE", Type: "IPAP", Title: "Individual Partnership Action Plan",
 				Agreed: d("2016"), Period: entente.Period{From: d("2016"), To: d("2024-03-07")}, Status: entente.ProgrammeSuperseded,
 				Provenance: src("src-partners")},
