@@ -56,7 +56,7 @@ func openAPIDoc() map[string]any {
 		qp("before", "integer", "only events older than this event id (the next page)"),
 		qp("limit", "integer", "events a page, 1 to 500 (default 50)"))
 	paths["/api/v1/audit/verify"] = op("Staff only: walks the audit log's hash chain from the oldest event; events is how many held, broken the first broken link (its id and what differs)")
-	paths["/api/v1/search"] = op("Full-text search of the records the caller may read: hits best first, each with its kind, key, title and snippet (matched words between ⟦ and ⟧) and the path of its page; total and facets by kind, country and decade count every hit",
+	paths["/api/v1/search"] = op("Full-text search of the records the caller may read: hits best first, each with its kind, key, title and snippet (matched words between ⟦ and ⟧) and the path of its page; total and facets by kind, country and decade count every hit up to 1,000; past that more is true, total is 1,000 (a lower bound), the facets count the first 1,000 found and the hits are the best of those",
 		qp("q", "string", `the words to find: every word must match, in any form; "quoted words" as a phrase; word* as a prefix (at most 200 bytes, 12 terms)`),
 		qp("kind", "string", "only records of this kind: "+strings.Join(entente.SearchKinds, ", ")),
 		qp("country", "string", "only records about this country (ISO 3166 alpha-3)"),
