@@ -74,9 +74,17 @@ func (s *Store) Search(ctx context.Context, q entente.SearchQuery) (*entente.Sea
 			FROM search_fts WHERE search_fts MATCH $1 AND rowid IN `, entente.HighlightStart, entente.HighlightEnd)
 	} else {
 		match = tsQuery(q.Terms)
-		w.add("d.doc @@ to_tsquery('english', %s)", match)
+		// The query is written into the SQL, not bound: the planner then
+		// sees its words and their frequencies (the column's statistics
+		// of most common lexemes), and reads a rare word's hits through
+		// the GIN index but a common word's by scanning the table until
+		// the window is full (a few thousand rows), rather than make a
+		// bitmap of all its hits. A generic plan for a bound parameter
+		// cannot tell them apart. The words are letters and digits only.
+		tsq := "to_tsquery('english', '" + strings.ReplaceAll(match.(string), "'", "''") + "')"
+		w.conds = append(w.conds, "d.doc @@ "+tsq)
 		from = "search_docs d"
-		rank = "ts_rank_cd(d.doc, to_tsquery('english', $1))"
+		rank = "ts_rank_cd(d.doc, " + tsq + ")"
 		sel := fmt.Sprintf("StartSel=%s, StopSel=%s", entente.HighlightStart, entente.HighlightEnd)
 		marks = fmt.Sprintf(`SELECT d.id, ts_headline('english', d.title, to_tsquery('english', $1), 'HighlightAll=true, %[1]s'),
 			ts_headline('english', d.body, to_tsquery('english', $1), 'MaxWords=30, MinWords=12, %[1]s')
@@ -94,6 +102,28 @@ func (s *Store) Search(ctx context.Context, q entente.SearchQuery) (*entente.Sea
 		w.add("d.year >= %s", q.Decade)
 		w.add("d.year < %s", q.Decade+10)
 	}
+	cols := "d.id, d.kind, d.key, d.country, d.year, " + rank
+	window1 := fmt.Sprintf(" LIMIT %d", window+1)
+	var read string
+	switch {
+	case q.Viewer.SeesAll():
+		read = `SELECT ` + cols + ` FROM ` + from + w.String() + order + window1
+	case s.d.FTS5:
+		// SQLite tests the sources' condition on a source only.
+		w.conds = append(w.conds, "(d.kind <> 'source' OR NOT "+sourceHidden()+")")
+		read = `SELECT ` + cols + ` FROM ` + from + w.String() + order + window1
+	default:
+		// PostgreSQL's planner counts the cost of the sources' condition
+		// on every row, so that a scan of the table that stops at the
+		// window looks dear, and a common word's hits were read through
+		// a bitmap of all of them: the sources (a few hundred, read
+		// first through the (kind, key) index, not through a bitmap of
+		// the word's hits) are searched apart.
+		ws := where{conds: append(slices.Clone(w.conds), "NOT "+sourceHidden()), args: w.args}
+		w.conds = append(w.conds, "d.kind <> 'source'")
+		read = `WITH sources AS MATERIALIZED (SELECT * FROM search_docs WHERE kind = 'source')
+			(SELECT ` + cols + ` FROM ` + from + w.String() + window1 + `) UNION ALL (SELECT ` + cols + ` FROM sources d` + ws.String() + window1 + `)`
+	}
 	res := &entente.SearchResult{Hits: []entente.SearchHit{}, Kinds: []entente.Facet{}, Countries: []entente.Facet{}, Decades: []entente.Facet{}}
 	type hit struct {
 		id   int64
@@ -101,8 +131,7 @@ func (s *Store) Search(ctx context.Context, q entente.SearchQuery) (*entente.Sea
 		year *int
 	}
 	var hits []hit
-	rows, err := sqlTx.QueryContext(ctx, `SELECT d.id, d.kind, d.key, d.country, d.year, `+rank+` FROM `+from+w.String()+
-		order+fmt.Sprintf(" LIMIT %d", window+1), w.args...)
+	rows, err := sqlTx.QueryContext(ctx, read, w.args...)
 	if err != nil {
 		return nil, s.searchErr(err)
 	}
@@ -255,8 +284,9 @@ func (s *Store) searchErr(err error) error {
 // to p's partner; a record of a programme, an operation or a meeting (an
 // activity, a contribution, an invitation) only if that parent is too; and
 // a source only if no record that is not PUBLIC cites it (one such record
-// could be one p may not read, and the source would tell of it). Staff and
-// admins read everything.
+// could be one p may not read, and the source would tell of it; that
+// condition, sourceHidden, Search adds as each engine plans it best).
+// Staff and admins read everything.
 //
 // The parents p may not read are read first (through the indexes of the
 // records that are not PUBLIC), so that each hit is checked against its
@@ -301,12 +331,18 @@ func visible(ctx context.Context, tx *sql.Tx, w *where, p *entente.Principal) er
 			w.conds = append(w.conds, fmt.Sprintf("NOT (d.parent_kind = '%s' AND d.parent IN (%s))", parent.kind, strings.Join(hidden, ", ")))
 		}
 	}
+	return nil
+}
+
+// sourceHidden is the condition that a source, d, is cited by a record
+// that is not PUBLIC: such a source is shown only to those who read
+// everything (see visible).
+func sourceHidden() string {
 	var cited []string
 	for _, t := range restrictedTables {
 		cited = append(cited, fmt.Sprintf("EXISTS (SELECT 1 FROM %s x WHERE x.releasability <> 'PUBLIC' AND ' ' || x.sources || ' ' LIKE '%% ' || d.key || ' %%')", t))
 	}
-	w.conds = append(w.conds, "(d.kind <> 'source' OR NOT ("+strings.Join(cited, " OR ")+"))")
-	return nil
+	return "(" + strings.Join(cited, " OR ") + ")"
 }
 
 // restrictedTables are the tables whose records carry a marking and cite
