@@ -19,7 +19,7 @@ const (
 	// are the best of the first SearchWindow found. A search's cost is
 	// bounded by it, not by how many records match ("synthetic" can match
 	// a million activities).
-	SearchWindow = 1000
+	SearchWindow = 500
 )
 
 // SearchTerm is one part of a query that a record must match: a word, a
