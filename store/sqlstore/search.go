@@ -131,7 +131,7 @@ func (s *Store) Search(ctx context.Context, q entente.SearchQuery) (*entente.Sea
 		year *int
 	}
 	var hits []hit
-	rows, err := sqlTx.QueryContext(ctx, read, w.args...)
+	rows, err := sqlTx.QueryContext(ctx, read, s.oneShot(w.args)...)
 	if err != nil {
 		return nil, s.searchErr(err)
 	}
@@ -211,7 +211,7 @@ func (s *Store) Search(ctx context.Context, q entente.SearchQuery) (*entente.Sea
 	for i, h := range page {
 		ids[i] = strconv.FormatInt(h.id, 10)
 	}
-	rows, err = sqlTx.QueryContext(ctx, marks+"("+strings.Join(ids, ", ")+")", match)
+	rows, err = sqlTx.QueryContext(ctx, marks+"("+strings.Join(ids, ", ")+")", s.oneShot([]any{match})...)
 	if err != nil {
 		return nil, s.searchErr(err)
 	}
@@ -269,6 +269,15 @@ func bm25Cheap(ctx context.Context, tx *sql.Tx, terms []entente.SearchTerm) (boo
 	return n <= bm25Limit, nil
 }
 
+// oneShot is args for a query whose SQL serves one search only, led by
+// the dialect's OneShot if it has one.
+func (s *Store) oneShot(args []any) []any {
+	if s.d.OneShot == nil {
+		return args
+	}
+	return append([]any{s.d.OneShot}, args...)
+}
+
 // searchErr maps a search's failure: the terms are built from letters and
 // digits only, so the engine should never fail to parse them; if it does,
 // the query is the user's, and the answer EINVALID rather than a 500.
@@ -307,29 +316,35 @@ func visible(ctx context.Context, tx *sql.Tx, w *where, p *entente.Principal) er
 	}
 	w.args = append(w.args, partner...)
 	w.conds = append(w.conds, mark("d.releasability", len(w.args)))
+	// One query for the three kinds of parent.
+	var parts []string
 	for _, parent := range []struct{ kind, table, key string }{{"programme", "programmes", "id"}, {"operation", "operations", "code"}, {"meeting", "meetings", "id"}} {
-		rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM %s x WHERE x.releasability <> 'PUBLIC' AND NOT %s",
-			parent.key, parent.table, mark("x.releasability", 1)), partner...)
-		if err != nil {
+		parts = append(parts, fmt.Sprintf("SELECT '%s', %s FROM %s x WHERE x.releasability <> 'PUBLIC' AND NOT %s",
+			parent.kind, parent.key, parent.table, mark("x.releasability", 1)))
+	}
+	rows, err := tx.QueryContext(ctx, strings.Join(parts, " UNION ALL "), partner...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	hidden := map[string][]string{}
+	var kinds []string
+	for rows.Next() {
+		var kind, key string
+		if err := rows.Scan(&kind, &key); err != nil {
 			return err
 		}
-		var hidden []string
-		for rows.Next() {
-			var key string
-			if err := rows.Scan(&key); err != nil {
-				rows.Close()
-				return err
-			}
-			w.args = append(w.args, key)
-			hidden = append(hidden, fmt.Sprintf("$%d", len(w.args)))
+		if hidden[kind] == nil {
+			kinds = append(kinds, kind)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(hidden) > 0 {
-			w.conds = append(w.conds, fmt.Sprintf("NOT (d.parent_kind = '%s' AND d.parent IN (%s))", parent.kind, strings.Join(hidden, ", ")))
-		}
+		w.args = append(w.args, key)
+		hidden[kind] = append(hidden[kind], fmt.Sprintf("$%d", len(w.args)))
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, kind := range kinds {
+		w.conds = append(w.conds, fmt.Sprintf("NOT (d.parent_kind = '%s' AND d.parent IN (%s))", kind, strings.Join(hidden[kind], ", ")))
 	}
 	return nil
 }
