@@ -14,6 +14,12 @@ const (
 	MaxSearchTerms  = 12  // words and phrases
 	DefaultHits     = 20
 	MaxHits         = 100
+	// SearchWindow is the most hits one search counts, facets and ranks:
+	// past it, the total is a lower bound (SearchResult.More) and the hits
+	// are the best of the first SearchWindow found. A search's cost is
+	// bounded by it, not by how many records match ("synthetic" can match
+	// a million activities).
+	SearchWindow = 500
 )
 
 // SearchTerm is one part of a query that a record must match: a word, a
@@ -102,6 +108,9 @@ type SearchQuery struct {
 	Limit   int
 	Offset  int
 	Viewer  *Principal
+	// Window bounds the hits counted, faceted and ranked; 0 is
+	// SearchWindow (tests set a small one).
+	Window int
 }
 
 // SearchHit is one record found: its kind and key (which name it: a URL is
@@ -131,9 +140,15 @@ type Facet struct {
 }
 
 // SearchResult is a page of hits, best first, with the number of hits in
-// all and the facets over all of them.
+// all and the facets over all of them. When more records match than the
+// search's window (SearchWindow), More is true: Total is then the window, a
+// lower bound ("1,000 or more"), the facets count the hits in the window,
+// and the hits are the best ranked of those, the window being the first
+// hits the engine's index gives (about the order the records were
+// written), not the best of all.
 type SearchResult struct {
 	Total     int         `json:"total"`
+	More      bool        `json:"more"`
 	Hits      []SearchHit `json:"hits"`
 	Kinds     []Facet     `json:"kinds"`
 	Countries []Facet     `json:"countries"`

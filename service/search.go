@@ -19,9 +19,10 @@ type SearchRequest struct {
 	Offset  int    `json:"offset,omitempty"`
 }
 
-// MaxSearchOffset bounds how deep a search may page: past it, narrow the
-// query or filter by a facet.
-const MaxSearchOffset = 1000
+// MaxSearchOffset bounds how deep a search may page: no further than its
+// window (entente.SearchWindow). Past it, narrow the query or filter by a
+// facet.
+const MaxSearchOffset = entente.SearchWindow - 1
 
 // Search finds the records matching req.Q that the principal in ctx may
 // read, ranked, with highlighted snippets and facets by kind, country and

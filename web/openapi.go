@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/entente/entente"
@@ -77,13 +78,14 @@ func openAPIDoc() map[string]any {
 		qp("before", "integer", "only events older than this event id (the next page)"),
 		qp("limit", "integer", "events a page, 1 to 500 (default 50)"))
 	paths["/api/v1/audit/verify"] = op("Staff only: walks the audit log's hash chain from the oldest event; events is how many held, broken the first broken link (its id and what differs)")
-	paths["/api/v1/search"] = op("Full-text search of the records the caller may read: hits best first, each with its kind, key, title and snippet (matched words between ⟦ and ⟧) and the path of its page; total and facets by kind, country and decade count every hit",
+	window := strconv.Itoa(entente.SearchWindow)
+	paths["/api/v1/search"] = op("Full-text search of the records the caller may read: hits best first, each with its kind, key, title and snippet (matched words between ⟦ and ⟧) and the path of its page; total and facets by kind, country and decade count every hit up to "+window+"; past that more is true, total is "+window+" (a lower bound), the facets count the first "+window+" found and the hits are the best of those",
 		qp("q", "string", `the words to find: every word must match, in any form; "quoted words" as a phrase; word* as a prefix (at most 200 bytes, 12 terms)`),
 		qp("kind", "string", "only records of this kind: "+strings.Join(entente.SearchKinds, ", ")),
 		qp("country", "string", "only records about this country (ISO 3166 alpha-3)"),
 		qp("decade", "integer", "only records of this decade, by its first year (1990)"),
 		qp("limit", "integer", "hits a page, 1 to 100 (default 20)"),
-		qp("offset", "integer", "hits to skip, 0 to 1000"))
+		qp("offset", "integer", "hits to skip, 0 to "+strconv.Itoa(service.MaxSearchOffset)))
 	paths["/api/v1/history/{entity}/{key}"] = op("The versions of one record, oldest first: each with its number, the audit event that made it (none for the version an imported dataset wrote), when, the action, who made it (staff and admins only), why, the sources it cites, the fields it changed and the record as it left it. A record the caller may not read is 404",
 		path("entity", "the kind of record: "+strings.Join(service.HistoryKinds, ", ")),
 		path("key", "the record's key, as the audit log names it; a goal's or objective's is PROGRAMME/CODE, a membership's ALLIANCE/ISO3, a partnership's ALLIANCE/ISO3/FRAMEWORK (slashes kept)"))

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/entente/entente"
 	"github.com/entente/entente/service"
 )
 
@@ -70,5 +73,53 @@ func testSearch(t *testing.T, st *stack) {
 	_, body = get(t, nil, st.srv.URL+"/members")
 	if !strings.Contains(body, `role="search"`) || !strings.Contains(body, `action="/search"`) {
 		t.Errorf("/members has no search box")
+	}
+}
+
+// TestSearchMore: a search that matches more records than its window
+// (entente.SearchWindow) says so: "more than" on the page, with the
+// facets' counts named as those of the window, more and the window as the
+// total in the API; and paging stops at the window.
+func TestSearchMore(t *testing.T) {
+	st := newStack(t)
+	ctx := t.Context()
+	err := st.svc.Store.Update(ctx, func(tx entente.Tx) error {
+		for i := range entente.SearchWindow + 1 {
+			a := &entente.Activity{ID: fmt.Sprintf("NZL-ITPP-2024-Q%04d", i), Programme: "NZL-ITPP-2024", Title: fmt.Sprintf("Quokka drill %d", i),
+				Kind: "exercise", Location: "Rottnest", Status: entente.ActivityProposed, Invited: []string{}, Registrations: []entente.Registration{},
+				Dates:      entente.ActivityDates{Proposed: entente.MustParseDate("2025-05-01")},
+				Provenance: entente.Provenance{Sources: []string{}}}
+			if err := tx.CreateActivity(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	window := strconv.Itoa(entente.SearchWindow)
+	res, body := get(t, nil, st.srv.URL+"/api/v1/search?q=quokka")
+	var got struct {
+		Total int
+		More  bool
+		Hits  []struct{ Key string }
+	}
+	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &got) != nil || !got.More || got.Total != entente.SearchWindow || len(got.Hits) != entente.DefaultHits {
+		t.Errorf("search quokka: %d %.300s; want more, total %s", res.StatusCode, body, window)
+	}
+	res, body = get(t, nil, st.srv.URL+"/search?q=quokka")
+	if res.StatusCode != 200 || !strings.Contains(body, "More than "+window+" records found") || !strings.Contains(body, "Counts of the first "+window+" found") ||
+		!strings.Contains(body, `rel="next"`) {
+		t.Errorf("the search page for quokka: %d\n%s", res.StatusCode, body)
+	}
+	last := strconv.Itoa(service.MaxSearchOffset)
+	res, body = get(t, nil, st.srv.URL+"/search?q=quokka&offset="+last)
+	if res.StatusCode != 200 || strings.Contains(body, `rel="next"`) || !strings.Contains(body, "<mark>Quokka</mark>") {
+		t.Errorf("the last page of quokka (offset %s): %d; want a hit and no next page\n%s", last, res.StatusCode, body)
+	}
+	res, body = get(t, nil, st.srv.URL+"/api/v1/search?q=quokka&offset="+window)
+	if res.StatusCode != 400 || !strings.Contains(body, "offset: "+window) {
+		t.Errorf("search quokka past the window: %d %.300s; want 400 naming offset", res.StatusCode, body)
 	}
 }

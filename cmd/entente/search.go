@@ -70,8 +70,14 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "   %s\n", mark.Replace(strings.Join(strings.Fields(h.Snippet), " ")))
 		}
 	}
-	fmt.Fprintf(e.stdout, "\n%s", words.Count(int64(res.Total), "hit"))
-	if res.Total > len(res.Hits) {
+	fmt.Fprintf(e.stdout, "\n")
+	if res.More {
+		fmt.Fprintf(e.stdout, "more than ")
+	}
+	fmt.Fprintf(e.stdout, "%s", words.Count(int64(res.Total), "hit"))
+	if res.More {
+		fmt.Fprintf(e.stdout, "; the best %d of the first %d found shown, and those %d counted below (add words, or narrow by --kind, --country or --decade)", len(res.Hits), res.Total, res.Total)
+	} else if res.Total > len(res.Hits) {
 		fmt.Fprintf(e.stdout, ", the best %d shown", len(res.Hits))
 	}
 	fmt.Fprintln(e.stdout)

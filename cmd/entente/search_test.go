@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/entente/entente"
 	"github.com/entente/entente/internal/pgtest"
 )
 
@@ -61,5 +64,19 @@ func TestSearchCLI(t *testing.T) {
 		if _, errOut, code := run(t, append(args, "--db", engines["SQLite"])...); code != 2 {
 			t.Errorf("%s: exit %d, want 2: %s", args, code, errOut)
 		}
+	}
+}
+
+// TestSearchCLIMore: a search matching more records than its window says
+// "more than" and that the counts are of the window.
+func TestSearchCLIMore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "entente.db")
+	if _, errOut, code := run(t, "generate", "--partners", "2", "--activities", strconv.Itoa(entente.SearchWindow+100), "--db", db); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, errOut)
+	}
+	out, errOut, code := run(t, "search", "synthetic", "--db", db)
+	want := fmt.Sprintf("more than %d hits; the best 20 of the first %d found shown, and those %d counted below", entente.SearchWindow, entente.SearchWindow, entente.SearchWindow)
+	if code != 0 || !strings.Contains(out, want) {
+		t.Errorf("search synthetic over %d activities: exit %d; want %q\n%s%s", entente.SearchWindow+100, code, want, out, errOut)
 	}
 }

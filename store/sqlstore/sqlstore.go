@@ -106,6 +106,12 @@ type Dialect struct {
 	// otherwise it is PostgreSQL's tsvector (see Store.Search).
 	FTS5 bool
 
+	// OneShot, if set, goes first among the arguments of a query whose
+	// SQL is made for one search (its words written into it): for pgx,
+	// pgx.QueryExecModeExec, which sends it in one round trip and does not
+	// keep it among the connection's prepared statements.
+	OneShot any
+
 	// Backup, if set, copies the whole database, consistent as of one
 	// moment, into a new file at path while the pool goes on serving (see
 	// entente.FileBackuper); without it BackupFile returns

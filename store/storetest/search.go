@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -193,6 +194,98 @@ func testSearch(t *testing.T, open func(t *testing.T) entente.Store) {
 	}
 	if got := keys(all); got != strings.Join(pages, " ") {
 		t.Errorf("one hit a page gives %v; all at once %s: the order is not stable", pages, got)
+	}
+
+	// The window: up to it, every hit is counted and ranked; past it,
+	// the total is the window, More is set, the facets count the hits in
+	// the window, and no page goes past it.
+	for _, window := range []int{all.Total, all.Total + 1, entente.SearchWindow} {
+		res, err := se.Search(ctx, entente.SearchQuery{Terms: terms, Viewer: staff, Window: window})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.More || res.Total != all.Total || keys(res) != keys(all) {
+			t.Errorf("maritime, window %d: more %v, total %d, %s; want all %d: %s", window, res.More, res.Total, keys(res), all.Total, keys(all))
+		}
+	}
+	for window := 1; window < all.Total; window++ {
+		res, err := se.Search(ctx, entente.SearchQuery{Terms: terms, Viewer: staff, Window: window})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := 0
+		for _, f := range res.Kinds {
+			sum += f.Count
+		}
+		if !res.More || res.Total != window || sum != window || len(res.Hits) != window {
+			t.Errorf("maritime, window %d of %d hits: more %v, total %d, kinds add up to %d, %d hits", window, all.Total, res.More, res.Total, sum, len(res.Hits))
+		}
+		past, err := se.Search(ctx, entente.SearchQuery{Terms: terms, Viewer: staff, Window: window, Offset: window})
+		if err != nil || len(past.Hits) != 0 || !past.More {
+			t.Errorf("maritime, window %d, the page past it: %v %v", window, past, err)
+		}
+	}
+	// The window counts only what the viewer may read: the public's
+	// window is not filled by hidden records.
+	if res, err := se.Search(ctx, entente.SearchQuery{Terms: []entente.SearchTerm{{Words: []string{"pemba"}}}, Viewer: public, Window: 1}); err != nil || res.Total != 0 || res.More {
+		t.Errorf("pemba as the public, window 1: %v %v", res, err)
+	}
+}
+
+// testSearchWindow searches more records than a window holds: the total
+// is the window and More is set, whatever the engine's shortcut for words
+// that match many records, and a record whose title matches comes before
+// one that matches in its body only.
+func testSearchWindow(t *testing.T, open func(t *testing.T) entente.Store) {
+	ctx := t.Context()
+	s := open(t)
+	if err := s.Import(ctx, PlanFixture(), importEvent()); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	se := s.(entente.Searcher)
+	// 2,600 activities: every fourth with the word in its title, the
+	// others in their location. More than SQLite reads for bm25's
+	// statistics (2,500), and more than the window.
+	const n = 2600
+	err := s.Update(ctx, func(tx entente.Tx) error {
+		for i := range n {
+			title, location := fmt.Sprintf("Drill %d", i), "Quokka Island"
+			if i%4 == 3 {
+				title, location = fmt.Sprintf("Quokka drill %d", i), "Rottnest"
+			}
+			a := &entente.Activity{ID: fmt.Sprintf("NZL-2024-ITPP-Q%04d", i), Programme: "NZL-2024-ITPP", Title: title, Kind: "exercise",
+				Location: location, Status: entente.ActivityProposed, Invited: []string{}, Registrations: []entente.Registration{},
+				Dates:      entente.ActivityDates{Proposed: d("2025-05-01")},
+				Provenance: entente.Provenance{Sources: []string{}}}
+			if err := tx.CreateActivity(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	public := &entente.Principal{Kind: entente.PrincipalAnonymous, Role: entente.RolePublic}
+	for _, q := range []string{"quokka", "quokka drill", "quok*"} {
+		terms, err := entente.ParseSearch(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := se.Search(ctx, entente.SearchQuery{Terms: terms, Viewer: public, Limit: entente.MaxHits})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		want := entente.SearchWindow // all n match, in the title or the body
+		if !res.More || res.Total != want || len(res.Hits) != entente.MaxHits || len(res.Kinds) != 1 || res.Kinds[0].Count != want {
+			t.Errorf("%s: more %v, total %d, %d hits, kinds %v; want more, %d", q, res.More, res.Total, len(res.Hits), res.Kinds, want)
+		}
+		for i, h := range res.Hits {
+			if !strings.Contains(h.Title, entente.HighlightStart) {
+				t.Errorf("%s: hit %d, %s, has no match in its title, before the %d titles that match", q, i+1, h.Title, n/4)
+				break
+			}
+		}
 	}
 }
 
