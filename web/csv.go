@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -273,12 +274,32 @@ func programmeRow(p entente.Programme, partnerName string) []string {
 
 func activityRows(as []entente.Activity) [][]string {
 	rows := make([][]string, len(as))
-	for i, a := range as {
-		rows[i] = []string{a.ID, a.Programme, a.Goal, a.Offer, a.Title, a.Kind, a.Proposer, a.Location, a.From.String(), a.To.String(),
-			count(a.Capacity), string(a.Status), joined(a.Invited), count(a.Participants), a.Outcome, ids(a.Sources)}
+	for i := range as {
+		rows[i] = activityRow(&as[i])
 	}
 	return rows
 }
+
+func activityRow(a *entente.Activity) []string {
+	return []string{a.ID, a.Programme, a.Goal, a.Offer, a.Title, a.Kind, a.Proposer, a.Location, a.From.String(), a.To.String(),
+		count(a.Capacity), string(a.Status), joined(a.Invited), count(a.Participants), a.Outcome, ids(a.Sources)}
+}
+
+// ActivityCSV writes activities as the activities table of docs/csv.md,
+// one row at a time as they come, so that a table of any length takes
+// the memory of one row: NewActivityCSV, Row for each, then Close.
+type ActivityCSV struct{ t *research.Table }
+
+// NewActivityCSV writes the table's header to w.
+func NewActivityCSV(w io.Writer) *ActivityCSV {
+	return &ActivityCSV{research.NewTable(w, csvActivities.Header(), true)}
+}
+
+// Row writes one activity.
+func (c *ActivityCSV) Row(a *entente.Activity) { c.t.Row(activityRow(a)) }
+
+// Close flushes the table and reports the first error writing it.
+func (c *ActivityCSV) Close() error { return c.t.Close() }
 
 func operationRows(d operationsData) [][]string {
 	var rows [][]string

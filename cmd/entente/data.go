@@ -19,7 +19,7 @@ func init() {
 		name:    "export",
 		uses:    []string{flagAsOf, flagQuiet},
 		summary: "write the whole store as one JSON document, or an alliance in a research shape (COW, ATOP) or as CSV",
-		usage:   "[--format json|cow|atop|csv] [--alliance CODE] [--as-of DATE] [--table member|dyad-year] [--out FILE]",
+		usage:   "[--format json|cow|atop|csv] [--alliance CODE] [--as-of DATE] [--table member|dyad-year|activities] [--out FILE]",
 		help: `
 --format json (the default) writes the whole store as one JSON document, with
 every record and its sources, in a canonical order: exporting, importing into
@@ -42,7 +42,11 @@ atop   ATOP's member-level table (--table member, the default: atopid,
        once a year, mem1 the lower COW code, as ATOP writes it)
 csv    entente's member list: alliance, country, name, founding, applied,
        invited, signed, acceded, notice, withdrawn, status, ccode (stable
-       headers; new ones are only ever appended)
+       headers; new ones are only ever appended); or, with --table
+       activities, every activity of the store (not only one alliance's,
+       each with its status now, so without --alliance or --as-of), in
+       the columns of the web's activities CSV (docs/csv.md), written one
+       row at a time as the store is read
 
 States are named by their Correlates of War state code, from the ISO 3166-1
 alpha-3 to COW crosswalk built into entente (COW State System Membership
@@ -66,12 +70,13 @@ Examples:
   entente export --db postgres://localhost/entente > nato.json
   entente export --format cow --alliance {alliance} --out cow-members.csv
   entente export --format atop --table dyad-year --as-of 1990-01-01 --out dyad-years-1990.csv
-  entente export --format csv --alliance {alliance}`,
+  entente export --format csv --alliance {alliance}
+  entente export --format csv --table activities --out activities.csv`,
 		flags: func(fs *flag.FlagSet, o *options) {
 			fs.StringVar(&o.out, "out", "", "write to FILE instead of standard output")
 			fs.StringVar(&o.format, "format", "json", "json (the whole store), cow, atop or csv (one alliance's table)")
 			fs.StringVar(&o.alliance, "alliance", "", "the alliance of a cow, atop or csv export (default: the store's only alliance, or the first by code)")
-			fs.StringVar(&o.table, "table", "", "the table of a cow or atop export: member (the default) or dyad-year (atop only)")
+			fs.StringVar(&o.table, "table", "", "the table of a cow, atop or csv export: member (the default), dyad-year (atop) or activities (csv)")
 		},
 		run:         runExport,
 		interrupted: "no --out file was written (a document on standard output is incomplete)",

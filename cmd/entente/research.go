@@ -5,9 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/entente/entente"
 	"github.com/entente/entente/research"
+	"github.com/entente/entente/web"
 )
 
 // exportResearch writes one table of one alliance in a research shape
@@ -18,8 +21,12 @@ func (e *env) exportResearch(ctx context.Context, format string) error {
 	case table == "", table == "member":
 		table = "member"
 	case table == "dyad-year" && format == "atop":
+	case table == "activities" && format == "csv":
+		return e.exportActivitiesCSV(ctx)
 	case format == "atop":
 		return usagef("--table %q: --format atop has the tables member and dyad-year", e.opts.table)
+	case format == "csv":
+		return usagef("--table %q: --format csv has the tables member and activities", e.opts.table)
 	default:
 		return usagef("--table %q: --format %s has only the table member", e.opts.table, format)
 	}
@@ -90,4 +97,52 @@ type lineCounter struct{ n int }
 func (c *lineCounter) Write(p []byte) (int, error) {
 	c.n += bytes.Count(p, []byte{'\n'})
 	return len(p), nil
+}
+
+// exportActivitiesCSV writes every activity of the store as the activities
+// CSV table (docs/csv.md), read from one snapshot and written one row at a
+// time, so memory does not grow with the activities; a meter counts them.
+func (e *env) exportActivitiesCSV(ctx context.Context) error {
+	for name, v := range map[string]string{"alliance": e.opts.alliance, flagAsOf: e.opts.asOf} {
+		if env, ok := os.LookupEnv(envName(name)); v != "" && (!ok || env != v) {
+			return usagef("--%s does not apply to --table activities: it holds every activity of the store, each with its status now", name)
+		}
+	}
+	if err := e.open(ctx, true); err != nil {
+		return err
+	}
+	m := e.meter("exporting activities", "activities", false)
+	total := int64(-1)
+	if t, err := e.svc.CountActivities(ctx); err == nil {
+		total = int64(t)
+	}
+	n := 0
+	err := e.emitStream(func(w io.Writer) error {
+		c := web.NewActivityCSV(w)
+		err := e.svc.ExportStream(ctx, func(*entente.Dataset) error { return nil }, func(a *entente.Activity) error {
+			c.Row(a)
+			n++
+			if n%1024 == 0 {
+				m.set(int64(n), max(total, int64(n)))
+			}
+			return nil
+		})
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	if err == nil {
+		m.set(int64(n), int64(n))
+	}
+	m.finish(err)
+	if err != nil {
+		return err
+	}
+	dest := "standard output"
+	if e.opts.out != "" {
+		dest = e.opts.out
+	}
+	fmt.Fprintf(e.stderr, "activities (CSV): %d rows to %s\n", n, dest)
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -180,6 +181,9 @@ func TestExportResearchUsage(t *testing.T) {
 		{"--format", "cow", "--table", "dyad-year"},
 		{"--format", "csv", "--table", "dyad-year"},
 		{"--format", "atop", "--table", "pairs"},
+		{"--format", "csv", "--table", "activities", "--as-of", "2020-01-01"},
+		{"--format", "csv", "--table", "activities", "--alliance", "NATO"},
+		{"--format", "cow", "--table", "activities"},
 	} {
 		if _, stderr, code := run(t, append([]string{"export", db}, args...)...); code != exitUsage || stderr == "" {
 			t.Errorf("export %v: exit %d, %s", args, code, stderr)
@@ -210,5 +214,39 @@ func TestExportJSONIgnoresEnvironment(t *testing.T) {
 	out, stderr, code := run(t, "export", db, "--format", "csv")
 	if code != 0 || strings.Count(out, "\n") != 20 || !strings.Contains(stderr, "as of 2000-01-01") {
 		t.Errorf("csv as of ENTENTE_AS_OF 2000-01-01: exit %d, %d lines, %s", code, strings.Count(out, "\n"), stderr)
+	}
+}
+
+// TestExportActivitiesCSV: --format csv --table activities writes every
+// activity of the store, one row each in the web's columns, with cells a
+// spreadsheet would run as a formula defused.
+func TestExportActivitiesCSV(t *testing.T) {
+	for _, engine := range []struct {
+		name string
+		db   func(t *testing.T) string
+	}{{"SQLite", scratch}, {"PostgreSQL", func(t *testing.T) string { return "--db=" + pgtest.New(t) }}} {
+		t.Run(engine.name, func(t *testing.T) {
+			db := engine.db(t)
+			for _, title := range []string{"Staff talks", "=HYPERLINK(1)", "Course, with a comma"} {
+				if _, stderr, code := run(t, "activity", "propose", "NZL-ITPP-2024", "--title", title, db); code != 0 {
+					t.Fatalf("propose: %d %s", code, stderr)
+				}
+			}
+			out, stderr, code := run(t, "export", "--format", "csv", "--table", "activities", db)
+			if code != 0 || !strings.Contains(stderr, "3 rows") {
+				t.Fatalf("export: %d %s", code, stderr)
+			}
+			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 4 || rows[0][0] != "id" || rows[0][4] != "title" {
+				t.Fatalf("the table: %q", rows)
+			}
+			titles := []string{rows[1][4], rows[2][4], rows[3][4]}
+			if !slices.Equal(titles, []string{"Staff talks", "'=HYPERLINK(1)", "Course, with a comma"}) {
+				t.Errorf("titles %q", titles)
+			}
+		})
 	}
 }
