@@ -59,19 +59,24 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		type hit struct {
-			entente.SearchHit
-			Path string `json:"path"`
-		}
-		hits := make([]hit, len(res.Hits))
+		hits := make([]searchHit, len(res.Hits))
 		for i, h := range res.Hits {
-			hits[i] = hit{h, hitURL(h)}
+			hits[i] = searchHit{h, hitURL(h)}
 		}
-		return struct {
-			*entente.SearchResult
-			Hits []hit `json:"hits"`
-		}{res, hits}, nil
+		return searchAnswer{res, hits}, nil
 	})
+}
+
+// searchAnswer is the API's answer to a search: each hit with the path of
+// its page.
+type searchAnswer struct {
+	*entente.SearchResult
+	Hits []searchHit `json:"hits"`
+}
+
+type searchHit struct {
+	entente.SearchHit
+	Path string `json:"path"`
 }
 
 // searchPage is what the search page shows.
