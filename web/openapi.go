@@ -116,22 +116,22 @@ var apiRoutes = map[string]apiRoute{
 // pathParamDocs describe the path parameters, by the segment before them
 // and their name ("programmes/{id}"), or by name alone.
 var pathParamDocs = map[string]string{
-	"{code}":                 "alliance code, as listed by GET /api/v1/alliances",
-	"{iso3}":                 "ISO 3166-1 alpha-3 country code, e.g. NZL",
-	"programmes/{id}":        "programme id, e.g. NZL-ITPP-2024",
-	"activities/{id}":        "activity id, e.g. NZL-ITPP-2024-A001",
-	"{other}":                "programme or review id",
-	"goals/{code}":           "the goal's code, e.g. G1",
-	"objectives/{code}":      "the objective's code, e.g. cyber-defence",
-	"{step}":                 "the workflow step: " + strings.Join(strs(entente.ActivitySteps), ", "),
-	"history/{entity}":       "the kind of record: " + strings.Join(service.HistoryKinds, ", "),
-	"{key}":                  "the record's key, as the audit log names it; a goal's or objective's is PROGRAMME/CODE, a membership's ALLIANCE/ISO3, a partnership's ALLIANCE/ISO3/FRAMEWORK (slashes kept)",
-	"partners/{iso3}":        "the partner's ISO 3166-1 alpha-3 code, e.g. NZL",
-	"alliances/{code}":       "alliance code, as listed by GET /api/v1/alliances",
-	"accession/{iso3}":       "ISO 3166-1 alpha-3 code of the country, e.g. UKR",
-	"memberships/{iso3}":     "ISO 3166-1 alpha-3 code of the country, e.g. FIN",
-	"countries/{iso3}":       "ISO 3166-1 alpha-3 country code, e.g. NZL",
-	"diff/{other}":           "the programme or review id to compare with",
+	"{code}":             "alliance code, as listed by GET /api/v1/alliances",
+	"{iso3}":             "ISO 3166-1 alpha-3 country code, e.g. NZL",
+	"programmes/{id}":    "programme id, e.g. NZL-ITPP-2024",
+	"activities/{id}":    "activity id, e.g. NZL-ITPP-2024-A001",
+	"{other}":            "programme or review id",
+	"goals/{code}":       "the goal's code, e.g. G1",
+	"objectives/{code}":  "the objective's code, e.g. cyber-defence",
+	"{step}":             "the workflow step: " + strings.Join(strs(entente.ActivitySteps), ", "),
+	"history/{entity}":   "the kind of record: " + strings.Join(service.HistoryKinds, ", "),
+	"{key}":              "the record's key, as the audit log names it; a goal's or objective's is PROGRAMME/CODE, a membership's ALLIANCE/ISO3, a partnership's ALLIANCE/ISO3/FRAMEWORK (slashes kept)",
+	"partners/{iso3}":    "the partner's ISO 3166-1 alpha-3 code, e.g. NZL",
+	"alliances/{code}":   "alliance code, as listed by GET /api/v1/alliances",
+	"accession/{iso3}":   "ISO 3166-1 alpha-3 code of the country, e.g. UKR",
+	"memberships/{iso3}": "ISO 3166-1 alpha-3 code of the country, e.g. FIN",
+	"countries/{iso3}":   "ISO 3166-1 alpha-3 country code, e.g. NZL",
+	"diff/{other}":       "the programme or review id to compare with",
 }
 
 // queryParamDocs describe the query parameters, by route pattern and name
