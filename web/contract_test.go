@@ -87,7 +87,7 @@ func serve(t testing.TB, h http.Handler) *httptest.Server {
 func checked(t testing.TB, h http.Handler) http.Handler {
 	c := mustContract(t)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/v1/") {
+		if r.URL.Path != "/api/v1" && !strings.HasPrefix(r.URL.Path, "/api/v1/") {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -226,7 +226,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 	routed := map[string]bool{}
 	for _, pattern := range st.h.Routes() {
 		method, p, ok := strings.Cut(pattern, " ")
-		if !ok || !strings.HasPrefix(p, "/api/") {
+		if !ok || (p != "/api/v1" && !strings.HasPrefix(p, "/api/v1/")) {
 			continue
 		}
 		routed[method+" "+web.OpenAPIPath(p)] = true
@@ -332,5 +332,53 @@ func jsonAnswer(status int, body string) func(w http.ResponseWriter) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		io.WriteString(w, body)
+	}
+}
+
+// TestAPIDocs reads /api/docs: every operation of the document is there
+// with its method and path, every schema with its fields, without a
+// script or anything from another site, and the footer links to it.
+func TestAPIDocs(t *testing.T) {
+	st := newStack(t)
+	c := mustContract(t)
+	res, body := get(t, nil, st.srv.URL+"/api/docs")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /api/docs: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for p, item := range c.doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			h := between(body, `<h3 id="`+op.OperationID+`">`, `</h3>`)
+			if want := "<code>" + method + `</code> <code class="path">` + p + "</code>"; h != want {
+				t.Errorf("%s %s: heading %q, want %q", method, p, h, want)
+			}
+			for _, prm := range op.Parameters {
+				if !strings.Contains(body, "<code>"+prm.Value.Name+"</code>") {
+					t.Errorf("%s %s: parameter %s not shown", method, p, prm.Value.Name)
+				}
+			}
+		}
+	}
+	for name, sc := range c.doc.Components.Schemas {
+		sec := between(body, `<h3 id="schema-`+name+`">`, `<h3 `)
+		if sec == "" {
+			sec = between(body, `<h3 id="schema-`+name+`">`, `</section>`)
+		}
+		if sec == "" {
+			t.Errorf("schema %s not shown", name)
+			continue
+		}
+		for f := range sc.Value.Properties {
+			if !strings.Contains(sec, "<code>"+f+"</code>") {
+				t.Errorf("schema %s: field %s not shown", name, f)
+			}
+		}
+	}
+	for _, bad := range []string{"<script src", "https://", "http://"} {
+		if i := strings.Index(body, bad); i >= 0 && !strings.Contains(body[i:min(i+40, len(body))], "application/ld+json") {
+			t.Errorf("the page has %q: %.80s", bad, body[i:])
+		}
+	}
+	if !strings.Contains(body, `<a href="/api/docs">API</a>`) {
+		t.Error("the footer does not link to /api/docs")
 	}
 }

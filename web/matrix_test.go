@@ -378,6 +378,7 @@ func routeTable(static string) map[string]route {
 			path: func(c cell) string { return "/admin/users/" + c.made + "/enable" }, want: adminOnly(http.StatusSeeOther, http.StatusUnauthorized)},
 
 		"GET /api/v1/openapi.json":                        {path: fixed("/api/v1/openapi.json"), want: read},
+		"GET /api/docs":                                   {path: fixed("/api/docs"), want: read},
 		"GET /api/v1/alliances":                           {path: fixed("/api/v1/alliances"), want: read},
 		"GET /api/v1/alliances/{code}":                    {path: fixed("/api/v1/alliances/NATO"), want: read},
 		"GET /api/v1/alliances/{code}/members":            {path: fixed("/api/v1/alliances/NATO/members"), want: read},

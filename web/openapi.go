@@ -251,7 +251,7 @@ func (rt apiRoute) operation(g *schemaGen, pattern string) map[string]any {
 	op := map[string]any{"summary": rt.Summary, "operationId": operationID(pattern), "parameters": params,
 		"tags": []any{strings.Split(strings.TrimPrefix(p, "/api/v1/"), "/")[0]}}
 	if rt.In != nil {
-		content := map[string]any{"application/json": map[string]any{"schema": g.body(rt.In, rt.Need...)}}
+		content := map[string]any{"application/json": map[string]any{"schema": g.body(deref(rt.In), rt.Need...)}}
 		if pattern == "POST /api/v1/menu" {
 			content["text/csv"] = map[string]any{"schema": map[string]any{"type": "string",
 				"description": "the menu file: the columns are in docs/csv.md"}}
@@ -264,7 +264,8 @@ func (rt apiRoute) operation(g *schemaGen, pattern string) map[string]any {
 	case rt.Media != "":
 		ok["content"] = map[string]any{rt.Media: map[string]any{"schema": map[string]any{"type": "string"}}}
 	case rt.Out != nil:
-		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.ref(rt.Out)}}
+		// A handler answers a record or an error, never null.
+		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.ref(deref(rt.Out))}}
 	}
 	if rt.Location {
 		ok["headers"] = map[string]any{"Location": map[string]any{"required": true, "description": "the new record's address in the API",
@@ -282,6 +283,13 @@ func (rt apiRoute) operation(g *schemaGen, pattern string) map[string]any {
 	return op
 }
 
+func deref(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
 // operationID names an operation after its method and path:
 // "get_alliances_code_members".
 func operationID(pattern string) string {
@@ -296,9 +304,11 @@ func operationID(pattern string) string {
 
 // problemResponse is a response of problem details (RFC 9457).
 func problemResponse(desc string) map[string]any {
-	return map[string]any{"description": desc + ": problem details (RFC 9457)",
+	return map[string]any{"description": desc + problemSuffix,
 		"content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
 }
+
+const problemSuffix = ": problem details (RFC 9457)"
 
 // menuImported is the answer to a menu import.
 type menuImported struct {
