@@ -297,6 +297,16 @@ func TestContractCheckFails(t *testing.T) {
 			body: `{"note": "n"}`, answer: jsonAnswer(201, `{}`), want: "document says is invalid"},
 		{name: "a bad body taken", method: "POST", path: "/api/v1/programmes/P/goals", ctype: "application/json",
 			body: `{"code": 7}`, hdr: []string{"Authorization", "Bearer ent_x"}, answer: jsonAnswer(200, `{}`), want: "document says is invalid"},
+		{name: "a 401 without a challenge", method: "GET", path: "/api/v1/audit", answer: func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(401)
+			io.WriteString(w, `{"type": "about:blank", "title": "Unauthorized", "status": 401}`)
+		}, want: "WWW-Authenticate"},
+		{name: "a versioned read without its ETag", method: "GET", path: "/api/v1/programmes/P/goals/G1",
+			answer: func(w http.ResponseWriter) {
+				w.Header().Set("Content-Type", "application/json")
+				io.WriteString(w, `{"programme": "P", "code": "G1", "title": "t"}`)
+			}, want: "ETag"},
 		{name: "a bad body refused", method: "POST", path: "/api/v1/programmes/P/goals", ctype: "application/json",
 			body: `{"code": 7}`, hdr: []string{"Authorization", "Bearer ent_x"}, answer: func(w http.ResponseWriter) {
 				w.Header().Set("Content-Type", "application/problem+json")
@@ -327,9 +337,11 @@ func TestContractCheckFails(t *testing.T) {
 	}
 }
 
+// jsonAnswer answers body with status, and an ETag.
 func jsonAnswer(status int, body string) func(w http.ResponseWriter) {
 	return func(w http.ResponseWriter) {
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("ETag", `"v1"`)
 		w.WriteHeader(status)
 		io.WriteString(w, body)
 	}

@@ -204,7 +204,32 @@ func openAPIDoc() map[string]any {
 	declareIdempotency(doc)
 	versionsOpenAPI(doc)
 	csvOpenAPI(doc)
+	problemHeaders(doc)
 	return doc
+}
+
+// problemHeaders declares the headers problems of some statuses carry:
+// a 401's WWW-Authenticate challenge (RFC 9110, section 15.5.2), a 503's
+// Retry-After.
+func problemHeaders(doc map[string]any) {
+	headers := map[string]map[string]any{
+		"401": {"WWW-Authenticate": map[string]any{"required": true, "schema": map[string]any{"type": "string", "pattern": "^Bearer "},
+			"description": `the challenge: Bearer realm="entente", with error="invalid_token" when the token sent is not valid`}},
+		"503": {"Retry-After": map[string]any{"required": true, "schema": map[string]any{"type": "string", "pattern": "^[0-9]+$"},
+			"description": "seconds to wait before trying again"}},
+	}
+	for _, item := range doc["paths"].(map[string]any) {
+		for _, op := range item.(map[string]any) {
+			rs := op.(map[string]any)["responses"].(map[string]any)
+			for code, hs := range headers {
+				if r, ok := rs[code].(map[string]any); ok {
+					r = maps.Clone(r)
+					r["headers"] = hs
+					rs[code] = r
+				}
+			}
+		}
+	}
 }
 
 // operation is the OpenAPI operation of the route pattern.

@@ -46,7 +46,7 @@ var versionedChanges = map[string]bool{
 func versionsOpenAPI(doc map[string]any) {
 	paths := doc["paths"].(map[string]any)
 	problem := problemResponse
-	etag := map[string]any{"description": "the record's version: a strong entity tag of its JSON encoding; send it back as If-Match to change the record",
+	etag := map[string]any{"required": true, "description": "the record's version: a strong entity tag of its JSON encoding; send it back as If-Match to change the record",
 		"schema": map[string]any{"type": "string"}}
 	for _, p := range versionedReads {
 		item, _ := paths[p].(map[string]any)
