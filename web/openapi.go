@@ -2,9 +2,11 @@ package web
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,32 +137,38 @@ var pathParamDocs = map[string]string{
 }
 
 // queryParamDocs describe the query parameters, by route pattern and name
-// ("GET /api/v1/audit limit") or by name alone: a description, and
-// "integer: " before it for a whole number.
+// ("GET /api/v1/audit limit") or by name alone: a description, after
+// "integer: " for a whole number, or "integer MIN..MAX: " for one in that
+// range (MAX may be left out).
 var queryParamDocs = map[string]string{
-	"as_of":                          "answer as of this day (YYYY, YYYY-MM or YYYY-MM-DD); today when absent",
-	"alliance":                       "the alliance's code; the server's default alliance when absent",
-	"country":                        "only what concerns this country (ISO 3166 alpha-3)",
-	"partner":                        "ISO3 code of the partner",
-	"status":                         "only this status: " + strings.Join(strs(entente.ActivityStatuses), ", "),
-	"format":                         "json or csv: the menu file's format",
-	"name":                           "file name for error messages",
-	"entity":                         "the kind of record: activity, programme, membership, ...",
-	"key":                            "the record's key, as its events name it",
-	"actor":                          "the principal's id: user:3, token:7, operator:ann",
-	"before":                         "integer: only events older than this event id (the next page)",
-	"GET /api/v1/audit limit":        "integer: events a page, 1 to 500 (default 50)",
-	"q":                              `the words to find: every word must match, in any form; "quoted words" as a phrase; word* as a prefix (at most 200 bytes, 12 terms)`,
+	"as_of":                   "answer as of this day (YYYY, YYYY-MM or YYYY-MM-DD); today when absent",
+	"alliance":                "the alliance's code; the server's default alliance when absent",
+	"country":                 "only what concerns this country (ISO 3166 alpha-3)",
+	"partner":                 "ISO3 code of the partner",
+	"status":                  "only this status: " + strings.Join(strs(entente.ActivityStatuses), ", "),
+	"format":                  "json or csv: the menu file's format",
+	"name":                    "file name for error messages",
+	"entity":                  "the kind of record: activity, programme, membership, ...",
+	"key":                     "the record's key, as its events name it",
+	"actor":                   "the principal's id: user:3, token:7, operator:ann",
+	"before":                  "integer 1..: only events older than this event id (the next page)",
+	"GET /api/v1/audit limit": fmt.Sprintf("integer 1..%d: events a page (default %d)", service.MaxAuditPage, service.AuditPageSize),
+	"q": fmt.Sprintf(`the words to find: every word must match, in any form; "quoted words" as a phrase; word* as a prefix (at most %d bytes, 12 terms)`,
+		entente.MaxSearchLength),
 	"kind":                           "only records of this kind",
 	"decade":                         "integer: only records of this decade, by its first year (1990)",
-	"GET /api/v1/search limit":       "integer: hits a page, 1 to 100 (default 20)",
-	"offset":                         "integer: hits to skip, 0 to 1000",
-	"since":                          "integer: the cursor of the page before (0 or absent: from the first change)",
-	"GET /api/v1/changes limit":      "integer: changes a page, 1 to 1000 (default 100)",
+	"GET /api/v1/search limit":       fmt.Sprintf("integer 1..%d: hits a page (default %d)", entente.MaxHits, entente.DefaultHits),
+	"offset":                         fmt.Sprintf("integer 0..%d: hits to skip", service.MaxSearchOffset),
+	"since":                          "integer 0..: the cursor of the page before (0 or absent: from the first change)",
+	"GET /api/v1/changes limit":      fmt.Sprintf("integer 1..%d: changes a page (default %d)", service.MaxChanges, service.DefaultChanges),
 	"GET /api/v1/search country":     "only records about this country (ISO 3166 alpha-3)",
 	"GET /api/v1/timeline country":   "only this country's events (ISO 3166 alpha-3)",
-	"GET /api/v1/programmes partner": "ISO3 code of the partner (required)",
+	"GET /api/v1/programmes partner": "ISO3 code of the partner",
 }
+
+// intParam reads the "integer MIN..MAX: " before a parameter's
+// description into its schema.
+var intParam = regexp.MustCompile(`^integer(?: ([0-9]+)\.\.([0-9]*))?: `)
 
 // problemStatuses are the problems any API request may be answered with
 // (a bad query or token, an unknown record, an address too long, a host
@@ -259,8 +267,14 @@ func (rt apiRoute) operation(g *schemaGen, pattern string) map[string]any {
 			desc = queryParamDocs[q.Name]
 		}
 		schema := map[string]any{"type": "string"}
-		if d, ok := strings.CutPrefix(desc, "integer: "); ok {
-			desc, schema = d, map[string]any{"type": "integer"}
+		if m := intParam.FindStringSubmatch(desc); m != nil {
+			desc, schema = desc[len(m[0]):], map[string]any{"type": "integer"}
+			if m[1] != "" {
+				schema["minimum"], _ = strconv.Atoi(m[1])
+			}
+			if m[2] != "" {
+				schema["maximum"], _ = strconv.Atoi(m[2])
+			}
 		}
 		switch {
 		case q.Values != nil:
@@ -271,7 +285,7 @@ func (rt apiRoute) operation(g *schemaGen, pattern string) map[string]any {
 				desc = "accepted, so that links can carry it everywhere; this answer does not depend on the day"
 			}
 		}
-		params = append(params, map[string]any{"name": q.Name, "in": "query", "required": false, "description": desc, "schema": schema})
+		params = append(params, map[string]any{"name": q.Name, "in": "query", "required": q.Required, "description": desc, "schema": schema})
 	}
 	op := map[string]any{"summary": rt.Summary, "operationId": operationID(pattern), "parameters": params,
 		"tags": []any{strings.Split(strings.TrimPrefix(p, "/api/v1/"), "/")[0]}}

@@ -16,7 +16,7 @@ func init() {
 	extraFuncs["hitURL"] = hitURL
 	extraFuncs["kindName"] = kindName
 	extraFuncs["facetLink"] = searchLink
-	queryParams["GET /api/v1/search"] = []queryParam{{Name: "q"}, {Name: "kind", Values: entente.SearchKinds},
+	queryParams["GET /api/v1/search"] = []queryParam{{Name: "q", Required: true}, {Name: "kind", Values: entente.SearchKinds},
 		{Name: "country"}, {Name: "decade"}, {Name: "limit"}, {Name: "offset"}}
 	pageParams["GET /search"] = []string{"q", "kind", "country", "decade", "limit", "offset"}
 }
@@ -43,6 +43,10 @@ func searchRequest(r *http.Request) (service.SearchRequest, error) {
 			}
 			*n.to = i
 		}
+	}
+	// 0 is the service's "the default"; asked for, it is no page size.
+	if v.Get("limit") != "" && req.Limit < 1 {
+		return req, entente.Errorf(entente.EINVALID, "limit: %d; give 1 to %d (default %d)", req.Limit, entente.MaxHits, entente.DefaultHits)
 	}
 	return req, nil
 }
