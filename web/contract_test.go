@@ -147,6 +147,13 @@ func (c *contract) check(r *http.Request, body []byte, a answer) error {
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
 		return fmt.Errorf("answer %d does not match the document: %v\n%s", a.status, err, clip(resBody))
 	}
+	// RFC 9457, section 3.1.2: a problem's status is the answer's (a
+	// rule across the body and the status line that a schema cannot say).
+	var prob struct{ Status int }
+	if strings.HasPrefix(a.header.Get("Content-Type"), "application/problem+json") && r.Method != http.MethodHead &&
+		json.Unmarshal(resBody, &prob) == nil && prob.Status != a.status {
+		return fmt.Errorf("answer %d is a problem whose status is %d", a.status, prob.Status)
+	}
 	return nil
 }
 
@@ -307,6 +314,11 @@ func TestContractCheckFails(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				io.WriteString(w, `{"programme": "P", "code": "G1", "title": "t"}`)
 			}, want: "ETag"},
+		{name: "a problem's status not the answer's", method: "GET", path: "/api/v1/alliances/X", answer: func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(404)
+			io.WriteString(w, `{"type": "about:blank", "title": "Bad Request", "status": 400}`)
+		}, want: "whose status is 400"},
 		{name: "a bad body refused", method: "POST", path: "/api/v1/programmes/P/goals", ctype: "application/json",
 			body: `{"code": 7}`, hdr: []string{"Authorization", "Bearer ent_x"}, answer: func(w http.ResponseWriter) {
 				w.Header().Set("Content-Type", "application/problem+json")
@@ -450,6 +462,40 @@ func TestContractBounds(t *testing.T) {
 		}
 		if tried < 15 {
 			t.Errorf("only %d bounds tried", tried)
+		}
+	})
+}
+
+// TestContractRequiredFields posts to every write route a body without the
+// fields the document requires of it: the server must refuse it (the
+// contract check fails a 2xx), on both engines.
+func TestContractRequiredFields(t *testing.T) {
+	c := mustContract(t)
+	sample := strings.NewReplacer("{id}", "NZL-ITPP-2024")
+	engines(t, func(t *testing.T, st *stack) {
+		tried := 0
+		for p, item := range c.doc.Paths.Map() {
+			op := item.Post
+			if op == nil || op.RequestBody == nil || strings.Contains(sample.Replace(p), "{") {
+				continue
+			}
+			mt := op.RequestBody.Value.Content.Get("application/json")
+			if mt == nil || mt.Schema == nil || len(mt.Schema.Value.Required) == 0 {
+				continue
+			}
+			res, err := post(st.srv.URL+sample.Replace(p), st.token, "application/json", `{}`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusBadRequest && res.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("POST %s {} (without %v): %d, want 400 or 422", p, mt.Schema.Value.Required, res.StatusCode)
+			}
+			tried++
+		}
+		if tried < 4 {
+			t.Errorf("only %d write routes tried", tried)
 		}
 	})
 }
