@@ -204,7 +204,8 @@ func nullable(s map[string]any) map[string]any {
 
 // jsonField is a field encoding/json writes.
 type jsonField struct {
-	name             string
+	owner            string // the struct that declares it, as docName names it
+	name, goName     string
 	typ              reflect.Type
 	omitEmpty, omitZ bool
 	index            []int
@@ -234,10 +235,17 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 			s = cloneMap(s)
 			s["examples"] = []any{ex}
 		}
+		if d := typeDocs[f.owner+"."+f.name]; d != "" {
+			s = cloneMap(s)
+			s["description"] = d
+		}
 		props[f.name] = s
 	}
 	slices.Sort(required)
 	out := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if d := typeDocs[docName(t)]; d != "" {
+		out["description"] = d
+	}
 	if len(required) > 0 {
 		out["required"] = required
 	}
@@ -320,7 +328,7 @@ func jsonFields(t reflect.Type) []jsonField {
 				if !sf.IsExported() {
 					continue
 				}
-				f := jsonField{name: name, typ: ft, index: index, tagged: name != ""}
+				f := jsonField{owner: docName(l.t), name: name, goName: sf.Name, typ: ft, index: index, tagged: name != ""}
 				if f.name == "" {
 					f.name = sf.Name
 				}
@@ -358,4 +366,10 @@ func jsonFields(t reflect.Type) []jsonField {
 		}
 	}
 	return out
+}
+
+// docName names a type in typeDocs: "service.ProgrammeView".
+func docName(t reflect.Type) string {
+	pkg := t.PkgPath()
+	return pkg[strings.LastIndex(pkg, "/")+1:] + "." + t.Name()
 }
