@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -36,6 +37,23 @@ type accessionStepBody struct {
 	By     string       `json:"by,omitempty"`
 	Date   entente.Date `json:"date,omitzero"`
 	DryRun bool         `json:"dry_run,omitempty"`
+}
+
+// accessionOpenAPI documents the 201 an application answers, beside the
+// 200 of the other steps.
+func accessionOpenAPI(doc map[string]any) {
+	item, _ := doc["paths"].(map[string]any)["/api/v1/alliances/{code}/accession/{iso3}/{step}"].(map[string]any)
+	post, _ := item["post"].(map[string]any)
+	if post == nil {
+		return
+	}
+	rs := maps.Clone(post["responses"].(map[string]any))
+	created := maps.Clone(rs["200"].(map[string]any))
+	created["description"] = "Created: the application"
+	created["headers"] = map[string]any{"Location": map[string]any{"required": true, "description": "the membership's address in the API",
+		"schema": map[string]any{"type": "string"}}}
+	rs["201"] = created
+	post["responses"] = rs
 }
 
 // apiAccessionStep takes an accession step through the API: the membership

@@ -41,8 +41,7 @@ func serveWith(t *testing.T, svc *service.Service, cfg web.Config) *httptest.Ser
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv := serve(t, h)
 	return srv
 }
 

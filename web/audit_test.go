@@ -46,11 +46,12 @@ func auditStack(t *testing.T, as func(r *http.Request) string) (string, *service
 	if err != nil {
 		t.Fatal(err)
 	}
+	ch := checked(t, h)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if tok := tokens[as(r)]; tok != "" && r.Header.Get("X-Own-Token") == "" {
 			r.Header.Set("Authorization", "Bearer "+tok)
 		}
-		h.ServeHTTP(w, r)
+		ch.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL, svc

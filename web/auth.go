@@ -109,10 +109,9 @@ func (s *Server) Routes() []string { return slices.Clone(s.mux.patterns) }
 // declareAuth adds the bearer token scheme to the OpenAPI document and
 // marks every write operation as needing it, with its 401 and 403.
 func declareAuth(doc map[string]any) {
-	doc["components"] = map[string]any{"securitySchemes": map[string]any{
+	doc["components"].(map[string]any)["securitySchemes"] = map[string]any{
 		"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "ent_ followed by 43 base64url characters",
-			"description": "an API token from 'entente token create'; writes need the write scope"}}}
-	problem := map[string]any{"description": "problem details (RFC 9457)", "content": map[string]any{"application/problem+json": map[string]any{}}}
+			"description": "an API token from 'entente token create'; writes need the write scope. A token that is not valid is answered 401 with WWW-Authenticate: Bearer, whatever the request"}}
 	for _, item := range doc["paths"].(map[string]any) {
 		for method, op := range item.(map[string]any) {
 			o, ok := op.(map[string]any)
@@ -121,7 +120,8 @@ func declareAuth(doc map[string]any) {
 			}
 			o["security"] = []any{map[string]any{"bearer": []any{}}}
 			if rs, ok := o["responses"].(map[string]any); ok {
-				rs["401"], rs["403"] = problem, problem
+				rs["401"] = problemResponse("Unauthorized: a write needs a valid API token")
+				rs["403"] = problemResponse("Forbidden: the token's account or scope may not make this change")
 			}
 		}
 	}

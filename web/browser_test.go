@@ -333,5 +333,5 @@ func sitePages() []string {
 		"/programmes", "/operations", "/meetings", "/collective-defence", "/sources", "/sources?kind=news", "/coverage", "/coverage?as_of=1995-01-01", "/timeline", "/timeline?country=NZL",
 		"/timeline?country=BEL", "/privacy", "/stats", "/no-such-page", "/programmes/NZL-ITPP-2024", "/programmes/NZL-IPCP-2012",
 		"/programmes/NZL-IPCP-2012/diff/NZL-ITPP-2024", "/menu", "/members?as_of=1990-01-01",
-		"/search?q=bamyan", "/search?q=partner*&kind=partnership", "/search?q=%22unclosed", "/history/programme/NZL-ITPP-2024", "/history/membership/NATO/FIN?as_of=2024-01-01"}
+		"/search?q=bamyan", "/search?q=partner*&kind=partnership", "/search?q=%22unclosed", "/history/programme/NZL-ITPP-2024", "/history/membership/NATO/FIN?as_of=2024-01-01", "/api/docs"}
 }

@@ -521,8 +521,7 @@ func csvOpenAPI(doc map[string]any) {
 		if content == nil {
 			continue
 		}
-		content[mediaCSV] = map[string]any{"description": "with Accept: text/csv; the columns are in docs/csv.md"}
-		responses["406"] = map[string]any{"description": "problem details (RFC 9457): the Accept header takes neither application/json nor text/csv",
-			"content": map[string]any{"application/problem+json": map[string]any{}}}
+		content[mediaCSV] = map[string]any{"schema": map[string]any{"type": "string", "description": "with Accept: text/csv; the columns are in docs/csv.md"}}
+		responses["406"] = problemResponse("Not Acceptable: the Accept header takes neither application/json nor text/csv")
 	}
 }

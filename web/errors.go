@@ -89,6 +89,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// for now: say when to try again, for people and clients alike.
 		w.Header().Set("Retry-After", retryAfter)
 	}
+	if status == http.StatusUnauthorized && strings.HasPrefix(r.URL.Path, "/api/") && w.Header().Get("WWW-Authenticate") == "" {
+		// Every 401 names the scheme that would do (RFC 9110, section
+		// 15.5.2): a read refused to the public (the audit log) too.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="entente"`)
+	}
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
 		Detail: entente.ErrorMessage(err), Instance: r.URL.Path, Code: code, Reasons: entente.ErrorReasons(err)}
 	if sv := (*entente.StaleVersion)(nil); errors.As(err, &sv) {

@@ -3,7 +3,6 @@ package web_test
 import (
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -37,8 +36,7 @@ func testOtherWriterSeen(t *testing.T, dsn string, patience time.Duration) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv := serve(t, h)
 	other, err := store.Open(t.Context(), dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -114,7 +114,6 @@ func declareIdempotency(doc map[string]any) {
 	header := map[string]any{"name": idempotencyHeader, "in": "header", "required": false,
 		"description": "1 to 255 printable ASCII characters naming this request, so that a retry (after a timeout, say) gets the first answer again, status, Location, ETag and body, with Idempotent-Replayed: true, rather than making a second record. Keys are the authenticated principal's own, bound to the method, path and body of the request they came with, and kept 24 hours",
 		"schema":      map[string]any{"type": "string", "minLength": 1, "maxLength": entente.MaxIdempotencyKey}}
-	problem := map[string]any{"description": "problem details (RFC 9457)", "content": map[string]any{"application/problem+json": map[string]any{}}}
 	for p, item := range doc["paths"].(map[string]any) {
 		o, ok := item.(map[string]any)["post"].(map[string]any)
 		if !ok || !strings.HasPrefix(p, "/api/v1/") {
@@ -129,11 +128,20 @@ func declareIdempotency(doc map[string]any) {
 			o["parameters"] = []any{header}
 		}
 		if rs, ok := o["responses"].(map[string]any); ok {
-			if _, ok := rs["409"]; !ok {
-				rs["409"] = problem
+			rs["409"] = problemResponse("Conflict: the record exists already, or a request with this Idempotency-Key is still in progress")
+			rs["422"] = problemResponse("Unprocessable: a rule refused the request (its reasons say which), or its Idempotency-Key was used for another request")
+			ok, _ := rs["200"].(map[string]any)
+			if ok == nil {
+				ok, _ = rs["201"].(map[string]any)
 			}
-			if _, ok := rs["422"]; !ok {
-				rs["422"] = problem
+			if ok != nil {
+				hs, _ := ok["headers"].(map[string]any)
+				if hs == nil {
+					hs = map[string]any{}
+					ok["headers"] = hs
+				}
+				hs[replayedHeader] = map[string]any{"description": "true when this is the first answer to the request's Idempotency-Key, replayed",
+					"schema": map[string]any{"type": "string", "enum": []any{"true"}}}
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -380,6 +379,7 @@ func routeTable(static string) map[string]route {
 			path: func(c cell) string { return "/admin/users/" + c.made + "/enable" }, want: adminOnly(http.StatusSeeOther, http.StatusUnauthorized)},
 
 		"GET /api/v1/openapi.json":                        {path: fixed("/api/v1/openapi.json"), want: read},
+		"GET /api/docs":                                   {path: fixed("/api/docs"), want: read},
 		"GET /api/v1/alliances":                           {path: fixed("/api/v1/alliances"), want: read},
 		"GET /api/v1":                                     {path: fixed("/api/v1"), want: read},
 		"GET /api/v1/countries":                           {path: fixed("/api/v1/countries?limit=5"), want: read},
@@ -474,8 +474,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(h)
-		t.Cleanup(srv.Close)
+		srv := serve(t, h)
 		m := &matrix{t: t, svc: svc, base: srv.URL}
 		ps := m.principals()
 		records := []record{

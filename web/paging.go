@@ -156,7 +156,7 @@ func sortByField(rv reflect.Value, field string) reflect.Value {
 		items[i] = reflect.ValueOf(out.Index(i).Interface())
 	}
 	slices.SortStableFunc(items, func(a, b reflect.Value) int {
-		c := cmpValues(jsonField(a, field), jsonField(b, field))
+		c := cmpValues(fieldByJSON(a, field), fieldByJSON(b, field))
 		if desc {
 			return -c
 		}
@@ -169,9 +169,9 @@ func sortByField(rv reflect.Value, field string) reflect.Value {
 	return sorted
 }
 
-// jsonField is the field of struct v (or of a struct it embeds) that
+// fieldByJSON is the field of struct v (or of a struct it embeds) that
 // encodes as name; the zero Value when there is none.
-func jsonField(v reflect.Value, name string) reflect.Value {
+func fieldByJSON(v reflect.Value, name string) reflect.Value {
 	for v.Kind() == reflect.Pointer {
 		v = v.Elem()
 	}
@@ -186,7 +186,7 @@ func jsonField(v reflect.Value, name string) reflect.Value {
 			return v.Field(i)
 		}
 		if f.Anonymous && tag == "" {
-			if fv := jsonField(v.Field(i), name); fv.IsValid() {
+			if fv := fieldByJSON(v.Field(i), name); fv.IsValid() {
 				return fv
 			}
 		}
@@ -206,7 +206,7 @@ func cmpValues(a, b reflect.Value) int {
 	case reflect.Float32, reflect.Float64:
 		return cmp.Compare(a.Float(), b.Float())
 	}
-	return strings.Compare(text(a), text(b))
+	return strings.Compare(fieldText(a), fieldText(b))
 }
 
 func boolInt(b bool) int {
@@ -216,55 +216,39 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func text(v reflect.Value) string {
+func fieldText(v reflect.Value) string {
 	if s, ok := v.Interface().(fmt.Stringer); ok {
 		return s.String()
 	}
 	return fmt.Sprint(v.Interface())
 }
 
-// pagingOpenAPI documents limit, cursor and sort, and the Link header, on
-// the lists.
+// pagingOpenAPI documents the Link header on the lists (their limit,
+// cursor and sort parameters come from queryParams, described in
+// queryParamDocs).
 func pagingOpenAPI(doc map[string]any) {
 	paths := doc["paths"].(map[string]any)
-	for pattern, fields := range listSorts {
-		path := strings.TrimPrefix(pattern, "GET ")
-		item, _ := paths[path].(map[string]any)
+	for pattern := range listSorts {
+		item, _ := paths[strings.TrimPrefix(pattern, "GET ")].(map[string]any)
 		get, _ := item["get"].(map[string]any)
 		if get == nil {
 			continue
 		}
-		params, _ := get["parameters"].([]any)
-		params = append(slices.Clone(params),
-			map[string]any{"name": "limit", "in": "query", "required": false,
-				"description": fmt.Sprintf("items in the page, 1 to %d (default %d)", maxPageSize, defaultPageSize),
-				"schema":      map[string]any{"type": "integer", "minimum": 1, "maximum": maxPageSize, "default": defaultPageSize}},
-			map[string]any{"name": "cursor", "in": "query", "required": false,
-				"description": "where the page starts: the cursor in the previous page's Link (rel=\"next\"); the first page when absent",
-				"schema":      map[string]any{"type": "string"}})
-		if len(fields) > 0 {
-			var values []any
-			for _, f := range fields {
-				values = append(values, f, "-"+f)
-			}
-			params = append(params, map[string]any{"name": "sort", "in": "query", "required": false,
-				"description": "order by this field (a leading - reverses it); the list's own order when absent, and for ties",
-				"schema":      map[string]any{"type": "string", "enum": values}})
-		}
-		get["parameters"] = params
 		rs, _ := get["responses"].(map[string]any)
-		if ok, _ := rs["200"].(map[string]any); ok != nil {
-			ok = maps.Clone(ok)
-			headers, _ := ok["headers"].(map[string]any)
-			headers = maps.Clone(headers)
-			if headers == nil {
-				headers = map[string]any{}
-			}
-			headers["Link"] = map[string]any{"description": "when more items follow: <address of the next page>; rel=\"next\" (RFC 8288)", "schema": map[string]any{"type": "string"}}
-			ok["headers"] = headers
-			rs = maps.Clone(rs)
-			rs["200"] = ok
-			get["responses"] = rs
+		ok, _ := rs["200"].(map[string]any)
+		if ok == nil {
+			continue
 		}
+		ok = maps.Clone(ok)
+		headers, _ := ok["headers"].(map[string]any)
+		headers = maps.Clone(headers)
+		if headers == nil {
+			headers = map[string]any{}
+		}
+		headers["Link"] = map[string]any{"description": "when more items follow: <address of the next page>; rel=\"next\" (RFC 8288)", "schema": map[string]any{"type": "string"}}
+		ok["headers"] = headers
+		rs = maps.Clone(rs)
+		rs["200"] = ok
+		get["responses"] = rs
 	}
 }

@@ -15,6 +15,9 @@ import (
 type queryParam struct {
 	Name   string
 	Values []string
+	// Required: the route refuses a request without it (the route
+	// itself says so; the OpenAPI document declares it).
+	Required bool
 }
 
 // queryParams lists, per API route pattern, the query parameters the route
@@ -25,7 +28,7 @@ type queryParam struct {
 var queryParams = map[string][]queryParam{
 	"GET /api/v1/timeline":                   {{Name: "country"}, {Name: allianceParam}},
 	"GET /api/v1/partners/{iso3}/profile":    {{Name: allianceParam}},
-	"GET /api/v1/programmes":                 {{Name: "partner"}},
+	"GET /api/v1/programmes":                 {{Name: "partner", Required: true}},
 	"GET /api/v1/programmes/{id}/activities": {{Name: "status"}}, // the service checks the status,
 	"GET /api/v1/menu":                       {{Name: "format", Values: []string{"json", "csv"}}},
 	"POST /api/v1/menu":                      {{Name: "format", Values: []string{"json", "csv"}}, {Name: "name"}},

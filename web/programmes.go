@@ -189,6 +189,13 @@ func (s *Server) apiMenu(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	offers, err := s.svc.Menu(r.Context())
+	if err == nil && r.URL.Query().Get("format") == "" {
+		// A page of the list; ?format= asks for the whole menu file.
+		var page any
+		if page, err = pageList(w, r, offers); err == nil {
+			offers = page.([]entente.Offer)
+		}
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -240,7 +247,7 @@ func (s *Server) apiMenuImport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]int{"imported": n})
+	s.writeJSON(w, http.StatusOK, menuImported{Imported: n})
 }
 
 // programmePage is the programme page's data.
@@ -295,60 +302,4 @@ func (s *Server) pageMenu(w http.ResponseWriter, r *http.Request) {
 		}
 		return p, err
 	})
-}
-
-// programmeOpenAPIPaths describes the programme, activity and menu API in
-// OpenAPI 3.1 terms, for apiOpenAPI to merge into its "paths".
-func programmeOpenAPIPaths() map[string]any {
-	str := map[string]any{"type": "string"}
-	path := func(name, desc string) map[string]any {
-		return map[string]any{"name": name, "in": "path", "required": true, "description": desc, "schema": str}
-	}
-	query := func(name, desc string) map[string]any {
-		return map[string]any{"name": name, "in": "query", "required": false, "description": desc, "schema": str}
-	}
-	problem := map[string]any{"description": "problem details (RFC 9457); a refused workflow step is 422 and names the rule",
-		"content": map[string]any{"application/problem+json": map[string]any{}}}
-	ok := func(status, ctype string) map[string]any {
-		return map[string]any{status: map[string]any{"description": "OK", "content": map[string]any{ctype: map[string]any{}}},
-			"400": problem, "404": problem, "409": problem, "422": problem}
-	}
-	get := func(summary string, params ...any) map[string]any {
-		return map[string]any{"summary": summary, "parameters": params, "responses": ok("200", "application/json")}
-	}
-	post := func(summary, status string, params ...any) map[string]any {
-		return map[string]any{"summary": summary, "parameters": params,
-			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{}}}, "responses": ok(status, "application/json")}
-	}
-	id, prog := path("id", "activity id, e.g. NZL-ITPP-2024-A001"), path("id", "programme id, e.g. NZL-ITPP-2024")
-	asOf := query("as_of", "answer as of this day; today when absent")
-	// Every GET takes as_of, so links can carry it everywhere.
-	sameAnyDay := query("as_of", "accepted; this answer does not depend on the day")
-	format := query("format", "json or csv")
-	return map[string]any{
-		"/api/v1/programmes": map[string]any{
-			"get":  get("A partner's programmes agreed by the day, oldest first, with structure and progress; status is the status on that day (draft, agreed, active, under-review, superseded), the only status field", query("partner", "ISO3 code of the partner"), asOf),
-			"post": post("Agree a programme, superseding the partner's programme in force; carry_over copies open goals", "201"),
-		},
-		"/api/v1/programmes/{id}":              map[string]any{"get": get("One programme as it stood on the day (status is that day's; 404 before it was agreed), with its objectives, goals (and the version of each, objective_versions and goal_versions by code), reviews and progress. Its ETag without as_of is the programme's version, which a review may name", prog, asOf)},
-		"/api/v1/programmes/{id}/progress":     map[string]any{"get": get("Progress roll-up, overdue and due-for-review lists. An indicator's progress runs from its baseline to its target; a goal is the mean of its indicators (without any, the completion of its activities: reported of those not cancelled); an objective is the mean of its measured goals; activities serving no goal are one more part (unassigned, unassigned_score); the programme's score is the mean of its measured objectives and, if measured, the unassigned part. measured is false where nothing can be measured; activities count as they stood on the day", prog, asOf)},
-		"/api/v1/programmes/{id}/progress.svg": map[string]any{"get": map[string]any{"summary": "Progress as an SVG bar chart", "parameters": []any{prog, asOf}, "responses": ok("200", "image/svg+xml")}},
-		"/api/v1/programmes/{id}/diff/{other}": map[string]any{"get": get("Added, removed and changed objectives, goals and indicators between two programmes or review snapshots", prog, path("other", "programme or review id"), sameAnyDay)},
-		"/api/v1/programmes/{id}/activities": map[string]any{"get": get("A programme's activities (at most 1000); 404 if the programme does not exist", prog,
-			query("status", "only this status: proposed, approved, invitations-sent, registration-open, held, reported or cancelled"), sameAnyDay)},
-		"/api/v1/programmes/{id}/reviews":    map[string]any{"post": post("Record a review: a dated snapshot with a note", "201", prog)},
-		"/api/v1/programmes/{id}/objectives": map[string]any{"post": post("Add or change a strategic objective; a change names the objective's version in If-Match", "200", prog)},
-		"/api/v1/programmes/{id}/goals":      map[string]any{"post": post("Add or change a partnership goal and its indicators; a change names the goal's version in If-Match", "200", prog)},
-		"/api/v1/programmes/{id}/goals/{code}": map[string]any{"get": get("One goal of the programme with its indicators; its ETag (also the programme's goal_versions[code]) is the version a change names",
-			prog, path("code", "the goal's code, e.g. G1"), sameAnyDay)},
-		"/api/v1/programmes/{id}/objectives/{code}": map[string]any{"get": get("One objective of the programme; its ETag (also the programme's objective_versions[code]) is the version a change names",
-			prog, path("code", "the objective's code, e.g. cyber-defence"), sameAnyDay)},
-		"/api/v1/activities":             map[string]any{"post": post("Propose an activity, bespoke or from a menu offer", "201")},
-		"/api/v1/activities/{id}":        map[string]any{"get": get("One activity; its ETag is the version a workflow step names", id, sameAnyDay)},
-		"/api/v1/activities/{id}/{step}": map[string]any{"post": post("A workflow step: approve, invite, register, hold, report or cancel, taken from the activity's version named in If-Match", "200", id, path("step", "the step"))},
-		"/api/v1/menu": map[string]any{
-			"get":  get("The cooperation menu (format=csv for CSV)", format, sameAnyDay),
-			"post": post("Import offers from CSV (Content-Type text/csv) or JSON, all or nothing", "200", format, query("name", "file name for error messages")),
-		},
-	}
 }

@@ -17,7 +17,7 @@ import (
 
 func (s *Server) resourceRoutes() {
 	m := s.mux
-	m.HandleFunc("GET /api/v1", s.apiIndex)
+	m.HandleFunc("GET /api/v1", s.apiIndexAnswer)
 	m.HandleFunc("GET /api/v1/countries", s.apiCountries)
 	m.HandleFunc("GET /api/v1/alliances/{code}/frameworks", s.apiFrameworks)
 	m.HandleFunc("GET /api/v1/alliances/{code}/groups", s.apiGroups)
@@ -28,9 +28,29 @@ func (s *Server) resourceRoutes() {
 	m.HandleFunc("GET /api/v1/export", s.apiExport)
 }
 
-// apiIndex answers GET /api/v1: every address of the API with its methods
+// apiIndex is the API's index (GET /api/v1).
+type apiIndex struct {
+	// Description says what the API is.
+	Description string `json:"description"`
+	// OpenAPI is the address of the OpenAPI document.
+	OpenAPI string `json:"openapi"`
+	// Resources are the API's addresses, in path order.
+	Resources []apiResource `json:"resources"`
+}
+
+// apiResource is one address of the API.
+type apiResource struct {
+	// Path is the address, with its parameters in braces.
+	Path string `json:"path"`
+	// Methods are the HTTP methods it takes.
+	Methods []string `json:"methods"`
+	// Summary says what it answers (its GET's, when it has one).
+	Summary string `json:"summary"`
+}
+
+// apiIndexAnswer answers GET /api/v1: every address of the API with its methods
 // and what it is, from the OpenAPI document, so the two cannot differ.
-func (s *Server) apiIndex(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiIndexAnswer(w http.ResponseWriter, r *http.Request) {
 	s.api(w, r, func(entente.Date) (any, error) {
 		b, err := json.Marshal(openAPIDoc())
 		if err != nil {
@@ -44,19 +64,10 @@ func (s *Server) apiIndex(w http.ResponseWriter, r *http.Request) {
 		if err := json.Unmarshal(b, &doc); err != nil {
 			return nil, err
 		}
-		type resource struct {
-			Path    string   `json:"path"`
-			Methods []string `json:"methods"`
-			Summary string   `json:"summary"`
-		}
-		out := struct {
-			Description string     `json:"description"`
-			OpenAPI     string     `json:"openapi"`
-			Resources   []resource `json:"resources"`
-		}{"entente's JSON API: every address, its methods and what it answers; the OpenAPI document describes each in full",
-			"/api/v1/openapi.json", []resource{}}
+		out := apiIndex{"entente's JSON API: every address, its methods and what it answers; the OpenAPI document describes each in full",
+			"/api/v1/openapi.json", []apiResource{}}
 		for path, ops := range doc.Paths {
-			res := resource{Path: path}
+			res := apiResource{Path: path}
 			for method, op := range ops {
 				if !slices.Contains([]string{"get", "post", "put", "patch", "delete"}, method) {
 					continue
@@ -69,7 +80,7 @@ func (s *Server) apiIndex(w http.ResponseWriter, r *http.Request) {
 			slices.Sort(res.Methods)
 			out.Resources = append(out.Resources, res)
 		}
-		slices.SortFunc(out.Resources, func(a, b resource) int { return strings.Compare(a.Path, b.Path) })
+		slices.SortFunc(out.Resources, func(a, b apiResource) int { return strings.Compare(a.Path, b.Path) })
 		return out, nil
 	})
 }

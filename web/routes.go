@@ -26,6 +26,7 @@ func (s *Server) routes() {
 		w.Write([]byte("ready\n"))
 	})
 	m.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
+	s.apiDocsRoutes()
 	m.HandleFunc("GET /api/v1/alliances", s.apiAlliances)
 	m.HandleFunc("GET /api/v1/alliances/{code}", s.apiAlliance)
 	m.HandleFunc("GET /api/v1/alliances/{code}/members", s.apiMembers)

@@ -16,7 +16,7 @@ func init() {
 	extraFuncs["hitURL"] = hitURL
 	extraFuncs["kindName"] = kindName
 	extraFuncs["facetLink"] = searchLink
-	queryParams["GET /api/v1/search"] = []queryParam{{Name: "q"}, {Name: "kind", Values: entente.SearchKinds},
+	queryParams["GET /api/v1/search"] = []queryParam{{Name: "q", Required: true}, {Name: "kind", Values: entente.SearchKinds},
 		{Name: "country"}, {Name: "decade"}, {Name: "limit"}, {Name: "offset"}}
 	pageParams["GET /search"] = []string{"q", "kind", "country", "decade", "limit", "offset"}
 }
@@ -44,6 +44,10 @@ func searchRequest(r *http.Request) (service.SearchRequest, error) {
 			*n.to = i
 		}
 	}
+	// 0 is the service's "the default"; asked for, it is no page size.
+	if v.Get("limit") != "" && req.Limit < 1 {
+		return req, entente.Errorf(entente.EINVALID, "limit: %d; give 1 to %d (default %d)", req.Limit, entente.MaxHits, entente.DefaultHits)
+	}
 	return req, nil
 }
 
@@ -59,19 +63,24 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		type hit struct {
-			entente.SearchHit
-			Path string `json:"path"`
-		}
-		hits := make([]hit, len(res.Hits))
+		hits := make([]searchHit, len(res.Hits))
 		for i, h := range res.Hits {
-			hits[i] = hit{h, hitURL(h)}
+			hits[i] = searchHit{h, hitURL(h)}
 		}
-		return struct {
-			*entente.SearchResult
-			Hits []hit `json:"hits"`
-		}{res, hits}, nil
+		return searchAnswer{res, hits}, nil
 	})
+}
+
+// searchAnswer is the API's answer to a search: each hit with the path of
+// its page.
+type searchAnswer struct {
+	*entente.SearchResult
+	Hits []searchHit `json:"hits"`
+}
+
+type searchHit struct {
+	entente.SearchHit
+	Path string `json:"path"`
 }
 
 // searchPage is what the search page shows.

@@ -46,10 +46,8 @@ var versionedChanges = map[string]bool{
 // 304, 412 and 428 answers on the routes above.
 func versionsOpenAPI(doc map[string]any) {
 	paths := doc["paths"].(map[string]any)
-	problem := func(desc string) map[string]any {
-		return map[string]any{"description": desc, "content": map[string]any{"application/problem+json": map[string]any{}}}
-	}
-	etag := map[string]any{"description": "the record's version: a strong entity tag of its JSON encoding; send it back as If-Match to change the record",
+	problem := problemResponse
+	etag := map[string]any{"required": true, "description": "the record's version: a strong entity tag of its JSON encoding; send it back as If-Match to change the record",
 		"schema": map[string]any{"type": "string"}}
 	for _, p := range versionedReads {
 		item, _ := paths[p].(map[string]any)

@@ -42,7 +42,7 @@ func counting(t *testing.T, svc *service.Service, cfg web.Config) (*web.Server, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := serve(t, h)
 	t.Cleanup(func() { srv.Close(); h.Close() })
 	return h, srv
 }

@@ -71,8 +71,7 @@ func stackOn(t *testing.T, dsn string) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv := serve(t, h)
 	return &stack{srv: srv, svc: svc, h: h, token: token}
 }
 
