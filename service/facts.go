@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -367,7 +368,13 @@ func (f *fact[T]) write(ctx context.Context, s *Service, rec any, c *FactCorrect
 		if err != nil {
 			return err
 		}
-		return tx.AddAuditEvent(ctx, s.audit(who, action, f.kind, key, before, after))
+		if err := tx.AddAuditEvent(ctx, s.audit(who, action, f.kind, key, before, after)); err != nil {
+			return err
+		}
+		if isDryRun(ctx) {
+			return errDryRun
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -572,3 +579,63 @@ func cited(rec any) []string {
 	}
 	return append(r.Sources, r.WikidataSources...)
 }
+
+// FactChoices are the records a fact's form offers to refer to, as the
+// principal in ctx may see them.
+type FactChoices struct {
+	Alliances  []entente.Alliance
+	Countries  []entente.Country
+	Frameworks []entente.Framework
+	Operations []entente.Operation
+	Meetings   []entente.Meeting
+	Sources    []entente.Source
+}
+
+// FactChoices reads the choices of the facts' forms from one snapshot.
+func (s *Service) FactChoices(ctx context.Context) (*FactChoices, error) {
+	return view(ctx, s, func(r entente.Reader) (*FactChoices, error) {
+		var c FactChoices
+		var err error
+		if c.Alliances, err = r.FindAlliances(ctx); err != nil {
+			return nil, err
+		}
+		if c.Countries, err = r.FindCountries(ctx); err != nil {
+			return nil, err
+		}
+		if c.Frameworks, err = r.FindFrameworks(ctx, entente.Filter{}); err != nil {
+			return nil, err
+		}
+		if c.Operations, err = r.FindOperations(ctx, entente.Filter{}); err != nil {
+			return nil, err
+		}
+		if c.Meetings, err = r.FindMeetings(ctx, entente.Filter{}); err != nil {
+			return nil, err
+		}
+		c.Sources, err = r.FindSources(ctx, nil)
+		return &c, err
+	})
+}
+
+// CheckFact runs a fact's write, create (c nil) or correction, as far as
+// its commit and rolls it back: every rule and the version are checked,
+// nothing is written. A form's "check your answers" page shows its
+// refusal, or the answers to confirm.
+func (s *Service) CheckFact(ctx context.Context, kind string, rec any, c *FactCorrection) error {
+	k, err := kindOf(kind)
+	if err != nil {
+		return err
+	}
+	_, err = k.write(withDryRun(ctx), s, rec, c)
+	if errors.Is(err, errDryRun) {
+		return nil
+	}
+	return err
+}
+
+type dryRunKey struct{}
+
+func withDryRun(ctx context.Context) context.Context {
+	return context.WithValue(ctx, dryRunKey{}, true)
+}
+
+func isDryRun(ctx context.Context) bool { v, _ := ctx.Value(dryRunKey{}).(bool); return v }

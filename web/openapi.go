@@ -72,6 +72,9 @@ func openAPIDoc() map[string]any {
 	for p, item := range programmeOpenAPIPaths() {
 		paths[p] = item
 	}
+	for p, item := range factOpenAPIPaths() {
+		paths[p] = item
+	}
 	declareAuth(doc)
 	declareIdempotency(doc)
 	versionsOpenAPI(doc)

@@ -66,6 +66,11 @@ func leakURLs(t *testing.T, st *stack) []string {
 		"{feed}": {"AUS.atom", "MNG.atom", "NZL.atom"},
 		// An account's page, for admins only.
 		"{name}": {"nobody"},
+		// The record's facts (facts_api.go).
+		"{alliance}":  {"NATO"},
+		"{framework}": {"NACC"},
+		"{meeting}":   {"SUMMIT-2022-MADRID"},
+		"{kind}":      {"contributions", "partnerships"},
 	}
 	var urls []string
 	for _, pattern := range st.h.Routes() {

@@ -68,6 +68,8 @@ func (s *Server) routes() {
 	s.searchRoutes()
 	s.historyRoutes()
 	s.changeRoutes()
+	s.factAPIRoutes()
+	s.factFormRoutes()
 	m.HandleFunc(catchAll, s.noRoute)
 }
 
