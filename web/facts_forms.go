@@ -132,7 +132,7 @@ var factForms = []factForm{
 	{route: factRouteOf(entente.FactDefenceEvent), Noun: "collective-defence event", Page: "/collective-defence", PageName: "consultation and collective defence",
 		Lede: "A request for consultations under the treaty's consultation article, or an invocation of its collective-defence article.",
 		Fields: withProvenance(
-			factField{Name: "id", JSON: "id", Label: "Id", Required: true, Key: true, Hint: "Letters, digits and '-', unique among events, such as NATO-A4-2025-09."},
+			factField{Name: "id", JSON: "id", Label: "Id", Required: true, Key: true, Hint: "Letters, digits and '-', unique among events, such as A4-2025-09."},
 			factField{Name: "alliance", JSON: "alliance", Label: "Alliance", Input: inSelect, Choices: "alliance", Required: true, Hint: "The alliance whose treaty was invoked."},
 			factField{Name: "article", JSON: "article", Label: "Article", Required: true, Hint: "The number of the consultation or collective-defence article, such as 4."},
 			factField{Name: "date", JSON: "date", Label: "Date", Input: inDate, Required: true, Hint: dateHint},
