@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/entente/entente"
@@ -122,8 +124,53 @@ func testFactsAPI(t *testing.T, st *stack) {
 	if status, _ := progDo(t, st, "PUT", loc, "application/json", correction, "If-Match", version); status != 412 {
 		t.Errorf("the same correction from the old version: %d, want 412", status)
 	}
+	// Correctors racing from one version through the API: one 200, the
+	// rest 412, and the stored record and the audit are the winner's.
+	version = versionOf(t, st, loc)
+	const racers = 8
+	statuses := make([]int, racers)
+	var wg sync.WaitGroup
+	for i := range racers {
+		wg.Go(func() {
+			body := strings.Replace(correction, "three staff officers", fmt.Sprintf("racer %d", i), 1)
+			body = strings.Replace(body, "the ministry's figure", fmt.Sprintf("racer %d's figure", i), 1)
+			req, _ := http.NewRequest("PUT", st.srv.URL+loc, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+st.token)
+			req.Header.Set("If-Match", version)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				res.Body.Close()
+				statuses[i] = res.StatusCode
+			}
+		})
+	}
+	wg.Wait()
+	winner, stale := -1, 0
+	for i, s := range statuses {
+		switch s {
+		case 200:
+			if winner >= 0 {
+				t.Errorf("racers %d and %d both acknowledged", winner, i)
+			}
+			winner = i
+		case 412:
+			stale++
+		default:
+			t.Errorf("racer %d: %d, want 200 or 412", i, s)
+		}
+	}
+	if winner < 0 || stale != racers-1 {
+		t.Fatalf("racing correctors: %v, want one 200 and the rest 412", statuses)
+	}
+	evs, err := st.svc.Store.FindAuditEvents(t.Context(), entente.AuditFilter{Entity: "contribution", Key: "NZL-KFOR-TEST", Limit: 1})
+	if err != nil || len(evs) != 1 || !strings.Contains(string(evs[0].After), fmt.Sprintf("racer %d's figure", winner)) {
+		t.Errorf("the newest audit event of the contribution: %v %v, want the winner's", evs, err)
+	}
+	if _, body := progDo(t, st, "GET", loc, "", ""); !strings.Contains(body, fmt.Sprintf(`"racer %d`, winner)) {
+		t.Errorf("stored after the race: %s, want the winner's", body)
+	}
 	status, body = progDo(t, st, "GET", "/api/v1/history/contribution/NZL-KFOR-TEST", "", "")
-	if status != 200 || !strings.Contains(body, `"why": "the ministry's figure"`) {
+	if status != 200 || !strings.Contains(body, `"why": "the ministry's figure"`) || !strings.Contains(body, "'s figure\"") {
 		t.Errorf("history of the corrected contribution: %d, want the reason as why\n%s", status, body)
 	}
 }
