@@ -152,6 +152,9 @@ var factForms = []factForm{
 		}},
 }
 
+// Capitalised is the noun that starts a sentence.
+func (f *factForm) Capitalised() string { return sentence(f.Noun) }
+
 // factFormOf returns the form of the kind whose path is path.
 func factFormOf(path string) (*factForm, bool) {
 	for i := range factForms {

@@ -34,13 +34,16 @@ func checkPageNoJS(t *testing.T, ctx context.Context, what string) {
 // with JavaScript turned off, from the pages where they appear: an error
 // first, then the check-your-answers page, then the confirmation. axe-core
 // and the layout check find nothing on each form empty, with errors and
-// confirmed, at 390 and 1280 px.
+// confirmed, at 390 and 1280 px; a second corrector of one version gets
+// the conflict page, which passes them too.
 func TestBrowserFactForms(t *testing.T) {
 	b := browsertest.New(t)
 	b.TabTimeout = 3 * time.Minute
 	base, svc, _ := liveServer(t)
-	if _, err := svc.AddUser(operator(t), service.UserRequest{Name: "ann", Role: entente.RoleStaff, Password: password}); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"ann", "bob"} {
+		if _, err := svc.AddUser(operator(t), service.UserRequest{Name: name, Role: entente.RoleStaff, Password: password}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ctx := b.NewContext(t)
 	navigate(t, ctx, base+"/login")
@@ -80,6 +83,41 @@ func TestBrowserFactForms(t *testing.T) {
 	checkPageNoJS(t, ctx, "the contribution's confirmation")
 	if _, err := svc.Fact(operator(t), entente.FactContribution, "NZL-KFOR-BROWSER"); err != nil {
 		t.Fatalf("the contribution after the form: %v", err)
+	}
+
+	// Two editors correct it from one version: the second gets the
+	// conflict page, theirs beside the first's, nothing overwritten.
+	bob := b.NewContext(t)
+	navigate(t, bob, base+"/login")
+	fill(t, bob, "name", "bob")
+	fill(t, bob, "password", password)
+	click(t, bob, `main form button[type="submit"]`)
+	waitPath(t, bob, "/")
+	scripts(t, bob, false)
+	const correct = "/facts/contributions/NZL-KFOR-BROWSER"
+	navigate(t, ctx, base+correct)
+	navigate(t, bob, base+correct)
+	checkPageNoJS(t, ctx, "the contribution's correction form")
+	for _, e := range []struct {
+		tab       context.Context
+		what, why string
+	}{{ctx, "three staff officers", "the ministry's figure"}, {bob, "four staff officers", "another figure"}} {
+		fill(t, e.tab, "what", e.what)
+		fill(t, e.tab, "reason", e.why)
+		fill(t, e.tab, "source", "nzdf-afghanistan")
+	}
+	submit(t, ctx, "/facts/contributions")
+	waitText(t, ctx, "h1", "Check your answers")
+	click(t, ctx, `main .buttons form:first-child button[type="submit"]`)
+	waitPath(t, ctx, correct+"?saved=corrected")
+	// Checking the answers finds the version stale already.
+	submit(t, bob, "/facts/contributions")
+	waitText(t, bob, "h1", "Contribution NZL-KFOR-BROWSER was changed by someone else")
+	wantText(t, bob, "main table", "three staff officers")
+	wantText(t, bob, "main table", "four staff officers")
+	checkPageNoJS(t, bob, "the contribution's conflict page")
+	if x, err := svc.Fact(operator(t), entente.FactContribution, "NZL-KFOR-BROWSER"); err != nil || x.(*entente.Contribution).What != "three staff officers" {
+		t.Errorf("the contribution after the conflict: %+v, %v; want the first correction, not overwritten", x, err)
 	}
 
 	// A source, from the sources page.
