@@ -45,13 +45,14 @@ func TestBrowserFactForms(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ctx := b.NewContext(t)
-	navigate(t, ctx, base+"/login")
-	fill(t, ctx, "name", "ann")
-	fill(t, ctx, "password", password)
-	click(t, ctx, `main form button[type="submit"]`)
-	waitPath(t, ctx, "/")
-	scripts(t, ctx, false)
+	// signedIn opens a tab signed in as name, browsing with JavaScript off.
+	signedIn := func(name string) context.Context {
+		ctx := b.NewContext(t)
+		signInTab(t, ctx, base, name, password)
+		scripts(t, ctx, false)
+		return ctx
+	}
+	ctx := signedIn("ann")
 
 	// A contribution, from the operations page.
 	navigate(t, ctx, base+"/operations")
@@ -87,13 +88,7 @@ func TestBrowserFactForms(t *testing.T) {
 
 	// Two editors correct it from one version: the second gets the
 	// conflict page, theirs beside the first's, nothing overwritten.
-	bob := b.NewContext(t)
-	navigate(t, bob, base+"/login")
-	fill(t, bob, "name", "bob")
-	fill(t, bob, "password", password)
-	click(t, bob, `main form button[type="submit"]`)
-	waitPath(t, bob, "/")
-	scripts(t, bob, false)
+	bob := signedIn("bob")
 	const correct = "/facts/contributions/NZL-KFOR-BROWSER"
 	navigate(t, ctx, base+correct)
 	navigate(t, bob, base+correct)
