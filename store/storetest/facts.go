@@ -34,7 +34,7 @@ func newFacts() map[string]any {
 			Period: entente.Period{From: d("1996-03"), To: d("1996-09")}, What: "a frigate with a helicopter", Provenance: src("src-ops")},
 		entente.FactMeeting: &entente.Meeting{ID: "m-2025-hague", Alliance: "TESTA", Kind: "summit", Name: "The Hague Summit", City: "The Hague",
 			Country: "BEL", Period: entente.Period{From: d("2025-06-24"), To: d("2025-06-25")}, Provenance: src("src-members")},
-		entente.FactInvitation: &entente.Invitation{Meeting: "m-2024-brussels", Country: "SWE", Level: "foreign-minister",
+		entente.FactInvitation: &entente.Invitation{Meeting: "m-2025-hague", Country: "NZL", Level: "foreign-minister",
 			Attended: entente.AttendedYes, Provenance: src("src-partners")},
 		entente.FactDefenceEvent: &entente.DefenceEvent{ID: "art4-2025", Alliance: "TESTA", Article: "4", Date: d("2025-09-10"),
 			Requesters: []string{"FRA"}, Summary: "consultations after airspace violations", Provenance: src("src-treaty")},
@@ -95,6 +95,16 @@ func testFactCreate(t *testing.T, open func(t *testing.T) entente.Store) {
 	for _, kind := range entente.FactKinds {
 		if !seen[kind] {
 			t.Errorf("no %s in the change feed after one was added", kind)
+		}
+	}
+	// A partner's own feed has its contributions and invitations.
+	rc, err := svc.RecentChanges(entente.WithPrincipal(t.Context(), entente.Anonymous), "NZL", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{entente.FactContribution, entente.FactInvitation} {
+		if !slices.ContainsFunc(rc, func(c service.Change) bool { return c.Entity == kind }) {
+			t.Errorf("NZL's recent changes lack the %s added", kind)
 		}
 	}
 }
@@ -246,7 +256,9 @@ func testFactCorrect(t *testing.T, open func(t *testing.T) entente.Store) {
 		t.Errorf("history's current version %+v, want the correction's reason and source", h.Current())
 	}
 	// Every kind corrects through the same skeleton.
-	for kind, rec := range newFacts() {
+	facts := newFacts()
+	for _, kind := range entente.FactKinds { // the meeting before its invitation
+		rec := facts[kind]
 		if _, err := svc.CreateFact(ctx, kind, rec); err != nil {
 			t.Fatalf("create %s: %v", kind, err)
 		}
