@@ -85,10 +85,10 @@ func (a *Activity) checkStepDate(rule string, step ActivityStep, d Date) error {
 		}
 	}
 	if !prev.IsZero() && d.Before(prev) {
-		return refuse(rule, Reason{Record: activityRef(a), Text: fmt.Sprintf("%s is before the %s (%s)", d, name, prev)})
+		return refuse(rule, Reason{Record: activityRef(a), Field: "date", Text: fmt.Sprintf("%s is before the %s (%s)", d, name, prev)})
 	}
 	if step == StepHold && !a.From.IsZero() && d.Before(a.From) {
-		return refuse(rule, Reason{Record: activityRef(a), Text: fmt.Sprintf(
+		return refuse(rule, Reason{Record: activityRef(a), Field: "date", Text: fmt.Sprintf(
 			"%s is before the activity's scheduled start (%s); an activity is held on or after the day it is scheduled for", d, a.From)})
 	}
 	return nil
@@ -265,7 +265,7 @@ func ProposeActivity(p *Programme, a Activity, offer *Offer, d Date) (Activity, 
 			"activities are proposed only under a programme in force; %s is %s", p.ID, p.Status)})
 	}
 	if !p.Agreed.IsZero() && d.Before(p.Agreed) {
-		return a, refuse(rule, Reason{Record: "programme " + p.ID, Text: fmt.Sprintf(
+		return a, refuse(rule, Reason{Record: "programme " + p.ID, Field: "date", Text: fmt.Sprintf(
 			"%s is before the programme was agreed (%s)", d, p.Agreed)})
 	}
 	a.Programme = p.ID
@@ -317,10 +317,10 @@ func (a Activity) Step(step ActivityStep, in StepInput, who Invitees) (Activity,
 				return a, Errorf(EINVALID, "%s: %q is not an ISO 3166-1 alpha-3 code", rule, c)
 			}
 			if slices.Contains(a.Invited, c) {
-				return a, refuse(rule, Reason{Record: activityRef(&a), Text: fmt.Sprintf("%s has already been invited", c)})
+				return a, refuse(rule, Reason{Record: activityRef(&a), Field: "countries", Text: fmt.Sprintf("%s has already been invited", c)})
 			}
 			if !slices.Contains(who.Members, c) && !slices.Contains(who.Partners, c) {
-				return a, refuse(rule, Reason{Text: fmt.Sprintf(
+				return a, refuse(rule, Reason{Field: "countries", Text: fmt.Sprintf(
 					"only members and partners of %s may be invited; %s is neither on %s", who.Alliance, c, d)})
 			}
 			a.Invited = append(a.Invited, c)
@@ -343,11 +343,11 @@ func (a Activity) Step(step ActivityStep, in StepInput, who Invitees) (Activity,
 			return a, Errorf(EINVALID, "%s: participants %d is negative", rule, n)
 		}
 		if !slices.Contains(a.Invited, in.Country) {
-			return a, refuse(rule, Reason{Record: activityRef(&a), Text: fmt.Sprintf(
+			return a, refuse(rule, Reason{Record: activityRef(&a), Field: "country", Text: fmt.Sprintf(
 				"%s was not invited; only invited countries register (invited: %s)", in.Country, orNone(a.Invited))})
 		}
 		if a.Capacity > 0 && a.Registered()+n > a.Capacity {
-			return a, refuse(rule, Reason{Record: activityRef(&a), Text: fmt.Sprintf(
+			return a, refuse(rule, Reason{Record: activityRef(&a), Field: "participants", Text: fmt.Sprintf(
 				"registration stops at capacity: %d of %d places taken, %d more asked for", a.Registered(), a.Capacity, n)})
 		}
 		a.Registrations = append(a.Registrations, Registration{Country: in.Country, Participants: n, Date: d})
@@ -361,7 +361,7 @@ func (a Activity) Step(step ActivityStep, in StepInput, who Invitees) (Activity,
 			return a, Errorf(EINVALID, "%s: participants %d is negative", rule, in.Participants)
 		}
 		if a.Capacity > 0 && in.Participants > a.Capacity {
-			return a, refuse(rule, Reason{Record: activityRef(&a), Text: fmt.Sprintf(
+			return a, refuse(rule, Reason{Record: activityRef(&a), Field: "participants", Text: fmt.Sprintf(
 				"%d participants reported, but the activity takes at most %d", in.Participants, a.Capacity)})
 		}
 		a.Status, a.Dates.Reported = ActivityReported, d

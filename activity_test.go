@@ -161,6 +161,11 @@ func TestActivityRefusals(t *testing.T) {
 		{"YearOnlyDate", ActivityProposed, StepApprove, StepInput{Date: MustParseDate("2025")}, EINVALID, "must be a day"},
 		{"UnknownStep", ActivityProposed, ActivityStep("launch"), StepInput{}, EINVALID, "unknown activity step"},
 	}
+	// The request field each refusal concerns, for a form to show it
+	// beside (Reason.Field); the others concern none.
+	fields := map[string]string{"InviteNonPartner": "countries", "InviteTwice": "countries", "RegisterNotInvited": "country",
+		"RegisterOverCapacity": "participants", "ReportOverCapacity": "participants", "StepBeforePrevious": "date",
+		"ReportBeforeHeld": "date", "CancelBeforeApproval": "date", "RegisterBeforeRegistration": "date"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := at(tt.from)
@@ -168,6 +173,9 @@ func TestActivityRefusals(t *testing.T) {
 				tt.in.Date = day
 			}
 			got, err := a.Step(tt.step, tt.in, who)
+			if rs := ErrorReasons(err); tt.code == EREFUSED && (len(rs) == 0 || rs[0].Field != fields[tt.name]) {
+				t.Errorf("the refusal's reasons %+v, want the first about field %q", rs, fields[tt.name])
+			}
 			if ErrorCode(err) != tt.code {
 				t.Fatalf("%s from %s: error %v (code %q), want code %q", tt.step, tt.from, err, ErrorCode(err), tt.code)
 			}

@@ -409,7 +409,7 @@ func NewReview(id string, snap ProgrammeSnapshot, d Date, note, actor string) (R
 			"only a programme in force is reviewed; %s is %s", p.ID, p.Status)})
 	}
 	if !p.Agreed.IsZero() && d.Before(p.Agreed) {
-		return Review{}, refuse(rule, Reason{Record: "programme " + p.ID, Text: fmt.Sprintf(
+		return Review{}, refuse(rule, Reason{Record: "programme " + p.ID, Field: "date", Text: fmt.Sprintf(
 			"%s is before the programme was agreed (%s)", d, p.Agreed)})
 	}
 	return Review{ID: id, Programme: p.ID, Date: d, Note: note, Actor: actor, Snapshot: snap,

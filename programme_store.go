@@ -12,6 +12,9 @@ type ActivityFilter struct {
 	// Limit caps the number returned (0: all); Offset skips that many, in
 	// id order.
 	Limit, Offset int
+	// After keeps only the activities whose id comes after it (byte
+	// order): the page after the one that ended there.
+	After string
 }
 
 // ProgrammeReader is the read side of programme structure, the cooperation

@@ -13,6 +13,10 @@ type Reason struct {
 	Record  string   `json:"record,omitempty"`  // a record, e.g. "membership ABC/NZL"
 	Text    string   `json:"text"`
 	Sources []string `json:"sources,omitempty"` // source ids of the facts the reason states
+	// Field names the field of the request the reason concerns (as the
+	// API's JSON names it: date, by, countries, country, participants,
+	// agreed), when one does, so that a form shows the reason beside it.
+	Field string `json:"field,omitempty"`
 }
 
 func (r Reason) String() string {
@@ -197,7 +201,7 @@ func checkStepDate(a *Alliance, rule string, d, prev Date, prevName string) erro
 		return err
 	}
 	if !prev.IsZero() && d.Before(prev) {
-		return refuse(rule, Reason{Text: fmt.Sprintf("%s is before the %s (%s)", d, prevName, prev)})
+		return refuse(rule, Reason{Field: "date", Text: fmt.Sprintf("%s is before the %s (%s)", d, prevName, prev)})
 	}
 	return nil
 }
@@ -235,11 +239,11 @@ func requireStatus(m *Membership, rule string, d Date, want MembershipStatus, ne
 // assent records a member's consent or ratification on m.
 func assent(a *Alliance, m *Membership, ms []Membership, list *[]Assent, by string, d Date, rule, what string) error {
 	if !slices.Contains(MembersOn(ms, d), by) {
-		return refuse(rule, Reason{Article: a.accessionArticle(), Text: fmt.Sprintf("only a current member of %s may give its %s; %s is not a member on %s", a.Code, what, by, d)})
+		return refuse(rule, Reason{Article: a.accessionArticle(), Field: "by", Text: fmt.Sprintf("only a current member of %s may give its %s; %s is not a member on %s", a.Code, what, by, d)})
 	}
 	for _, x := range *list {
 		if x.Country == by {
-			return refuse(rule, Reason{Record: membershipRef(m), Text: fmt.Sprintf("%s already gave its %s on %s", by, what, x.Date)})
+			return refuse(rule, Reason{Record: membershipRef(m), Field: "by", Text: fmt.Sprintf("%s already gave its %s on %s", by, what, x.Date)})
 		}
 	}
 	*list = append(*list, Assent{Country: by, Date: d})
@@ -344,7 +348,7 @@ func Deposit(a *Alliance, m Membership, ms []Membership, d Date) (Membership, er
 	}
 	for _, r := range m.Ratifications {
 		if d.Before(r.Date) {
-			return m, refuse(rule, Reason{Text: fmt.Sprintf("%s is before %s's ratification (%s)", d, r.Country, r.Date)})
+			return m, refuse(rule, Reason{Field: "date", Text: fmt.Sprintf("%s is before %s's ratification (%s)", d, r.Country, r.Date)})
 		}
 	}
 	m.Acceded = d
@@ -396,7 +400,7 @@ func CheckOrder(p Period) error {
 // alliance or a zero date passes.
 func CheckFounded(a *Alliance, d Date) error {
 	if a != nil && !d.IsZero() && d.Before(a.Signed) {
-		why := Reason{Record: "alliance " + a.Code, Text: fmt.Sprintf("%s is before %s was founded (%s)", d, a.Code, a.Signed)}
+		why := Reason{Record: "alliance " + a.Code, Field: "date", Text: fmt.Sprintf("%s is before %s was founded (%s)", d, a.Code, a.Signed)}
 		return &Error{Code: EREFUSED, Message: why.Text, Reasons: []Reason{why}}
 	}
 	return nil
@@ -525,7 +529,7 @@ func AgreeProgramme(a *Alliance, partner *Country, ms []Membership, existing []P
 		}
 		if old.Status == ProgrammeActive || old.Status == ProgrammeAgreed || old.Status == ProgrammeUnderReview {
 			if p.Agreed.Before(old.Agreed) {
-				return nil, refuse(rule, Reason{Record: "programme " + old.ID, Text: fmt.Sprintf("%s is before the active programme %s was agreed (%s)", p.Agreed, old.ID, old.Agreed)})
+				return nil, refuse(rule, Reason{Record: "programme " + old.ID, Field: "agreed", Text: fmt.Sprintf("%s is before the active programme %s was agreed (%s)", p.Agreed, old.ID, old.Agreed)})
 			}
 			old.Status = ProgrammeSuperseded
 			p.Supersedes = old.ID

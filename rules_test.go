@@ -183,6 +183,13 @@ func TestAccessionWorkflow(t *testing.T) {
 	}
 	_, err = entente.Consent(a, m, ms, "BEL", day)
 	refused(t, err, "already gave its consent")
+	if rs := entente.ErrorReasons(err); len(rs) != 1 || rs[0].Field != "by" {
+		t.Errorf("a second consent's reasons %+v, want one about field by", rs)
+	}
+	_, err = entente.Consent(a, m, ms, "BEL", d("2025-01-01"))
+	if rs := entente.ErrorReasons(err); len(rs) != 1 || rs[0].Field != "date" {
+		t.Errorf("a consent before the application: %v, reasons %+v, want one about field date", err, rs)
+	}
 	nm, err := entente.Consent(a, m, ms, "ESP", day)
 	if err != nil {
 		t.Fatal(err)

@@ -240,6 +240,9 @@ func (s *Service) BrowseOperations(ctx context.Context, alliance string, asOf en
 
 // operationViews reads it from r.
 func operationViews(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]OperationView, []Contributor, error) {
+	if _, err := r.FindAlliance(ctx, alliance); err != nil {
+		return nil, nil, err // an unknown alliance is not one with none
+	}
 	ops, err := r.FindOperations(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, nil, err
@@ -292,6 +295,9 @@ func (s *Service) BrowseMeetings(ctx context.Context, alliance string, asOf ente
 
 // meetingViews reads it from r.
 func meetingViews(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]MeetingView, error) {
+	if _, err := r.FindAlliance(ctx, alliance); err != nil {
+		return nil, err // an unknown alliance is not one with none
+	}
 	ms, err := r.FindMeetings(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
@@ -337,6 +343,9 @@ func (s *Service) BrowseDefenceEvents(ctx context.Context, alliance string, asOf
 
 // defenceEventViews reads it from r.
 func defenceEventViews(ctx context.Context, r entente.Reader, alliance string, asOf entente.Date) ([]DefenceEventView, error) {
+	if _, err := r.FindAlliance(ctx, alliance); err != nil {
+		return nil, err // an unknown alliance is not one with none
+	}
 	evs, err := r.FindDefenceEvents(ctx, entente.Filter{Alliance: alliance})
 	if err != nil {
 		return nil, err
@@ -358,6 +367,22 @@ func defenceEventViews(ctx context.Context, r entente.Reader, alliance string, a
 	}
 	slices.SortStableFunc(out, func(a, b DefenceEventView) int { return a.Date.Compare(b.Date) })
 	return out, nil
+}
+
+// Sources returns the sources ids name (every one when ids is empty) that
+// the principal in ctx may read, as BrowseSources.
+func (s *Service) Sources(ctx context.Context, ids []string) ([]entente.Source, error) {
+	if entente.PrincipalFrom(ctx).SeesAll() {
+		if len(ids) == 0 {
+			ids = nil
+		}
+		return s.Store.FindSources(ctx, ids)
+	}
+	srcs, err := s.BrowseSources(ctx)
+	if err != nil || len(ids) == 0 {
+		return srcs, err
+	}
+	return slices.DeleteFunc(srcs, func(src entente.Source) bool { return !slices.Contains(ids, src.ID) }), nil
 }
 
 // BrowseSources lists every source, but those that only records hidden

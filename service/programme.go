@@ -706,6 +706,11 @@ func (s *Service) PutGoal(ctx context.Context, req GoalRequest) (*entente.Goal, 
 				g.CarriedFrom = x.CarriedFrom
 			}
 		}
+		if old != nil && !who.MaySee(*old) {
+			// A goal the principal may not read is neither changed nor
+			// described: only its code is known to be taken.
+			return entente.Errorf(entente.ECONFLICT, "programme %s: the goal code %s is taken; choose another", g.Programme, g.Code)
+		}
 		what := "goal " + g.Key()
 		if before != nil {
 			err = checkVersion(ctx, what, before, req.IfMatch)

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -99,6 +100,37 @@ func TestReleasabilityWritePaths(t *testing.T) {
 		_, missing := svc.StepActivity(nctx, entente.StepHold, service.ActivityRequest{ID: "NZL-2024-ITPP-A999"})
 		if entente.ErrorCode(hidden) != entente.ENOTFOUND || entente.ErrorMessage(hidden) != strings.ReplaceAll(entente.ErrorMessage(missing), "NZL-2024-ITPP-A999", a.ID) {
 			t.Errorf("step on a hidden activity as the NZL liaison: %v; on a missing one: %v; want the same not-found", hidden, missing)
+		}
+	})
+}
+
+// TestHiddenGoalCode: a goal hidden from a liaison is neither overwritten
+// nor described by the liaison's write of the same code (with or without
+// the versions the API requires): the code is taken, nothing more.
+func TestHiddenGoalCode(t *testing.T) {
+	onFixture(t, func(t *testing.T, svc *service.Service) {
+		hidden := &entente.Releasability{Level: entente.ReleaseAlliance}
+		o, err := svc.PutObjective(staff(t), service.ObjectiveRequest{Programme: "NZL-2024-ITPP", Area: "cyber", Title: "Cyber"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := svc.PutGoal(staff(t), service.GoalRequest{Programme: "NZL-2024-ITPP", Code: "G9", Objective: o.Code, Title: "Staff's own goal", Releasability: hidden})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := state(t, svc)
+		for _, ctx := range []context.Context{as(t, liaisonN), service.RequireVersions(as(t, liaisonN))} {
+			_, err := svc.PutGoal(ctx, service.GoalRequest{Programme: "NZL-2024-ITPP", Code: "G9", Objective: o.Code, Title: "Liaison's goal"})
+			wantCode(t, "a liaison writing a hidden goal's code", err, entente.ECONFLICT)
+			if msg := entente.ErrorMessage(err); strings.Contains(msg, g.Title) || strings.Contains(msg, "version") {
+				t.Errorf("the refusal describes the hidden goal: %q", msg)
+			}
+		}
+		if state(t, svc) != before {
+			t.Fatal("the refused write changed the store")
+		}
+		if got, err := svc.Goal(staff(t), "NZL-2024-ITPP", "G9"); err != nil || got.Title != g.Title {
+			t.Errorf("the hidden goal after the liaison's write: %+v, %v", got, err)
 		}
 	})
 }

@@ -26,6 +26,50 @@ func (s *Server) accessionRoutes() {
 	m.HandleFunc("GET /countries/{iso3}/accession", s.pageAccession)
 	m.HandleFunc("GET /countries/{iso3}/accession/{step}", s.pageAccessionStep)
 	m.HandleFunc("POST /countries/{iso3}/accession/{step}", s.postAccessionStep)
+	m.HandleFunc("POST /api/v1/alliances/{code}/accession/{iso3}/{step}", s.apiAccessionStep)
+}
+
+// accessionStepBody is an accession step's JSON: the member that consents
+// or ratifies, the day (today when absent), and dry_run to see the record
+// the step would write, or its refusal, writing nothing.
+type accessionStepBody struct {
+	By     string       `json:"by,omitempty"`
+	Date   entente.Date `json:"date,omitzero"`
+	DryRun bool         `json:"dry_run,omitempty"`
+}
+
+// apiAccessionStep takes an accession step through the API: the membership
+// as it is after the step (201 with its address for an application, 200
+// otherwise). A step on an existing membership names its version
+// (If-Match, the ETag of GET .../memberships/{iso3}); an application names
+// none.
+func (s *Server) apiAccessionStep(w http.ResponseWriter, r *http.Request) {
+	st, err := accessionStepOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var body accessionStepBody
+	if err := s.decode(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req := service.StepRequest{Alliance: upper(r, "code"), Country: upper(r, "iso3"), By: strings.ToUpper(body.By), Date: body.Date,
+		DryRun: body.DryRun, IfMatch: r.Header.Get("If-Match")}
+	m, err := s.svc.Accession(service.RequireVersions(r.Context()), st, req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if st == service.StepApply && !body.DryRun {
+		status = http.StatusCreated
+		w.Header().Set("Location", "/api/v1/alliances/"+m.Alliance+"/memberships/"+m.Country)
+	}
+	if !body.DryRun {
+		w.Header().Set("ETag", entente.Version(*m))
+	}
+	s.writeJSON(w, status, m)
 }
 
 // accessionStepText is what the pages say of a step.
@@ -174,6 +218,18 @@ type accessionStepData struct {
 	Outcome string
 	Path    string
 	Carry   string
+	// Conflict is set when the step was sent from a version of the
+	// membership that is no longer its own: nothing was recorded.
+	Conflict *theirChanges
+}
+
+// accessionConflict answers a step sent from a stale version of the
+// membership key (ALLIANCE/ISO3): nothing recorded, the steps recorded
+// since, and the form again with the values sent and the version now.
+func (s *Server) accessionConflict(w http.ResponseWriter, r *http.Request, key string, d accessionStepData) {
+	their := changesSince[entente.Membership](r.Context(), s.svc, "membership", key, d.Form.Version)
+	d.Conflict, d.Form.Version, d.Check = &their, "", nil
+	s.renderAccessionStep(w, r, http.StatusConflict, d)
 }
 
 // Action is the form's address, with the alliance carried.
@@ -294,9 +350,7 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 		// meanwhile is a conflict, not overwritten.
 		if cur, err := s.svc.AccessionState(r.Context(), a.Code, req.Country, entente.Date{}); err == nil && cur.Membership != nil {
 			if err := entente.CheckVersion("membership "+a.Code+"/"+req.Country, *cur.Membership, f.Version); err != nil {
-				d.Errors = formErrors{{accessionField(st, "", ""), "The accession has changed since you opened this form (someone else recorded a step): check it again and send the form again"}}
-				d.Form.Version = ""
-				s.renderAccessionStep(w, r, http.StatusPreconditionFailed, d)
+				s.accessionConflict(w, r, a.Code+"/"+req.Country, d)
 				return
 			}
 		}
@@ -320,12 +374,14 @@ func (s *Server) postAccessionStep(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/countries/"+req.Country+"/accession?"+q.Encode(), http.StatusSeeOther)
 		return
 	case code == entente.ESTALE:
-		d.Errors = formErrors{{accessionField(st, "", ""), "The accession has changed since you opened this form (someone else recorded a step): check it again and send the form again"}}
-		d.Form.Version = ""
-		s.renderAccessionStep(w, r, http.StatusPreconditionFailed, d)
+		s.accessionConflict(w, r, a.Code+"/"+req.Country, d)
 		return
 	case code == entente.EREFUSED:
-		d.Errors = formErrors{{accessionField(st, entente.ErrorMessage(err), by), entente.ErrorMessage(err)}}
+		field := accessionField(st, entente.ErrorMessage(err), by)
+		if rs := entente.ErrorReasons(err); len(rs) > 0 && (rs[0].Field == "date" || rs[0].Field == "by" && accessionSteps[st].By) {
+			field = rs[0].Field
+		}
+		d.Errors = formErrors{{field, entente.ErrorMessage(err)}}
 		if e, ok := err.(*entente.Error); ok {
 			d.Reasons = e.Reasons
 		}

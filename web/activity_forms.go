@@ -99,6 +99,35 @@ type activityPage struct {
 	// Members and Partners may be invited (those not yet invited);
 	// Registrants, those invited, may register.
 	Members, Partners, Registrants []choice
+	// Conflict is set when a step was sent from a version of the activity
+	// that is no longer its own: nothing was saved.
+	Conflict *stepConflict
+}
+
+// stepConflict is the conflict page of a step: the step sent, its values,
+// and the changes made since the page it was sent from.
+type stepConflict struct {
+	Form  stepForm
+	Sent  []conflictRow
+	Their theirChanges
+}
+
+// sent lists the values a step form sent, in words, for the conflict page.
+func (v stepValues) sent() []conflictRow {
+	var out []conflictRow
+	add := func(field, value string) {
+		if value != "" {
+			out = append(out, conflictRow{Field: field, Yours: value})
+		}
+	}
+	add("Day", v.Date)
+	add("Countries invited", strings.Join(v.Countries, ", "))
+	add("Country", v.Country)
+	add("Participants", v.Participants)
+	add("Outcome", v.Outcome)
+	add("Feedback", v.Feedback)
+	add("Reason", v.Reason)
+	return out
 }
 
 // Shows reports whether the page shows the form key.
@@ -275,16 +304,8 @@ func (f stepForm) request(id string, v stepValues, p *formProblems) service.Acti
 
 // place says which field of form f a refusal's reason is about.
 func (f stepForm) place(r entente.Reason) string {
-	t := r.Text
-	switch {
-	case strings.Contains(t, " is before "):
-		return f.Key + "-date"
-	case f.Key == "register" && strings.Contains(t, "capacity"):
-		return "register-participants"
-	case f.Key == "register" && strings.Contains(t, "invited"):
-		return "register-country"
-	case f.Key == "report" && strings.Contains(t, "participants"):
-		return "report-participants"
+	if r.Field != "" {
+		return f.Key + "-" + r.Field // the step's fields are named KEY-FIELD
 	}
 	return f.First
 }
@@ -364,8 +385,18 @@ func (s *Server) postActivityStep(w http.ResponseWriter, r *http.Request) {
 		probs.refused(err, f.First, f.place)
 		again(statusOf(code))
 	case entente.ESTALE:
-		probs.add(f.First, "This activity has changed since you opened the form (someone else took a step or edited it): nothing was saved. Check it as it is now, below, and send the form again if it still applies")
-		again(http.StatusPreconditionFailed)
+		// The page as it is now, with what changed and what was sent; the
+		// step's form comes back only if the step still applies.
+		p, err := s.activityPage(r, a.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Conflict = &stepConflict{Form: f, Sent: v.sent(), Their: changesSince[entente.Activity](ctx, s.svc, "activity", a.ID, version)}
+		if p.Shows(f.Key) {
+			p.Open, p.Values = f.Key, v
+		}
+		s.renderActivity(w, r, http.StatusConflict, p)
 	default:
 		s.fail(w, r, err)
 	}

@@ -167,8 +167,21 @@ func TestActivityForms(t *testing.T) {
 		}
 		res, body = kiri.post(t, s, edit, url.Values{"title": {""}, "capacity": {"4"}, "version": {version(t, s.svc, id)}})
 		wantForm(t, "an edit without a title", res, body, 400, `href="#title"`, "Enter the activity's title", `value="4"`)
-		res, body = kiri.post(t, s, edit, url.Values{"title": {"Cyber course"}, "capacity": {"4"}, "version": {`"stale"`}})
-		wantForm(t, "an edit from a stale version", res, body, 412, "changed since you opened the form", `value="Cyber course"`)
+		// Two editors: the form is opened, someone else saves first; the
+		// form's save is the conflict page, nothing of it saved.
+		opened := version(t, s.svc, id)
+		cur, _ := s.svc.Activity(operator(t), id)
+		if _, err := s.svc.EditActivity(operator(t), service.EditRequest{ID: id, Goal: cur.Goal, Title: cur.Title, Kind: cur.Kind, Location: "Auckland",
+			From: cur.From, To: cur.To, Capacity: cur.Capacity, IfMatch: opened}); err != nil {
+			t.Fatal(err)
+		}
+		res, body = kiri.post(t, s, edit, url.Values{"title": {"Cyber course"}, "capacity": {"4"}, "version": {opened}})
+		wantForm(t, "an edit from a stale version", res, body, 409, "was changed by someone else", "Nothing you entered has been saved",
+			`<td>Auckland</td>`, `<td>Cyber course <strong>(differs)</strong>`, "activity.edit", `<ins>Auckland</ins>`, `value="Cyber course"`,
+			`name="version" value="`+version(t, s.svc, id)+`"`)
+		if a, _ := s.svc.Activity(operator(t), id); a.Title == "Cyber course" || a.Location != "Auckland" {
+			t.Errorf("the stale edit overwrote the other: %+v", a)
+		}
 		res, _ = kiri.post(t, s, edit, url.Values{"title": {"Cyber defence course, Wellington"}, "kind": {"course"}, "location": {"Wellington"}, "capacity": {"5"}, "version": {version(t, s.svc, id)}})
 		if res.StatusCode != 303 || res.Header.Get("Location") != "/activities/"+id+"?done=edit" {
 			t.Fatalf("the edit: %d %s", res.StatusCode, res.Header.Get("Location"))
@@ -278,7 +291,8 @@ func TestActivityForms(t *testing.T) {
 		res, body = step(staff, "cancel", url.Values{"confirm": {"yes"}})
 		wantForm(t, "a cancellation without a reason", res, body, 400, `href="#cancel-reason"`, "Enter why")
 		res, body = staff.post(t, s, "/activities/"+id+"/steps/cancel", url.Values{"reason": {"No venue"}, "confirm": {"yes"}, "version": {`"old"`}})
-		wantForm(t, "a stale cancellation", res, body, 412, "changed since you opened the form", ">No venue</textarea>")
+		wantForm(t, "a stale cancellation", res, body, 409, "Nothing was saved: the activity changed after you opened this page",
+			"not in the record's history any more", "<dt>Reason</dt><dd>No venue</dd>", ">No venue</textarea>")
 		res, _ = step(staff, "cancel", url.Values{"reason": {"No venue"}, "confirm": {"yes"}})
 		if res.StatusCode != 303 {
 			t.Fatalf("the cancellation: %d", res.StatusCode)

@@ -147,6 +147,8 @@ func (v agreeValues) request(p *formProblems) service.AgreeRequest {
 func placeAgree(r entente.Reason) string {
 	t := strings.ToLower(r.Text)
 	switch {
+	case r.Field == "agreed":
+		return "agreed"
 	case r.Article != "" || strings.Contains(t, "member") || strings.Contains(t, "partner"):
 		return "partner"
 	case strings.Contains(t, "area"):
@@ -272,6 +274,18 @@ func (s *Server) programmePageOf(r *http.Request, id string, d entente.Date) (*p
 	if signedInFrom(r) != nil {
 		pp.MayPropose = s.svc.CheckStep(r.Context(), v.ID, entente.StepPropose) == nil
 		pp.MayStaff = s.svc.CheckStaff(r.Context(), "review programmes") == nil
+		if pp.MayStaff {
+			// A review snapshots the programme as it stands today: the
+			// form names that version, so a review written from a page
+			// someone changed meanwhile is refused, not recorded.
+			now := v
+			if !d.IsZero() && d != s.svc.Today() {
+				if now, err = s.svc.Programme(r.Context(), id, entente.Date{}); err != nil {
+					return nil, err
+				}
+			}
+			pp.ReviewVersion = entente.Version(*now)
+		}
 		if v.Status != entente.ProgrammeSuperseded {
 			if pp.MayGoals, pp.MayObjectives, err = s.svc.ProgrammeRights(r.Context(), v.ID); err != nil {
 				return nil, err
@@ -314,12 +328,18 @@ func (s *Server) postReview(w http.ResponseWriter, r *http.Request) {
 		probs.add("review-note", "Enter a note: what the review found")
 	}
 	if !probs.Any() {
-		_, err := s.svc.ReviewProgramme(r.Context(), service.ReviewRequest{Programme: id, Date: d, Note: note})
+		_, err := s.svc.ReviewProgramme(r.Context(), service.ReviewRequest{Programme: id, Date: d, Note: note, IfMatch: r.PostForm.Get("version")})
 		switch code := entente.ErrorCode(err); code {
 		case "":
 			w.Header().Set("Cache-Control", "no-store")
 			http.Redirect(w, r, "/programmes/"+url.PathEscape(id)+"?done=review#reviews-h", http.StatusSeeOther)
 			return
+		case entente.ESTALE:
+			// The page below is the programme as it is now, with the
+			// note kept and the version now: the review is recorded
+			// only once its writer has seen what it would snapshot.
+			probs.add("review-note", "The programme changed after you opened this page (someone saved an objective, a goal, an indicator or another review): nothing was recorded. Check the programme as it is now, below, and record the review again")
+			status = http.StatusConflict
 		case entente.EINVALID, entente.EREFUSED:
 			probs.refused(err, "review-date", func(entente.Reason) string { return "review-date" })
 			status = statusOf(code)

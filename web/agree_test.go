@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/url"
 	"strings"
 	"testing"
@@ -101,12 +102,25 @@ func TestProgrammeForms(t *testing.T) {
 		wantForm(t, "an empty review", res, body, 400, `href="#review-note"`, `href="#review-date"`, "Enter the day", "Record a review")
 		res, body = staff.post(t, s, "/programmes/NZL-ITPP-2024/reviews", url.Values{"note": {"Looking back"}})
 		wantForm(t, "a review of a superseded programme", res, body, 422, `href="#review-date"`, "only a programme in force is reviewed", ">Looking back</textarea>")
-		res, _ = staff.post(t, s, "/programmes/NZL-ITPP-2028/reviews", url.Values{"note": {"A good start"}})
+		_, body = get(t, staff.c, s.srv.URL+"/programmes/NZL-ITPP-2028")
+		opened := html.UnescapeString(between(between(body, `action="/programmes/NZL-ITPP-2028/reviews"`, "</form>"), `name="version" value="`, `"`))
+		if opened == "" {
+			t.Fatal("the review form carries no version")
+		}
+		res, _ = staff.post(t, s, "/programmes/NZL-ITPP-2028/reviews", url.Values{"note": {"A good start"}, "version": {opened}})
 		if res.StatusCode != 303 {
 			t.Fatalf("the review: %d", res.StatusCode)
 		}
 		res, body = get(t, staff.c, s.srv.URL+res.Header.Get("Location"))
 		wantForm(t, "the review's confirmation", res, body, 200, "Review recorded", "A good start")
+		// A second review written on the page as it was before the first
+		// is refused: it would snapshot what its writer has not seen.
+		mid := auditLen(t, s)
+		res, body = staff.post(t, s, "/programmes/NZL-ITPP-2028/reviews", url.Values{"note": {"Also good"}, "version": {opened}})
+		wantForm(t, "a review from a stale page", res, body, 409, `href="#review-note"`, "nothing was recorded", ">Also good</textarea>", "A good start")
+		if n := auditLen(t, s); n != mid {
+			t.Errorf("the stale review wrote %d audit events", n-mid)
+		}
 		_, body = get(t, kiri.c, s.srv.URL+"/programmes/NZL-ITPP-2028")
 		if strings.Contains(body, `action="/programmes/NZL-ITPP-2028/reviews"`) || strings.Contains(body, "/programmes/agree") {
 			t.Error("the liaison's programme page shows staff's forms")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -136,6 +137,19 @@ func (s *Server) apiFactCorrect(fr factRoute) http.HandlerFunc {
 		}
 		w.Header().Set("ETag", entente.Version(v))
 		s.writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// addFactOpenAPIPaths adds the facts' operations to paths, beside those a
+// path has already (GET /api/v1/sources lists the sources).
+func addFactOpenAPIPaths(paths map[string]any) {
+	for p, item := range factOpenAPIPaths() {
+		cur, ok := paths[p].(map[string]any)
+		if !ok {
+			paths[p] = item
+			continue
+		}
+		maps.Copy(cur, item.(map[string]any))
 	}
 }
 

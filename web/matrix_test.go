@@ -380,6 +380,15 @@ func routeTable(static string) map[string]route {
 
 		"GET /api/v1/openapi.json":                        {path: fixed("/api/v1/openapi.json"), want: read},
 		"GET /api/v1/alliances":                           {path: fixed("/api/v1/alliances"), want: read},
+		"GET /api/v1":                                     {path: fixed("/api/v1"), want: read},
+		"GET /api/v1/countries":                           {path: fixed("/api/v1/countries?limit=5"), want: read},
+		"GET /api/v1/alliances/{code}/frameworks":         {path: fixed("/api/v1/alliances/NATO/frameworks"), want: read},
+		"GET /api/v1/alliances/{code}/groups":             {path: fixed("/api/v1/alliances/NATO/groups"), want: read},
+		"GET /api/v1/alliances/{code}/operations":         {path: fixed("/api/v1/alliances/NATO/operations"), want: read},
+		"GET /api/v1/alliances/{code}/operations/{op}":    {path: fixed("/api/v1/alliances/NATO/operations/ISAF"), want: read},
+		"GET /api/v1/alliances/{code}/meetings":           {path: fixed("/api/v1/alliances/NATO/meetings"), want: read},
+		"GET /api/v1/alliances/{code}/defence-events":     {path: fixed("/api/v1/alliances/NATO/defence-events"), want: read},
+		"GET /api/v1/export":                              {path: fixed("/api/v1/export"), want: read},
 		"GET /api/v1/alliances/{code}":                    {path: fixed("/api/v1/alliances/NATO"), want: read},
 		"GET /api/v1/alliances/{code}/members":            {path: fixed("/api/v1/alliances/NATO/members"), want: read},
 		"GET /api/v1/alliances/{code}/partners":           {path: fixed("/api/v1/alliances/NATO/partners"), want: read},
@@ -399,6 +408,7 @@ func routeTable(static string) map[string]route {
 		"GET /api/v1/history/{entity}/{key...}":           {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/history/activity/" + c.made }, want: released(http.StatusOK)},
 		"GET /api/v1/activities/{id}":                     {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made }, want: released(http.StatusOK)},
 		"GET /api/v1/menu":                                {path: fixed("/api/v1/menu"), want: read},
+		"GET /api/v1/sources":                             {path: fixed("/api/v1/sources"), want: read},
 		"GET /api/v1/search":                              {path: func(c cell) string { return "/api/v1/search?q=" + c.r.programme }, want: read},
 		"GET /api/v1/audit":                               {path: fixed("/api/v1/audit?limit=1"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
 		"GET /api/v1/audit/verify":                        {path: fixed("/api/v1/audit/verify"), want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
@@ -420,6 +430,10 @@ func routeTable(static string) map[string]route {
 		"POST /api/v1/activities": {path: fixed("/api/v1/activities"), body: func(c cell) string {
 			return fmt.Sprintf(`{"programme":%q,"title":"Matrix %d","date":"2025-03-01"}`, c.r.programme, c.n)
 		}, want: hiddenOr(partnerWork(http.StatusCreated))},
+		// An application by a partner (already a partner, so refused by
+		// the rules for staff: nothing is written either way).
+		"POST /api/v1/alliances/{code}/accession/{iso3}/{step}": {path: func(c cell) string { return "/api/v1/alliances/NATO/accession/" + c.r.partner + "/apply" },
+			body: fixed(`{"date":"2026-03-02"}`), want: staffOnly(http.StatusUnprocessableEntity, http.StatusUnauthorized)},
 		"POST /api/v1/activities/{id}/{step}": {prepare: (*matrix).activity, path: func(c cell) string { return "/api/v1/activities/" + c.made + "/approve" },
 			body: fixed(`{"date":"2025-03-02"}`), want: hiddenOr(staffOnly(http.StatusOK, http.StatusUnauthorized))},
 		"POST /activities/{id}/steps/{step}": {prepare: (*matrix).activity, path: func(c cell) string { return "/activities/" + c.made + "/steps/approve" },

@@ -41,11 +41,31 @@ func openAPIDoc() map[string]any {
 			"/api/v1/alliances/{code}/accession/{iso3}":   op("Whether a country may be invited to join, with the articles that decide it", code, iso3),
 			"/api/v1/alliances/{code}/memberships/{iso3}": op("A country's membership record with the alliance: its accession steps so far (404 if it never applied); its ETag is the version an accession step names. as_of is accepted; the record does not depend on the day", code, iso3),
 			"/api/v1/countries/{iso3}":                    op("Everything about one country, with sources", iso3),
-			"/api/v1/partners/{iso3}/profile":             op("The facts of a partner's public page", iso3, alliance),
-			"/api/v1/timeline":                            op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}, alliance),
+			"/api/v1/sources": op("The sources the caller may read (those only hidden records cite are left out), or those ?id= names", map[string]any{"name": "id", "in": "query", "required": false,
+				"description": "source ids, comma-separated: only those", "schema": map[string]any{"type": "string"}}),
+			"/api/v1":                                  op("This index: every address of the API, its methods and what it answers"),
+			"/api/v1/countries":                        op("The countries and territories of ISO 3166-1, with their UN M49 regions"),
+			"/api/v1/alliances/{code}/frameworks":      op("The alliance's partnership frameworks that existed on the day, each with its partners then", code),
+			"/api/v1/alliances/{code}/groups":          op("The alliance's named groups of partners (such as the Indo-Pacific partners) that existed on the day", code),
+			"/api/v1/alliances/{code}/operations":      op("The alliance's operations and missions begun by the day, each with the contributions recorded", code),
+			"/api/v1/alliances/{code}/operations/{op}": op("One operation or mission with its contributions, as it stood on the day", code, path("op", "the operation's code, e.g. ISAF")),
+			"/api/v1/alliances/{code}/meetings":        op("The alliance's summits and ministerial meetings held by the day, newest first, with the partners invited", code),
+			"/api/v1/alliances/{code}/defence-events":  op("Requests for consultations and invocations of the collective-defence article by the day, oldest first", code),
+			"/api/v1/export": map[string]any{"get": map[string]any{"summary": "The whole record as one JSON document in the format entente import reads, as the caller may read it; streamed, so a store of any size comes whole",
+				"parameters": []any{map[string]any{"name": "as_of", "in": "query", "required": false, "description": "refused (400): the export holds every day of the record", "schema": map[string]any{"type": "string"}}},
+				"responses":  map[string]any{"200": map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{}}}}}},
+			"/api/v1/partners/{iso3}/profile": op("The facts of a partner's public page", iso3, alliance),
+			"/api/v1/timeline":                op("Memberships, programmes, deployments and meetings on one axis", map[string]any{"name": "country", "in": "query", "schema": map[string]any{"type": "string"}}, alliance),
 		},
 	}
 	paths := doc["paths"].(map[string]any)
+	paths["/api/v1/alliances/{code}/accession/{iso3}/{step}"] = map[string]any{"post": map[string]any{
+		"summary":     "An accession step: apply, consent (by a member), invite, sign, ratify (by a member), deposit or withdraw, refused (422, with the articles) where the treaty's rules forbid it. The body is {\"by\": ISO3 of the member that consents or ratifies, \"date\": YYYY-MM-DD (today when absent), \"dry_run\": true to get the record the step would write, or its refusal, writing nothing}. An application answers 201 with the membership's address; a step on an existing membership names its version (the ETag of GET .../memberships/{iso3}) in If-Match",
+		"parameters":  []any{code, iso3, path("step", "apply, consent, invite, sign, ratify, deposit or withdraw")},
+		"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{}}},
+		"responses": map[string]any{"200": map[string]any{"description": "OK: the membership after the step", "content": map[string]any{"application/json": map[string]any{}}},
+			"201": map[string]any{"description": "Created: the application", "content": map[string]any{"application/json": map[string]any{}}},
+			"400": problem, "404": problem, "422": problem}}}
 	qp := func(name, typ, desc string) map[string]any {
 		return map[string]any{"name": name, "in": "query", "required": false, "description": desc, "schema": map[string]any{"type": typ}}
 	}
@@ -72,12 +92,11 @@ func openAPIDoc() map[string]any {
 	for p, item := range programmeOpenAPIPaths() {
 		paths[p] = item
 	}
-	for p, item := range factOpenAPIPaths() {
-		paths[p] = item
-	}
+	addFactOpenAPIPaths(paths)
 	declareAuth(doc)
 	declareIdempotency(doc)
 	versionsOpenAPI(doc)
+	pagingOpenAPI(doc)
 	csvOpenAPI(doc)
 	return doc
 }

@@ -31,6 +31,7 @@ var queryParams = map[string][]queryParam{
 	"POST /api/v1/menu":                      {{Name: "format", Values: []string{"json", "csv"}}, {Name: "name"}},
 	"GET /api/v1/audit":                      {{Name: "entity"}, {Name: "key"}, {Name: "actor"}, {Name: "before"}, {Name: "limit"}},
 	"GET /api/v1/changes":                    {{Name: "since"}, {Name: "limit"}},
+	"GET /api/v1/sources":                    {{Name: "id"}},
 }
 
 // checkQuery refuses API requests whose query parameters the route does not

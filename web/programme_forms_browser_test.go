@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -27,16 +26,9 @@ func TestBrowserGoalConflict(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	signInTab := func(name string) context.Context {
-		ctx := b.NewContext(t)
-		navigate(t, ctx, base+"/login")
-		fill(t, ctx, "name", name)
-		fill(t, ctx, "password", password)
-		click(t, ctx, `main form button[type="submit"]`)
-		waitPath(t, ctx, "/")
-		return ctx
-	}
-	ann, bob := signInTab("ann"), signInTab("bob")
+	ann, bob := b.NewContext(t), b.NewContext(t)
+	signInTab(t, ann, base, "ann", password)
+	signInTab(t, bob, base, "bob", password)
 	const prog = "/programmes/NZL-ITPP-2024"
 
 	// Ann adds G1 from the programme page.

@@ -136,8 +136,20 @@ func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiProgrammeActivities(w http.ResponseWriter, r *http.Request) {
 	s.api(w, r, func(entente.Date) (any, error) {
-		return s.svc.Activities(r.Context(), entente.ActivityFilter{Programme: r.PathValue("id"),
-			Status: entente.ActivityStatus(r.URL.Query().Get("status")), Limit: 1000})
+		p, err := pageOf(r)
+		if err == nil && p.offset > 0 {
+			err = entente.Errorf(entente.EINVALID, "cursor: not a cursor this list gave; start again without one")
+		}
+		if err != nil {
+			return nil, err
+		}
+		as, err := s.svc.Activities(r.Context(), entente.ActivityFilter{Programme: r.PathValue("id"),
+			Status: entente.ActivityStatus(r.URL.Query().Get("status")), After: p.after, Limit: p.limit + 1})
+		if err == nil && len(as) > p.limit {
+			as = as[:p.limit]
+			setNext(w, r, 'k', as[len(as)-1].ID)
+		}
+		return as, err
 	})
 }
 
@@ -246,9 +258,11 @@ type programmePage struct {
 	// review), for the panel.
 	CarriedOver int
 	Done        string
-	// The review form's values and problems.
-	Review   struct{ Note, Date string }
-	Problems formProblems
+	// The review form's values and problems, and the version of the
+	// programme (as it stands today) the form was opened with.
+	Review        struct{ Note, Date string }
+	ReviewVersion string
+	Problems      formProblems
 	// MayGoals and MayObjectives say whether the signed-in principal may
 	// change the programme's goals and objectives: the page then links
 	// their forms (programme_forms.go).

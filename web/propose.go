@@ -37,6 +37,10 @@ type activityFormPage struct {
 	Kinds    []string
 	Values   activityValues
 	Problems formProblems
+	// Conflict is set when an edit was sent from a version that is no
+	// longer the activity's: the saved values beside the sent ones.
+	Conflict []conflictRow
+	Their    theirChanges
 }
 
 // Action is where the form posts.
@@ -167,6 +171,9 @@ func (v activityValues) check(p *formProblems, edit bool) (entente.Period, int) 
 // placeActivity says which field of the propose or edit form an error is
 // about, from its message.
 func placeActivity(r entente.Reason) string {
+	if slices.Contains([]string{"offer", "goal", "title", "kind", "capacity", "from", "to"}, r.Field) {
+		return r.Field
+	}
 	t := strings.ToLower(r.Text)
 	for _, f := range []struct{ word, field string }{{"offer", "offer"}, {"goal", "goal"}, {"title", "title"}, {"kind", "kind"},
 		{"capacity", "capacity"}, {"period", "from"}, {"before", "from"}, {"after", "to"}} {
@@ -292,8 +299,22 @@ func (s *Server) postEditActivity(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, "/activities/"+url.PathEscape(a.ID)+"?done=edit", http.StatusSeeOther)
 	case entente.ESTALE:
-		p.Problems.add("title", "This activity has changed since you opened the form: nothing was saved. The form now shows your values; the activity as it is now is on its page. Send the form again to make your change from the new version")
-		s.renderActivityForm(w, r, http.StatusPreconditionFailed, p)
+		// The conflict page: the activity as saved now beside what was
+		// sent, the changes made meanwhile, and the sent values in a form
+		// that carries the new version.
+		cur, err := s.svc.Activity(r.Context(), a.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		theirs := activityValues{Title: cur.Title, Kind: cur.Kind, Goal: cur.Goal, Location: cur.Location,
+			From: cur.From.String(), To: cur.To.String(), Capacity: itoa(cur.Capacity)}
+		p.Edit, p.Version = cur, entente.Version(*cur)
+		p.Their = changesSince[entente.Activity](r.Context(), s.svc, "activity", a.ID, r.PostForm.Get("version"))
+		p.Conflict = []conflictRow{compare("Title", theirs.Title, v.Title), compare("Kind", theirs.Kind, v.Kind), compare("Goal", theirs.Goal, v.Goal),
+			compare("Location", theirs.Location, v.Location), compare("From", theirs.From, v.From), compare("To", theirs.To, v.To),
+			compare("Capacity", theirs.Capacity, v.Capacity)}
+		s.renderActivityForm(w, r, http.StatusConflict, p)
 	case entente.EINVALID, entente.EREFUSED, entente.ENOTFOUND:
 		serviceProblem(&p.Problems, err)
 		s.renderActivityForm(w, r, statusOf(code), p)

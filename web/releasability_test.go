@@ -66,6 +66,8 @@ func leakURLs(t *testing.T, st *stack) []string {
 		"{feed}": {"AUS.atom", "MNG.atom", "NZL.atom"},
 		// An account's page, for admins only.
 		"{name}": {"nobody"},
+		// Operations.
+		"{op}": {"ISAF", "NOSUCHOP"},
 		// The record's facts (facts_api.go).
 		"{alliance}":  {"NATO"},
 		"{framework}": {"NACC"},

@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/alliances/{code}/accession/{iso3}", s.apiAccessionCheck)
 	m.HandleFunc("GET /api/v1/alliances/{code}/memberships/{iso3}", s.apiMembership)
 	m.HandleFunc("GET /api/v1/countries/{iso3}", s.apiCountry)
+	m.HandleFunc("GET /api/v1/sources", s.apiSources)
 	m.HandleFunc("GET /api/v1/partners/{iso3}/profile", s.apiProfile)
 	m.HandleFunc("GET /api/v1/timeline", s.apiTimeline)
 	m.HandleFunc("GET /countries", s.pageCountries)
@@ -68,6 +69,7 @@ func (s *Server) routes() {
 	s.searchRoutes()
 	s.historyRoutes()
 	s.changeRoutes()
+	s.resourceRoutes()
 	s.factAPIRoutes()
 	s.factFormRoutes()
 	m.HandleFunc(catchAll, s.noRoute)
@@ -141,6 +143,9 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, get func(entente.Da
 		}
 	}
 	v, err := get(d)
+	if _, list := listSorts[r.Pattern]; err == nil && list && !storePaged[r.Pattern] {
+		v, err = pageList(w, r, v)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -196,6 +201,18 @@ func (s *Server) apiAccessionCheck(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiCountry(w http.ResponseWriter, r *http.Request) {
 	s.record(w, r, func(d entente.Date) (any, error) { return s.svc.Country(r.Context(), upper(r, "iso3"), d) })
+}
+
+// apiSources lists the sources the caller may read, or those of them that
+// ?id= names (comma-separated).
+func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
+	s.api(w, r, func(entente.Date) (any, error) {
+		var ids []string
+		if q := r.URL.Query().Get("id"); q != "" {
+			ids = strings.Split(q, ",")
+		}
+		return s.svc.Sources(r.Context(), ids)
+	})
 }
 
 func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) {

@@ -35,10 +35,11 @@ var versionedReads = []string{
 // and whether they require If-Match: a review creates a record, so
 // If-Match is optional there (checked against the programme when given).
 var versionedChanges = map[string]bool{
-	"/api/v1/programmes/{id}/goals":      true,
-	"/api/v1/programmes/{id}/objectives": true,
-	"/api/v1/activities/{id}/{step}":     true,
-	"/api/v1/programmes/{id}/reviews":    false,
+	"/api/v1/programmes/{id}/goals":                    true,
+	"/api/v1/programmes/{id}/objectives":               true,
+	"/api/v1/activities/{id}/{step}":                   true,
+	"/api/v1/programmes/{id}/reviews":                  false,
+	"/api/v1/alliances/{code}/accession/{iso3}/{step}": true,
 }
 
 // versionsOpenAPI documents ETag, If-None-Match and If-Match with their

@@ -13,7 +13,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "accession check",
-		uses:    []string{flagAsOf, flagJSON},
+		uses:    []string{flagServer, flagAsOf, flagJSON},
 		summary: "may a state be invited to join? the verdict, with the articles that decide it",
 		usage:   "ALLIANCE ISO3 [--as-of DATE] [--json]",
 		help: `
@@ -40,7 +40,7 @@ Examples:
 		}[st]
 		commands = append(commands, &command{
 			name:    "accession " + string(st),
-			uses:    []string{flagAs, flagJSON},
+			uses:    []string{flagServer, flagAs, flagJSON},
 			summary: help,
 			usage:   "ALLIANCE ISO3 [--by ISO3] [--date YYYY-MM-DD]",
 			help: `
@@ -78,7 +78,7 @@ func runAccessionCheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := e.svc.CheckAccession(ctx, alliance, code, asOf)
+	v, err := e.be.CheckAccession(ctx, alliance, code, asOf)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func runAccessionStep(ctx context.Context, e *env, step service.Step, args []str
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	m, err := e.svc.Accession(ctx, step, service.StepRequest{Alliance: alliance,
+	m, err := e.be.Accession(ctx, step, service.StepRequest{Alliance: alliance,
 		Country: code, By: strings.ToUpper(e.opts.by), Date: d})
 	if err != nil {
 		return err
@@ -136,7 +136,7 @@ func runAccessionStep(ctx context.Context, e *env, step service.Step, args []str
 	}
 	day := d
 	if day.IsZero() {
-		day = e.svc.Today()
+		day = e.be.Today()
 	}
 	fmt.Fprintf(e.stdout, "%s %s: %s on %s; status %s", alliance, code, step, day, m.StatusOn(day))
 	switch step {

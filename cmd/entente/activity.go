@@ -22,7 +22,7 @@ type activityOptions struct {
 func init() {
 	commands = append(commands, &command{
 		name:    "activity propose",
-		uses:    []string{flagAs, flagJSON},
+		uses:    []string{flagServer, flagAs, flagJSON},
 		summary: "propose an activity under a programme: bespoke, or from a cooperation menu offer",
 		usage:   "PROGRAMME [--offer CODE] [--title TEXT] [--goal CODE] [--kind KIND] [--capacity N] [--from DATE] [--to DATE]",
 		help: `
@@ -63,7 +63,7 @@ Examples:
 	for _, st := range entente.ActivitySteps {
 		commands = append(commands, &command{
 			name:    "activity " + string(st),
-			uses:    []string{flagAs, flagJSON},
+			uses:    []string{flagServer, flagAs, flagJSON},
 			summary: stepHelp[st],
 			usage:   "ID [--date YYYY-MM-DD]" + map[entente.ActivityStep]string{entente.StepInvite: " --countries ISO3,ISO3", entente.StepRegister: " [--country ISO3 --participants N]", entente.StepReport: " --outcome TEXT [--participants N] [--feedback TEXT]", entente.StepCancel: " [--reason TEXT]"}[st],
 			help:    "See 'entente help activity propose' for the whole workflow.",
@@ -88,13 +88,13 @@ Examples:
 	}
 	commands = append(commands, &command{
 		name:    "activity show",
-		uses:    []string{flagJSON},
+		uses:    []string{flagServer, flagJSON},
 		summary: "one activity: its status, invitees, registrations, report and step dates",
 		usage:   "ID [--json]",
 		run:     runActivityShow,
 	}, &command{
 		name:    "activity list",
-		uses:    []string{flagJSON},
+		uses:    []string{flagServer, flagJSON},
 		summary: "a programme's activities",
 		usage:   "PROGRAMME [--status STATUS] [--json]",
 		flags: func(fs *flag.FlagSet, o *options) {
@@ -123,7 +123,7 @@ func runActivityPropose(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	a, err := e.svc.ProposeActivity(ctx, service.ProposeRequest{ID: e.opts.activity.id, Programme: args[0],
+	a, err := e.be.ProposeActivity(ctx, service.ProposeRequest{ID: e.opts.activity.id, Programme: args[0],
 		Goal: e.opts.activity.goal, Offer: e.opts.activity.offer, Title: e.opts.activity.title, Kind: e.opts.activity.kind,
 		Proposer: strings.ToUpper(e.opts.activity.proposer), Location: e.opts.activity.location, From: from, To: to,
 		Capacity: e.opts.activity.capacity, Date: d})
@@ -166,7 +166,7 @@ func runActivityStep(ctx context.Context, e *env, step entente.ActivityStep, arg
 	if step == entente.StepRegister && req.Country == "" {
 		req.Participants = 0
 	}
-	a, err := e.svc.StepActivity(ctx, step, req)
+	a, err := e.be.StepActivity(ctx, step, req)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func runActivityShow(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	a, err := e.svc.Activity(ctx, args[0])
+	a, err := e.be.Activity(ctx, args[0])
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func runActivityList(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	as, err := e.svc.Activities(ctx, entente.ActivityFilter{Programme: args[0], Status: entente.ActivityStatus(e.opts.activity.status)})
+	as, err := e.be.Activities(ctx, entente.ActivityFilter{Programme: args[0], Status: entente.ActivityStatus(e.opts.activity.status)})
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "country",
-		uses:    []string{flagAsOf, flagJSON},
+		uses:    []string{flagServer, flagAsOf, flagJSON},
 		summary: "everything about one country: memberships, partnerships, programmes, deployments, invitations",
 		usage:   "ISO3 [--as-of DATE] [--json]",
 		help: `
@@ -36,7 +36,7 @@ func runCountry(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := e.svc.Country(ctx, code, asOf)
+	v, err := e.be.Country(ctx, code, asOf)
 	if err != nil {
 		return err
 	}

@@ -65,11 +65,11 @@ func TestHelpListsOnlyUsedFlags(t *testing.T) {
 		"backup":          {"db", "quiet"},
 		"restore":         {"db", "quiet", "replace"},
 		"serve":           {"addr", "alliance", "cache-mb", "db", "dev", "host", "idle-timeout", "log-level", "max-inflight", "metrics-from", "read-timeout", "shutdown-timeout", "tls-cert", "tls-key", "trust-proxy", "write-timeout"},
-		"members":         {"as-of", "db", "json"},
+		"members":         {"as-of", "db", "json", "server"},
 		"audit":           {"db", "json", "limit"},
 		"import":          {"as", "db", "quiet"},
-		"accession check": {"as-of", "db", "json"},
-		"accession apply": {"as", "by", "date", "db", "json"},
+		"accession check": {"as-of", "db", "json", "server"},
+		"accession apply": {"as", "by", "date", "db", "json", "server"},
 		"menu export":     {"db", "format", "out"},
 	}
 	for name, flags := range want {

@@ -115,6 +115,7 @@ func flagSet(c *command, o *options) *flag.FlagSet {
 // options are the flags every command shares, plus each command's own.
 type options struct {
 	db     string
+	server string
 	json   bool
 	asOf   string
 	as     string
@@ -148,6 +149,9 @@ type env struct {
 	stderr io.Writer
 	svc    *service.Service
 	st     entente.Store
+	// be is what a command that can run remotely calls: svc, or with
+	// --server the API client (remote.go).
+	be backend
 	// who is the principal the command acts as, which the context of its
 	// run carries: the local operator, until open settles --as (which
 	// needs the store to look the user up).
@@ -352,6 +356,9 @@ func report(e *env, c *command, err error) int {
 	if code == entente.EINTERNAL {
 		msg = err.Error()
 	}
+	if code == entente.EUNAUTHORIZED && e.opts.server != "" && os.Getenv("ENTENTE_TOKEN") == "" {
+		msg += "; with --server, put your API token in ENTENTE_TOKEN"
+	}
 	fmt.Fprintf(e.stderr, "entente %s: %s\n", c.name, msg)
 	if reasons := entente.ErrorReasons(err); len(reasons) > 1 {
 		for _, r := range reasons[1:] {
@@ -485,12 +492,16 @@ var openStore = store.Open
 // open opens the store named by --db and, unless loadDefault is false, loads
 // the embedded default dataset into it if it is empty.
 func (e *env) open(ctx context.Context, loadDefault bool) error {
+	if e.opts.server != "" {
+		return e.openRemote()
+	}
 	st, err := openStore(ctx, e.opts.db)
 	if err != nil {
 		return err
 	}
 	e.st = st
 	e.svc = service.New(st)
+	e.be = e.svc
 	// The default dataset is loaded by the local operator, whoever the
 	// command then acts as.
 	if loadDefault {
@@ -533,6 +544,9 @@ takes only the flags its help lists; these are common:
   --as USER       commands that write: act as that user, with its role
                   (default: the local operator, named in the audit log as
                   operator:$USER)
+  --server URL    commands that read the record or take workflow steps:
+                  send them to that entente server's API instead of opening
+                  --db, with the API token in ENTENTE_TOKEN
 
 Exit status: 0 done, 1 refused by a rule or the database, 2 bad usage or
 input, 130 interrupted (Ctrl-C or SIGTERM).

@@ -12,7 +12,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "members",
-		uses:    []string{flagAsOf, flagJSON},
+		uses:    []string{flagServer, flagAsOf, flagJSON},
 		summary: "list an alliance's members on a day",
 		usage:   "ALLIANCE [--as-of DATE] [--json]",
 		help: `
@@ -23,7 +23,7 @@ Examples:
 		run: runMembers,
 	}, &command{
 		name:    "partners",
-		uses:    []string{flagAsOf, flagJSON},
+		uses:    []string{flagServer, flagAsOf, flagJSON},
 		summary: "list an alliance's partners and their frameworks on a day",
 		usage:   "ALLIANCE [--as-of DATE] [--json]",
 		help: `
@@ -50,7 +50,7 @@ func runMembers(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ms, err := e.svc.Members(ctx, alliance, asOf)
+	ms, err := e.be.Members(ctx, alliance, asOf)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func runMembers(ctx context.Context, e *env, args []string) error {
 	}
 	day := asOf
 	if day.IsZero() {
-		day = e.svc.Today()
+		day = e.be.Today()
 	}
 	fmt.Fprintf(e.stdout, "\n%s of %s on %s\n", words.Count(int64(len(ms)), "member"), alliance, day)
 	return nil
@@ -94,7 +94,7 @@ func runPartners(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ps, err := e.svc.Partners(ctx, alliance, asOf)
+	ps, err := e.be.Partners(ctx, alliance, asOf)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "menu list",
-		uses:    []string{flagJSON},
+		uses:    []string{flagServer, flagJSON},
 		summary: "the cooperation menu: the offers partners build activities from",
 		usage:   "[--json]",
 		run:     runMenuList,
@@ -61,7 +61,7 @@ func runMenuList(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	offers, err := e.svc.Menu(ctx)
+	offers, err := e.be.Menu(ctx)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 func init() {
 	commands = append(commands, &command{
 		name:    "programme show",
-		uses:    []string{flagAsOf, flagJSON},
+		uses:    []string{flagServer, flagAsOf, flagJSON},
 		summary: "a partner's programmes (or one programme): status, objectives, goals and progress",
 		usage:   "ISO3|PROGRAMME [--as-of DATE] [--json]",
 		help: `
@@ -46,7 +46,7 @@ Examples:
 		run: runProgrammeShow,
 	}, &command{
 		name:    "programme progress",
-		uses:    []string{flagAsOf, flagJSON},
+		uses:    []string{flagServer, flagAsOf, flagJSON},
 		summary: "roll up a programme's indicators and activities; list what is overdue or due for review",
 		usage:   "PROGRAMME [--as-of DATE] [--svg FILE] [--json]",
 		help: `
@@ -68,7 +68,7 @@ Examples:
 		run: runProgrammeProgress,
 	}, &command{
 		name:    "programme diff",
-		uses:    []string{flagJSON},
+		uses:    []string{flagServer, flagJSON},
 		summary: "what changed between two programmes or two review snapshots",
 		usage:   "FROM TO [--json]",
 		help: `
@@ -82,7 +82,7 @@ Examples:
 		run: runProgrammeDiff,
 	}, &command{
 		name:    "programme review",
-		uses:    []string{flagAs, flagJSON},
+		uses:    []string{flagServer, flagAs, flagJSON},
 		summary: "record a review: a dated snapshot of a programme with a note",
 		usage:   "PROGRAMME [--date YYYY-MM-DD] [--note TEXT]",
 		help: `
@@ -95,7 +95,7 @@ Examples:
 		run: runProgrammeReview,
 	}, &command{
 		name:    "programme agree",
-		uses:    []string{flagAs, flagJSON},
+		uses:    []string{flagServer, flagAs, flagJSON},
 		summary: "agree a new programme, superseding the partner's programme in force",
 		usage:   "ID --partner ISO3 --type TYPE --title TITLE [--date DATE] [--areas A,B] [--carry-over]",
 		help: `
@@ -120,7 +120,7 @@ Examples:
 		run: runProgrammeAgree,
 	}, &command{
 		name:    "programme goal",
-		uses:    []string{flagAs, flagJSON},
+		uses:    []string{flagServer, flagAs, flagJSON},
 		summary: "add or change a partnership goal and its indicators",
 		usage:   "PROGRAMME CODE --objective CODE --title TITLE [--indicator 'NAME;UNIT;BASELINE;TARGET;CURRENT;DUE']...",
 		help: `
@@ -175,7 +175,7 @@ func runProgrammeShow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	vs, err := e.svc.ProgrammesOf(ctx, ref, asOf)
+	vs, err := e.be.ProgrammesOf(ctx, ref, asOf)
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,7 @@ func runProgrammeShow(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintln(w)
 	}
-	srcs, err := e.svc.Store.FindSources(ctx, fn.order)
+	srcs, err := e.be.Sources(ctx, fn.order)
 	if err != nil {
 		return err
 	}
@@ -244,7 +244,7 @@ func runProgrammeProgress(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := e.svc.Programme(ctx, id, asOf)
+	v, err := e.be.Programme(ctx, id, asOf)
 	if err != nil {
 		return err
 	}
@@ -296,7 +296,7 @@ func runProgrammeDiff(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	d, err := e.svc.DiffProgrammes(ctx, args[0], args[1])
+	d, err := e.be.DiffProgrammes(ctx, args[0], args[1])
 	if err != nil {
 		return err
 	}
@@ -326,7 +326,7 @@ func runProgrammeReview(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	r, err := e.svc.ReviewProgramme(ctx, service.ReviewRequest{Programme: args[0], Date: d, Note: e.opts.plan.note})
+	r, err := e.be.ReviewProgramme(ctx, service.ReviewRequest{Programme: args[0], Date: d, Note: e.opts.plan.note})
 	if err != nil {
 		return err
 	}
@@ -359,7 +359,7 @@ func runProgrammeAgree(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	res, err := e.svc.AgreeProgramme(ctx, service.AgreeRequest{ID: args[0], Alliance: strings.ToUpper(e.opts.plan.alliance),
+	res, err := e.be.AgreeProgramme(ctx, service.AgreeRequest{ID: args[0], Alliance: strings.ToUpper(e.opts.plan.alliance),
 		Partner: strings.ToUpper(e.opts.plan.partner), Type: e.opts.plan.ptype, Title: e.opts.plan.title, Agreed: d, To: to, Areas: areas,
 		CarryOver: e.opts.plan.carryOver})
 	if err != nil {
@@ -422,7 +422,7 @@ func runProgrammeGoal(ctx context.Context, e *env, args []string) error {
 	if err := e.open(ctx, true); err != nil {
 		return err
 	}
-	g, err := e.svc.PutGoal(ctx, service.GoalRequest{Programme: args[0], Code: args[1],
+	g, err := e.be.PutGoal(ctx, service.GoalRequest{Programme: args[0], Code: args[1],
 		Objective: e.opts.plan.objective, Title: e.opts.plan.title, Indicators: ins})
 	if err != nil {
 		return err

@@ -20,7 +20,7 @@ type searchOptions struct {
 func init() {
 	commands = append(commands, &command{
 		name:    "search",
-		uses:    []string{flagAs, flagJSON},
+		uses:    []string{flagServer, flagAs, flagJSON},
 		summary: "find records by their text: names, titles, notes, places, sources",
 		usage:   "QUERY [--kind KIND] [--country ISO3] [--decade YEAR] [--limit N] [--json]",
 		help: `
@@ -52,7 +52,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	o := e.opts.search
-	res, err := e.svc.Search(ctx, service.SearchRequest{Q: strings.Join(args, " "), Kind: o.kind, Country: o.country, Decade: o.decade, Limit: o.limit})
+	res, err := e.be.Search(ctx, service.SearchRequest{Q: strings.Join(args, " "), Kind: o.kind, Country: o.country, Decade: o.decade, Limit: o.limit})
 	if err != nil {
 		return err
 	}

@@ -480,9 +480,12 @@ func (r reader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([
 	w.eq("t.goal", f.Goal)
 	w.eq("t.status", string(f.Status))
 	w.eq("t.offer", f.Offer)
+	if f.After != "" {
+		w.add("t.id > %s", f.After)
+	}
 	out := []entente.Activity{}
 	query := "SELECT " + activityCols + prov("t") + " FROM activities t" + w.String()
-	if f.Limit > 0 || f.Offset > 0 {
+	if f.Limit > 0 || f.Offset > 0 || f.After != "" {
 		// Paging needs a stable order; ids are compared byte by byte
 		// (COLLATE "C" is not portable, so ids should be ASCII).
 		// Bound as parameters, so that every page runs one statement.

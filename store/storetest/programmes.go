@@ -183,6 +183,12 @@ func testPlanFind(t *testing.T, open func(t *testing.T) entente.Store) {
 		{"ActivitiesPaged", func() ([]string, error) {
 			return actIDs(s.FindActivities(ctx, entente.ActivityFilter{Limit: 1, Offset: 1}))
 		}, []string{"NZL-2024-ITPP-A002"}},
+		{"ActivitiesAfter", func() ([]string, error) {
+			return actIDs(s.FindActivities(ctx, entente.ActivityFilter{After: "NZL-2024-ITPP-A001", Limit: 1}))
+		}, []string{"NZL-2024-ITPP-A002"}},
+		{"ActivitiesAfterLast", func() ([]string, error) {
+			return actIDs(s.FindActivities(ctx, entente.ActivityFilter{Programme: "NZL-2024-ITPP", After: "NZL-2024-ITPP-A003"}))
+		}, []string{}},
 		{"ActivitiesOtherProgramme", func() ([]string, error) {
 			return actIDs(s.FindActivities(ctx, entente.ActivityFilter{Programme: "NZL-IPCP-2012"}))
 		}, []string{}},
