@@ -100,8 +100,16 @@ type Tx interface {
 	LockAlliance(ctx context.Context, code string) error
 	LockProgramme(ctx context.Context, id string) error
 	LockActivity(ctx context.Context, id string) error
+	// LockFact locks the row of a fact of the record: kind is one of
+	// FactKinds, key its key's fields in order (a partnership's alliance,
+	// country and framework; an invitation's meeting and country; the id
+	// of the others). A correction of a fact takes it before it reads the
+	// record, after LockAlliance if it takes that too.
+	LockFact(ctx context.Context, kind string, key ...string) error
 	// EnsureSource adds s unless a source with its id exists.
 	EnsureSource(ctx context.Context, s *Source) error
+	CreateSource(ctx context.Context, s *Source) error
+	UpdateSource(ctx context.Context, s *Source) error
 	CreateMembership(ctx context.Context, m *Membership) error
 	UpdateMembership(ctx context.Context, m *Membership) error
 	CreatePartnership(ctx context.Context, p *Partnership) error
@@ -112,6 +120,10 @@ type Tx interface {
 	UpdateContribution(ctx context.Context, c *Contribution) error
 	CreateInvitation(ctx context.Context, in *Invitation) error
 	UpdateInvitation(ctx context.Context, in *Invitation) error
+	CreateMeeting(ctx context.Context, m *Meeting) error
+	UpdateMeeting(ctx context.Context, m *Meeting) error
+	CreateDefenceEvent(ctx context.Context, e *DefenceEvent) error
+	UpdateDefenceEvent(ctx context.Context, e *DefenceEvent) error
 	// AddAuditEvent appends e to the audit chain: the store sets its ID,
 	// At if zero, PrevHash and Hash, and stores Before and After as
 	// AuditJSON makes them (EINVALID if they are not JSON objects). It

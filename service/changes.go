@@ -39,7 +39,8 @@ type Change struct {
 	// Record is the record as the change left it; null for an import.
 	Record json.RawMessage `json:"record"`
 	// Partner is the ISO3 code of the partner the record concerns, if any
-	// (a programme's partner; a membership's or partnership's country).
+	// (a programme's partner; a membership's, partnership's,
+	// contribution's or invitation's country).
 	Partner string `json:"partner,omitempty"`
 	// Sources are the sources the record cites, so that a mirror holds
 	// what its records refer to (sources are not changes of their own).
@@ -198,7 +199,7 @@ func (f *changeFilter) change(ctx context.Context, e *entente.AuditEvent) (Chang
 	switch {
 	case rec.Partner != "":
 		c.Partner = rec.Partner
-	case e.Entity == "membership" || e.Entity == "partnership":
+	case e.Entity == "membership" || e.Entity == "partnership" || e.Entity == entente.FactContribution || e.Entity == entente.FactInvitation:
 		c.Partner = rec.Country
 	case rec.Programme != "":
 		p, err := f.partnerOf(ctx, rec.Programme)

@@ -77,8 +77,8 @@ func (c *Coverage) PrimaryShare() float64 {
 	return float64(c.Primary) / float64(c.Facts)
 }
 
-// factKinds are the kinds coverage counts, in the order it lists them.
-var factKinds = []struct{ kind, label string }{
+// coverageKinds are the kinds coverage counts, in the order it lists them.
+var coverageKinds = []struct{ kind, label string }{
 	{"membership", "Memberships"}, {"partnership", "Partnerships"}, {"framework", "Partnership frameworks"},
 	{"meeting", "Meetings"}, {"invitation", "Invitations"}, {"operation", "Operations"},
 	{"contribution", "Contributions"}, {"defence-event", "Collective-defence events"},
@@ -110,7 +110,7 @@ type tally struct {
 
 func newTally(asOf entente.Date) *tally {
 	t := &tally{c: Coverage{AsOf: asOf}, kinds: map[string]*FactKind{}, decades: map[int]int{}, primary: map[string]bool{}}
-	for _, k := range factKinds {
+	for _, k := range coverageKinds {
 		t.kinds[k.kind] = &FactKind{Kind: k.kind, Label: k.label}
 	}
 	return t
@@ -208,7 +208,7 @@ func (t *tally) unconfirmed(kind, key string, p entente.Provenance) {
 
 func (t *tally) result() *Coverage {
 	c := t.c
-	for _, k := range factKinds {
+	for _, k := range coverageKinds {
 		c.Kinds = append(c.Kinds, *t.kinds[k.kind])
 	}
 	// Every decade from the first to the last, those without a fact too,

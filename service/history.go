@@ -23,7 +23,8 @@ const MaxHistory = 500
 
 // HistoryKinds are the kinds of record that have a history, as the audit
 // log names them.
-var HistoryKinds = []string{"activity", "programme", "objective", "goal", "membership", "partnership"}
+var HistoryKinds = []string{"activity", "programme", "objective", "goal", "membership", "partnership",
+	entente.FactContribution, entente.FactMeeting, entente.FactInvitation, entente.FactDefenceEvent, entente.FactSource}
 
 // RecordVersion is one version of a record: the change that made it, who
 // made it (for those who may read the audit log), when, why and on what
@@ -257,9 +258,17 @@ func why(record json.RawMessage, changes []entente.AuditChange) (string, []strin
 		Note         string   `json:"note"`
 		CancelReason string   `json:"cancel_reason"`
 		Outcome      string   `json:"outcome"`
+		// Correction is a corrected fact's reason and source (facts.go).
+		Correction *Correction `json:"correction"`
 	}
 	if len(record) == 0 || json.Unmarshal(record, &r) != nil {
 		return "", nil
+	}
+	if c := r.Correction; c != nil {
+		if !slices.Contains(r.Sources, c.Source) {
+			r.Sources = append(r.Sources, c.Source)
+		}
+		return c.Reason, r.Sources
 	}
 	changed := func(field string) bool {
 		return slices.ContainsFunc(changes, func(c entente.AuditChange) bool { return c.Field == field })
@@ -359,6 +368,14 @@ func (s *Service) currentRecordIn(ctx context.Context, r entente.Reader, entity,
 		}
 		if rec == nil {
 			return nil, entente.Errorf(entente.ENOTFOUND, "unknown partnership %q: a partnership is named ALLIANCE/ISO3/FRAMEWORK, its framework last", key)
+		}
+	default:
+		if k, ok := factKinds[entity]; ok {
+			x, err := k.get(ctx, r, key)
+			if err != nil {
+				return nil, err
+			}
+			rec = x
 		}
 	}
 	b, err := json.Marshal(rec)

@@ -21,6 +21,7 @@ func (s *Server) funcs() template.FuncMap {
 		"asset":       s.assets.URL,
 		"title":       pageTitle,
 		"human":       human,
+		"factHref":    factHref,
 		"since":       sinceText,
 		"lower":       strings.ToLower,
 		"year":        func(d entente.Date) int { return d.Year },

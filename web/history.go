@@ -86,6 +86,15 @@ func recordHref(entity, key string) string {
 		if len(parts) > 1 {
 			return "/countries/" + url.PathEscape(parts[1])
 		}
+	case entente.FactContribution:
+		return "/operations"
+	case entente.FactMeeting, entente.FactInvitation:
+		meeting, _, _ := strings.Cut(key, "/")
+		return "/meetings#" + url.PathEscape(meeting)
+	case entente.FactDefenceEvent:
+		return "/collective-defence#" + url.PathEscape(key)
+	case entente.FactSource:
+		return "/sources#" + url.PathEscape(key)
 	}
 	return ""
 }

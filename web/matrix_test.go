@@ -285,7 +285,7 @@ func routeTable(static string) map[string]route {
 	prog := func(suffix string) func(cell) string {
 		return func(c cell) string { return "/api/v1/programmes/" + c.r.programme + suffix }
 	}
-	return map[string]route{
+	table := map[string]route{
 		"GET /metrics":     {path: fixed("/metrics"), want: read}, // from loopback
 		"GET /static/":     {path: fixed(static), want: read},
 		"GET /healthz":     {path: fixed("/healthz"), want: read},
@@ -462,6 +462,8 @@ func routeTable(static string) map[string]route {
 			return fmt.Sprintf("code,title,kind,provider,capacity,area\nMATRIX-%d,Cyber course,course,NATO School,20,cyber-defence\n", c.n)
 		}, want: staffOnly(http.StatusOK, http.StatusUnauthorized)},
 	}
+	addFactRows(table)
+	return table
 }
 
 // TestAuthorizationMatrix runs the matrix on SQLite and PostgreSQL: one

@@ -31,6 +31,9 @@ type page struct {
 	status int
 	// ld is the page's schema.org JSON-LD, if it has one (see jsonld.go).
 	ld *ldGraph
+	// EditFacts says the one signed in may add and correct the record's
+	// facts: the page links the forms (facts_forms.go).
+	EditFacts bool
 }
 
 // Carried is the query the page's links pass on (see href).
@@ -71,7 +74,7 @@ func (s *Server) allianceView(w http.ResponseWriter, r *http.Request, tmpl, titl
 	if p.Title == "" {
 		p.Title = title
 	}
-	p.Alliance, p.carry = a, carried(r)
+	p.Alliance, p.carry, p.EditFacts = a, carried(r), s.factLinks(r)
 	p.AsOf, p.Today, p.url = d, s.svc.Today(), r.URL
 	status := http.StatusOK
 	if p.status != 0 {

@@ -30,6 +30,9 @@ type ProfileView struct {
 	day page
 	// ld is the page's schema.org JSON-LD (see jsonld.go).
 	ld *ldGraph
+	// EditFacts says the one signed in may add and correct the record's
+	// facts: the page links the forms (facts_forms.go).
+	EditFacts bool
 }
 
 // Carried is the query the page's links pass on (see href).
@@ -200,6 +203,7 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) {
 	v.carry = carried(r)
 	v.day = page{AsOf: d, Today: s.svc.Today(), url: r.URL}
 	v.ld = ldProfile(p)
+	v.EditFacts = s.factLinks(r)
 	s.render(w, r, http.StatusOK, "profile.html", v)
 }
 

@@ -68,6 +68,11 @@ func leakURLs(t *testing.T, st *stack) []string {
 		"{name}": {"nobody"},
 		// Operations.
 		"{op}": {"ISAF", "NOSUCHOP"},
+		// The record's facts (facts_api.go).
+		"{alliance}":  {"NATO"},
+		"{framework}": {"NACC"},
+		"{meeting}":   {"SUMMIT-2022-MADRID"},
+		"{kind}":      {"contributions", "partnerships"},
 	}
 	var urls []string
 	for _, pattern := range st.h.Routes() {

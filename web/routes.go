@@ -73,6 +73,8 @@ func (s *Server) routes() {
 	s.historyRoutes()
 	s.changeRoutes()
 	s.resourceRoutes()
+	s.factAPIRoutes()
+	s.factFormRoutes()
 	m.HandleFunc(catchAll, s.noRoute)
 }
 

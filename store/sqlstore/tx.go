@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/entente/entente"
@@ -230,4 +231,83 @@ func (t *tx) EnsureSource(ctx context.Context, s *entente.Source) error {
 	}
 	_, err := t.q.ExecContext(ctx, sourcesTable.insertOrKeep(), sourceRow(s)...)
 	return t.d.wrap("add source "+s.ID, err)
+}
+
+// factTables are the tables of the facts LockFact locks, by kind.
+var factTables = map[string]table{
+	entente.FactPartnership:  partnershipsTable,
+	entente.FactContribution: contributionsTable,
+	entente.FactMeeting:      meetingsTable,
+	entente.FactInvitation:   invitationsTable,
+	entente.FactDefenceEvent: eventsTable,
+	entente.FactSource:       sourcesTable,
+}
+
+// LockFact locks the row of a fact of kind keyed key.
+func (t *tx) LockFact(ctx context.Context, kind string, key ...string) error {
+	tb, ok := factTables[kind]
+	if !ok || len(key) != tb.keys {
+		return entente.Errorf(entente.EINVALID, "lock %s: not a fact with a key of %d part(s)", kind, len(key))
+	}
+	args := make([]any, len(key))
+	for i, k := range key {
+		args[i] = k
+	}
+	return t.lock(ctx, "lock "+kind+" "+strings.Join(key, " "), tb, args...)
+}
+
+// CreateSource inserts s; ECONFLICT if a source with its id exists.
+func (t *tx) CreateSource(ctx context.Context, s *entente.Source) error {
+	if s == nil {
+		return nothing("source")
+	}
+	return t.create(ctx, "create source "+s.ID, sourcesTable, sourceRow(s))
+}
+
+// UpdateSource changes s.
+func (t *tx) UpdateSource(ctx context.Context, s *entente.Source) error {
+	if s == nil {
+		return nothing("source")
+	}
+	return t.update(ctx, "update source "+s.ID, sourcesTable, sourceRow(s))
+}
+
+// CreateMeeting inserts m.
+func (t *tx) CreateMeeting(ctx context.Context, m *entente.Meeting) error {
+	if m == nil {
+		return nothing("meeting")
+	}
+	if err := t.checkPeriod(ctx, "create meeting "+m.ID, m.Alliance, m.Period); err != nil {
+		return err
+	}
+	return t.create(ctx, "create meeting "+m.ID, meetingsTable, meetingRow(m))
+}
+
+// UpdateMeeting changes m.
+func (t *tx) UpdateMeeting(ctx context.Context, m *entente.Meeting) error {
+	if m == nil {
+		return nothing("meeting")
+	}
+	if err := t.checkPeriod(ctx, "update meeting "+m.ID, m.Alliance, m.Period); err != nil {
+		return err
+	}
+	return t.update(ctx, "update meeting "+m.ID, meetingsTable, meetingRow(m))
+}
+
+// CreateDefenceEvent inserts e with its requesters.
+func (t *tx) CreateDefenceEvent(ctx context.Context, e *entente.DefenceEvent) error {
+	if e == nil {
+		return nothing("defence event")
+	}
+	return t.create(ctx, "create defence event "+e.ID, eventsTable, eventRow(e),
+		children{t: requestersTable, rows: requesterRows(e)})
+}
+
+// UpdateDefenceEvent changes e with its requesters.
+func (t *tx) UpdateDefenceEvent(ctx context.Context, e *entente.DefenceEvent) error {
+	if e == nil {
+		return nothing("defence event")
+	}
+	return t.update(ctx, "update defence event "+e.ID, eventsTable, eventRow(e),
+		children{requestersTable, "event_id = $1", []any{e.ID}, requesterRows(e)})
 }

@@ -50,6 +50,21 @@ func changeWrites(t *testing.T, svc *service.Service, ctx context.Context) {
 	g, err := svc.PutGoal(ctx, service.GoalRequest{Programme: "NZL-2024-ITPP", Code: "G3", Objective: "resilience", Title: "Plan for outages",
 		Indicators: []entente.Indicator{{Name: "plans", Target: 2}}})
 	must("goal", g, err)
+	// The record's facts: one of each kind added (the source first, before
+	// any cites it; no partnership, which would be SWE's, whose feed the
+	// releasability test wants empty), and a meeting corrected.
+	facts := newFacts()
+	for _, kind := range []string{entente.FactSource, entente.FactContribution, entente.FactMeeting, entente.FactInvitation, entente.FactDefenceEvent} {
+		f, err := svc.CreateFact(ctx, kind, facts[kind])
+		must(kind, f, err)
+	}
+	mt, err := svc.Fact(ctx, entente.FactMeeting, "m-2023-vilnius")
+	must("meeting", mt, err)
+	m := *mt.(*entente.Meeting)
+	m.City = "Vilnius, Lithuania"
+	f, err := svc.CorrectFact(ctx, service.FactCorrection{Kind: entente.FactMeeting, Key: m.ID, Record: &m, Reason: "the host country named",
+		Source: "src-new", IfMatch: entente.Version(mt)})
+	must("meeting correction", f, err)
 	rv, err := svc.ReviewProgramme(ctx, service.ReviewRequest{Programme: "NZL-2024-ITPP", Date: d("2025-06-30"), Note: "Yearly"})
 	must("review", rv, err)
 	hidden := entente.Releasability{Level: entente.ReleasableTo, To: []string{"NZL"}}
@@ -131,6 +146,21 @@ func apply(ctx context.Context, tx entente.Tx, c service.Change) error {
 	case "partnership":
 		var p entente.Partnership
 		return put(&p, func() error { return tx.CreatePartnership(ctx, &p) }, func() error { return tx.UpdatePartnership(ctx, &p) })
+	case entente.FactContribution:
+		var x entente.Contribution
+		return put(&x, func() error { return tx.CreateContribution(ctx, &x) }, func() error { return tx.UpdateContribution(ctx, &x) })
+	case entente.FactMeeting:
+		var x entente.Meeting
+		return put(&x, func() error { return tx.CreateMeeting(ctx, &x) }, func() error { return tx.UpdateMeeting(ctx, &x) })
+	case entente.FactInvitation:
+		var x entente.Invitation
+		return put(&x, func() error { return tx.CreateInvitation(ctx, &x) }, func() error { return tx.UpdateInvitation(ctx, &x) })
+	case entente.FactDefenceEvent:
+		var x entente.DefenceEvent
+		return put(&x, func() error { return tx.CreateDefenceEvent(ctx, &x) }, func() error { return tx.UpdateDefenceEvent(ctx, &x) })
+	case entente.FactSource:
+		var x entente.Source
+		return put(&x, func() error { return tx.CreateSource(ctx, &x) }, func() error { return tx.UpdateSource(ctx, &x) })
 	case "review":
 		var r entente.Review
 		if err := json.Unmarshal(c.Record, &r); err != nil {

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("Idempotency", func(t *testing.T) { runIdempotency(t, open) })
 	t.Run("Changes", func(t *testing.T) { runChanges(t, open) })
 	t.Run("Versions", func(t *testing.T) { runVersions(t, open) })
+	t.Run("Facts", func(t *testing.T) { runFacts(t, open) })
 	runAccounts(t, open)
 	t.Run("Observe", func(t *testing.T) { testObserve(t, open) })
 	runSessions(t, open)
