@@ -531,6 +531,12 @@ func (f *fact[T]) problems(ctx context.Context, r entente.Reader, x *T) ([]enten
 			out = append(out, p)
 		}
 	}
+	if src, ok := any(x).(*entente.Source); ok && src.Kind == "" {
+		// An old export's sources may have no kind; one written now says
+		// what it is, as the dataset's files do.
+		out = append(out, entente.Problem{Ref: entente.Ref{Kind: f.kind, Key: src.ID}, Field: "kind",
+			Message: "is required: one of " + kindNames()})
+	}
 	return out, nil
 }
 
@@ -639,3 +645,12 @@ func withDryRun(ctx context.Context) context.Context {
 }
 
 func isDryRun(ctx context.Context) bool { v, _ := ctx.Value(dryRunKey{}).(bool); return v }
+
+// kindNames lists the source kinds, for a message.
+func kindNames() string {
+	names := make([]string, len(entente.SourceKinds))
+	for i, k := range entente.SourceKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}

@@ -145,6 +145,8 @@ var factForms = []factForm{
 		Fields: []factField{
 			{Name: "id", JSON: "id", Label: "Id", Required: true, Key: true, Hint: "Letters, digits and '-', unique among sources, such as mfat-nato-2025. Facts cite the source by it."},
 			{Name: "title", JSON: "title", Label: "Title", Required: true, Hint: "The document's title."},
+			{Name: "kind", JSON: "kind", Label: "Kind", Input: inSelect, Choices: "source-kind", Required: true,
+				Hint: "What kind of document it is. Official texts, the alliance's own site and governments' pages are primary sources; prefer them."},
 			{Name: "url", JSON: "url", Label: "Web address", Hint: "Such as https://www.example.org/page. Give a web address or a document."},
 			{Name: "document", JSON: "document", Label: "Document", Hint: "For a document without a web address: what it is, such as a printed handbook and its edition."},
 			{Name: "publisher", JSON: "publisher", Label: "Publisher", Hint: "Optional: who published it."},
@@ -453,6 +455,10 @@ func choicesFor(ch *service.FactChoices, fd factField, value string) []option {
 	case "attended":
 		for _, a := range []entente.Attendance{entente.AttendedUnknown, entente.AttendedYes, entente.AttendedNo} {
 			add(string(a), map[entente.Attendance]string{entente.AttendedUnknown: "Not known", entente.AttendedYes: "Yes", entente.AttendedNo: "No"}[a])
+		}
+	case "source-kind":
+		for _, k := range entente.SourceKinds {
+			add(string(k), k.Label())
 		}
 	case "release":
 		add(string(entente.ReleasePublic), "Public")

@@ -175,7 +175,7 @@ func testFactForms(t *testing.T, st *stack) {
 
 	// A source, through the same form.
 	_, page = get(t, ann, base+"/facts/sources/new")
-	src := url.Values{"csrf": {formTokenIn(t, page)}, "key": {""}, "version": {""}, "id": {"form-source"}, "title": {"A source from the form"},
+	src := url.Values{"csrf": {formTokenIn(t, page)}, "key": {""}, "version": {""}, "id": {"form-source"}, "title": {"A source from the form"}, "kind": {"news"},
 		"url": {"https://www.example.org/form"}, "document": {""}, "publisher": {""}, "accessed": {"2026-12"}, "confirm": {"yes"}}
 	if res, _ := postForm(t, ann, base+"/facts/sources", src); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("add a source: %d", res.StatusCode)

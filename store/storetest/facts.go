@@ -27,7 +27,7 @@ func runFacts(t *testing.T, open func(t *testing.T) entente.Store) {
 // newFacts are one new record of each kind, valid against Fixture.
 func newFacts() map[string]any {
 	return map[string]any{
-		entente.FactSource: &entente.Source{ID: "src-new", Title: "A new source", URL: "https://example.org/new"},
+		entente.FactSource: &entente.Source{ID: "src-new", Title: "A new source", URL: "https://example.org/new", Kind: entente.SourceNews},
 		entente.FactPartnership: &entente.Partnership{Alliance: "TESTA", Country: "SWE", Framework: "GP",
 			Period: entente.Period{From: d("2015-05"), To: d("2020")}, Provenance: src("src-partners")},
 		entente.FactContribution: &entente.Contribution{ID: "nzl-opa-frigate", Country: "NZL", Operation: "OPA", Theatre: "Adriatic Sea",
@@ -166,8 +166,9 @@ func testFactRefused(t *testing.T, open func(t *testing.T) entente.Store) {
 			Requesters: []string{"FRA"}, Summary: "x", Provenance: src("src-treaty")}, "article"},
 		{"before the founding", entente.FactMeeting, &entente.Meeting{ID: "m-old", Alliance: "TESTA", Kind: "summit", Name: "Old", City: "Rome",
 			Period: entente.Period{From: d("1900")}, Provenance: src("src-members")}, "from"},
-		{"no title", entente.FactSource, &entente.Source{ID: "s-x", URL: "https://example.org"}, "title"},
-		{"not a code", entente.FactSource, &entente.Source{ID: "a b/c", Title: "t", URL: "https://example.org"}, "id"},
+		{"no title", entente.FactSource, &entente.Source{ID: "s-x", URL: "https://example.org", Kind: entente.SourceNews}, "title"},
+		{"no kind", entente.FactSource, &entente.Source{ID: "s-y", Title: "t", URL: "https://example.org"}, "kind"},
+		{"not a code", entente.FactSource, &entente.Source{ID: "a b/c", Title: "t", URL: "https://example.org", Kind: entente.SourceNews}, "id"},
 	}
 	for _, tc := range bad {
 		_, err := svc.CreateFact(ctx, tc.kind, tc.rec)
