@@ -10,7 +10,11 @@ const (
 	FactInvitation   = "invitation"
 	FactDefenceEvent = "defence-event"
 	FactSource       = "source"
+	FactOperation    = "operation"
+	FactFramework    = "framework"
+	FactGroup        = "group"
 )
 
 // FactKinds are the kinds of fact, in the order forms and the API list them.
-var FactKinds = []string{FactPartnership, FactContribution, FactMeeting, FactInvitation, FactDefenceEvent, FactSource}
+var FactKinds = []string{FactPartnership, FactContribution, FactMeeting, FactInvitation, FactDefenceEvent, FactSource,
+	FactOperation, FactFramework, FactGroup}

@@ -124,6 +124,12 @@ type Tx interface {
 	UpdateMeeting(ctx context.Context, m *Meeting) error
 	CreateDefenceEvent(ctx context.Context, e *DefenceEvent) error
 	UpdateDefenceEvent(ctx context.Context, e *DefenceEvent) error
+	CreateOperation(ctx context.Context, o *Operation) error
+	UpdateOperation(ctx context.Context, o *Operation) error
+	CreateFramework(ctx context.Context, f *Framework) error
+	UpdateFramework(ctx context.Context, f *Framework) error
+	CreateGroup(ctx context.Context, g *Group) error
+	UpdateGroup(ctx context.Context, g *Group) error
 	// AddAuditEvent appends e to the audit chain: the store sets its ID,
 	// At if zero, PrevHash and Hash, and stores Before and After as
 	// AuditJSON makes them (EINVALID if they are not JSON objects). It

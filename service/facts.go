@@ -174,6 +174,39 @@ var factKinds = map[string]factKind{
 		into:   func(ds *entente.Dataset, x entente.Source) { ds.Sources = append([]entente.Source{x}, ds.Sources...) },
 		refs:   func(*entente.Source) refs { return refs{} },
 	},
+	entente.FactOperation: &fact[entente.Operation]{kind: entente.FactOperation, list: "operations",
+		parts: func(o *entente.Operation) []string { return []string{o.Code} },
+		prov:  func(o *entente.Operation) *entente.Provenance { return &o.Provenance },
+		find: func(ctx context.Context, r entente.Reader, k []string) ([]entente.Operation, error) {
+			return r.FindOperations(ctx, entente.Filter{ID: k[0]})
+		},
+		create: func(tx entente.Tx) func(context.Context, *entente.Operation) error { return tx.CreateOperation },
+		update: func(tx entente.Tx) func(context.Context, *entente.Operation) error { return tx.UpdateOperation },
+		into:   func(ds *entente.Dataset, x entente.Operation) { ds.Operations = []entente.Operation{x} },
+		refs:   func(o *entente.Operation) refs { return refs{alliance: o.Alliance} },
+	},
+	entente.FactFramework: &fact[entente.Framework]{kind: entente.FactFramework, list: "frameworks",
+		parts: func(f *entente.Framework) []string { return []string{f.Alliance, f.Code} },
+		prov:  func(f *entente.Framework) *entente.Provenance { return &f.Provenance },
+		find: func(ctx context.Context, r entente.Reader, k []string) ([]entente.Framework, error) {
+			return r.FindFrameworks(ctx, entente.Filter{Alliance: k[0]})
+		},
+		create: func(tx entente.Tx) func(context.Context, *entente.Framework) error { return tx.CreateFramework },
+		update: func(tx entente.Tx) func(context.Context, *entente.Framework) error { return tx.UpdateFramework },
+		into:   func(ds *entente.Dataset, x entente.Framework) { ds.Frameworks = []entente.Framework{x} },
+		refs:   func(f *entente.Framework) refs { return refs{alliance: f.Alliance} },
+	},
+	entente.FactGroup: &fact[entente.Group]{kind: entente.FactGroup, list: "groups",
+		parts: func(g *entente.Group) []string { return []string{g.Alliance, g.Code} },
+		prov:  func(g *entente.Group) *entente.Provenance { return &g.Provenance },
+		find: func(ctx context.Context, r entente.Reader, k []string) ([]entente.Group, error) {
+			return r.FindGroups(ctx, entente.Filter{Alliance: k[0], ID: k[1]})
+		},
+		create: func(tx entente.Tx) func(context.Context, *entente.Group) error { return tx.CreateGroup },
+		update: func(tx entente.Tx) func(context.Context, *entente.Group) error { return tx.UpdateGroup },
+		into:   func(ds *entente.Dataset, x entente.Group) { ds.Groups = []entente.Group{x} },
+		refs:   func(g *entente.Group) refs { return refs{alliance: g.Alliance, countries: g.Members} },
+	},
 }
 
 // kindOf returns the kind named; ENOTFOUND for another name.

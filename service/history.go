@@ -24,7 +24,8 @@ const MaxHistory = 500
 // HistoryKinds are the kinds of record that have a history, as the audit
 // log names them.
 var HistoryKinds = []string{"activity", "programme", "objective", "goal", "membership", "partnership",
-	entente.FactContribution, entente.FactMeeting, entente.FactInvitation, entente.FactDefenceEvent, entente.FactSource}
+	entente.FactContribution, entente.FactMeeting, entente.FactInvitation, entente.FactDefenceEvent, entente.FactSource,
+	entente.FactOperation, entente.FactFramework, entente.FactGroup}
 
 // RecordVersion is one version of a record: the change that made it, who
 // made it (for those who may read the audit log), when, why and on what

@@ -33,6 +33,9 @@ var factRoutes = []factRoute{
 	{entente.FactInvitation, "invitations", []string{"meeting", "iso3"}},
 	{entente.FactDefenceEvent, "defence-events", []string{"id"}},
 	{entente.FactSource, "sources", []string{"id"}},
+	{entente.FactOperation, "operations", []string{"code"}},
+	{entente.FactFramework, "frameworks", []string{"alliance", "code"}},
+	{entente.FactGroup, "groups", []string{"alliance", "code"}},
 }
 
 // factRouteOf returns the route of kind.

@@ -140,6 +140,36 @@ var factForms = []factForm{
 			factField{Name: "summary", JSON: "summary", Label: "Summary", Input: inTextarea, Required: true, Hint: "What happened, in a sentence or two."},
 			factField{Name: "outcome", JSON: "outcome", Label: "Outcome", Input: inTextarea, Hint: "Optional: what the allies decided."},
 		)},
+	{route: factRouteOf(entente.FactOperation), Noun: "operation", Page: "/operations", PageName: "operations and contributors",
+		Lede: "An operation or mission the alliance led, at sea, on land or in the air.",
+		Fields: withProvenance(
+			factField{Name: "code", JSON: "code", Label: "Code", Required: true, Key: true, Hint: "Letters, digits and '-', unique among operations, such as KFOR."},
+			factField{Name: "alliance", JSON: "alliance", Label: "Alliance", Input: inSelect, Choices: "alliance", Required: true, Hint: "The alliance that led it."},
+			factField{Name: "name", JSON: "name", Label: "Name", Required: true, Hint: "Such as Kosovo Force."},
+			factField{Name: "kind", JSON: "kind", Label: "Kind", Required: true, Hint: "Such as peace-support, maritime, air-policing or training."},
+			factField{Name: "theatre", JSON: "theatre", Label: "Theatre", Required: true, Hint: "Where, such as Kosovo or the Mediterranean Sea."},
+			factField{Name: "from", JSON: "from", Label: "From", Input: inDate, Required: true, Hint: dateHint},
+			factField{Name: "to", JSON: "to", Label: "To", Input: inDate, Hint: dateHint + " Leave it empty if it goes on."},
+			factField{Name: "mandate", JSON: "mandate", Label: "Mandate", Input: inTextarea, Hint: "Optional: what it was mandated to do, and by whom."},
+		)},
+	{route: factRouteOf(entente.FactFramework), Noun: "partnership framework", Page: "/partners", PageName: "the partners",
+		Lede: "A framework in which the alliance works with partners, such as a partnership council or a dialogue.",
+		Fields: withProvenance(
+			factField{Name: "alliance", JSON: "alliance", Label: "Alliance", Input: inSelect, Choices: "alliance", Required: true, Key: true, Hint: "The alliance whose framework it is."},
+			factField{Name: "code", JSON: "code", Label: "Code", Required: true, Key: true, Hint: "Letters, digits and '-', unique in the alliance, such as PFP."},
+			factField{Name: "name", JSON: "name", Label: "Name", Required: true, Hint: "Such as Partnership for Peace."},
+			factField{Name: "from", JSON: "from", Label: "Started", Input: inDate, Aliases: []string{"started"}, Hint: dateHint},
+			factField{Name: "to", JSON: "to", Label: "Ended", Input: inDate, Aliases: []string{"ended"}, Hint: dateHint + " Leave it empty if it goes on."},
+		)},
+	{route: factRouteOf(entente.FactGroup), Noun: "group of partners", Page: "/partners", PageName: "the partners",
+		Lede: "A named group of partners the alliance engages together, such as the Indo-Pacific partners.",
+		Fields: withProvenance(
+			factField{Name: "alliance", JSON: "alliance", Label: "Alliance", Input: inSelect, Choices: "alliance", Required: true, Key: true, Hint: "The alliance that engages the group."},
+			factField{Name: "code", JSON: "code", Label: "Code", Required: true, Key: true, Hint: "Letters, digits and '-', unique in the alliance, such as IP4."},
+			factField{Name: "name", JSON: "name", Label: "Name", Required: true, Hint: "Such as Indo-Pacific partners."},
+			factField{Name: "members", JSON: "members", Label: "Members", Input: inList, Required: true, Hint: "The ISO 3166 alpha-3 codes of its members, separated by commas, such as AUS, JPN."},
+			factField{Name: "since", JSON: "since", Label: "Since", Input: inDate, Hint: dateHint + " When the alliance began engaging them as a group."},
+		)},
 	{route: factRouteOf(entente.FactSource), Noun: "source", Page: "/sources", PageName: "the sources",
 		Lede: "A document the record's facts come from: a web page or a printed document.",
 		Fields: []factField{
@@ -270,13 +300,26 @@ func (f *factForm) valuesOf(rec any) factValues {
 }
 
 // record builds a record of the form's kind from vals, checking what the
-// form can check: required fields, dates.
-func (f *factForm) record(vals factValues) (any, formErrors) {
+// form can check: required fields, dates. base is the record corrected, as
+// JSON, or nil for a new one: what the form does not show (quotations,
+// linked identifiers) is kept from it, and a field the form empties is
+// removed.
+func (f *factForm) record(vals factValues, base map[string]any) (any, formErrors) {
 	var errs formErrors
-	m := map[string]any{}
+	m := base
+	if m == nil {
+		m = map[string]any{}
+	}
 	for _, fd := range f.Fields {
 		v := strings.TrimSpace(vals[fd.Name])
 		if v == "" {
+			if p, rest, ok := strings.Cut(fd.JSON, "."); ok {
+				if sub, _ := m[p].(map[string]any); sub != nil {
+					delete(sub, rest)
+				}
+			} else {
+				delete(m, fd.JSON)
+			}
 			if fd.Required {
 				verb := "Enter the "
 				if fd.Input == inSelect {
@@ -546,7 +589,15 @@ func (s *Server) postFact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vals := readFactForm(r, f)
-	rec, errs := f.record(vals)
+	var base map[string]any
+	if vals["key"] != "" {
+		// A correction keeps what its form does not show.
+		if cur, err := s.svc.Fact(r.Context(), f.route.kind, vals["key"]); err == nil {
+			b, _ := json.Marshal(cur)
+			json.Unmarshal(b, &base)
+		}
+	}
+	rec, errs := f.record(vals, base)
 	var corr *service.FactCorrection
 	if vals["key"] != "" {
 		corr = &service.FactCorrection{Kind: f.route.kind, Key: vals["key"], Record: rec, Reason: vals["reason"], Source: vals["source"], IfMatch: vals["version"]}

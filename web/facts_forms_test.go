@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,7 +51,8 @@ func testFactForms(t *testing.T, st *stack) {
 
 	// Who sees the forms.
 	for _, p := range []struct{ path, link string }{{"/operations", "/facts/contributions/new"}, {"/sources", "/facts/sources/new"},
-		{"/meetings", "/facts/meetings/new"}, {"/collective-defence", "/facts/defence-events/new"}, {"/partners/NZL", "/facts/partnerships/new?country=NZL"}} {
+		{"/meetings", "/facts/meetings/new"}, {"/collective-defence", "/facts/defence-events/new"}, {"/partners/NZL", "/facts/partnerships/new?country=NZL"},
+		{"/operations", "/facts/operations/KFOR"}, {"/partners", "/facts/groups/NATO/IP4"}, {"/partners", "/facts/frameworks/new?alliance=NATO"}} {
 		if _, page := get(t, ann, base+p.path); !strings.Contains(page, `href="`+p.link) {
 			t.Errorf("%s links no %s for staff", p.path, p.link)
 		}
@@ -168,6 +170,28 @@ func testFactForms(t *testing.T, st *stack) {
 	if formVersion(t, page) == version {
 		t.Error("the conflict page's form carries the old version")
 	}
+	// A correction keeps what its form does not show: the partnership's
+	// quotation of its source.
+	pq, err := st.svc.Fact(operator(t), entente.FactPartnership, "NATO/NZL/GLOBAL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pq.(*entente.Partnership)
+	if len(p.Quotes) == 0 {
+		t.Fatal("the test wants NATO/NZL/GLOBAL with a quotation")
+	}
+	_, page = get(t, ann, base+"/facts/partnerships/NATO/NZL/GLOBAL")
+	pv := url.Values{"csrf": {formTokenIn(t, page)}, "key": {"NATO/NZL/GLOBAL"}, "version": {formVersion(t, page)}, "alliance": {"NATO"}, "country": {"NZL"},
+		"framework": {"GLOBAL"}, "from": {p.From.String()}, "to": {p.To.String()}, "sources": {strings.Join(p.Sources, ",")},
+		"note": {"Checked against the ministry's page."}, "release": {"PUBLIC"}, "reason": {"a note for readers"}, "source": {"mfat-nato"}, "confirm": {"yes"}}
+	if res, page := postForm(t, ann, base+"/facts/partnerships", pv); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the partnership's correction: %d\n%s", res.StatusCode, pageText(page))
+	}
+	pq, _ = st.svc.Fact(operator(t), entente.FactPartnership, "NATO/NZL/GLOBAL")
+	if got := pq.(*entente.Partnership); got.Note != "Checked against the ministry's page." || !slices.Equal(got.Quotes, p.Quotes) {
+		t.Errorf("after the correction: note %q, quotes %v; want the note and the quotes kept %v", got.Note, got.Quotes, p.Quotes)
+	}
+
 	_, page = get(t, ann, base+"/history/contribution/NZL-KFOR-FORM")
 	if !strings.Contains(pageText(page), "the ministry's figure") {
 		t.Error("the history does not show why the contribution was corrected")
@@ -194,6 +218,9 @@ var factRecords = []struct{ kind, pattern, key string }{
 	{entente.FactInvitation, "invitations/{meeting}/{iso3}", "SUMMIT-2022-MADRID/NZL"},
 	{entente.FactDefenceEvent, "defence-events/{id}", "NATO-A5-2001"},
 	{entente.FactSource, "sources/{id}", "mfat-nato"},
+	{entente.FactOperation, "operations/{code}", "KFOR"},
+	{entente.FactFramework, "frameworks/{alliance}/{code}", "NATO/PFP"},
+	{entente.FactGroup, "groups/{alliance}/{code}", "NATO/IP4"},
 }
 
 // addFactRows adds the facts' routes to the authorization matrix: every

@@ -233,8 +233,73 @@ func (t *tx) EnsureSource(ctx context.Context, s *entente.Source) error {
 	return t.d.wrap("add source "+s.ID, err)
 }
 
+// CreateOperation inserts o; ECONFLICT if an operation with its code exists.
+func (t *tx) CreateOperation(ctx context.Context, o *entente.Operation) error {
+	if o == nil {
+		return nothing("operation")
+	}
+	if err := t.checkPeriod(ctx, "create operation "+o.Code, o.Alliance, o.Period); err != nil {
+		return err
+	}
+	return t.create(ctx, "create operation "+o.Code, operationsTable, operationRow(o))
+}
+
+// UpdateOperation changes o.
+func (t *tx) UpdateOperation(ctx context.Context, o *entente.Operation) error {
+	if o == nil {
+		return nothing("operation")
+	}
+	if err := t.checkPeriod(ctx, "update operation "+o.Code, o.Alliance, o.Period); err != nil {
+		return err
+	}
+	return t.update(ctx, "update operation "+o.Code, operationsTable, operationRow(o))
+}
+
+// CreateFramework inserts f; ECONFLICT if the alliance has one with its code.
+func (t *tx) CreateFramework(ctx context.Context, f *entente.Framework) error {
+	if f == nil {
+		return nothing("framework")
+	}
+	if err := t.checkPeriod(ctx, "create framework "+f.Alliance+" "+f.Code, f.Alliance, f.Period); err != nil {
+		return err
+	}
+	return t.create(ctx, "create framework "+f.Alliance+" "+f.Code, frameworksTable, frameworkRow(f))
+}
+
+// UpdateFramework changes f.
+func (t *tx) UpdateFramework(ctx context.Context, f *entente.Framework) error {
+	if f == nil {
+		return nothing("framework")
+	}
+	if err := t.checkPeriod(ctx, "update framework "+f.Alliance+" "+f.Code, f.Alliance, f.Period); err != nil {
+		return err
+	}
+	return t.update(ctx, "update framework "+f.Alliance+" "+f.Code, frameworksTable, frameworkRow(f))
+}
+
+// CreateGroup inserts g with its members.
+func (t *tx) CreateGroup(ctx context.Context, g *entente.Group) error {
+	if g == nil {
+		return nothing("group")
+	}
+	return t.create(ctx, "create group "+g.Alliance+" "+g.Code, groupsTable, groupRow(g),
+		children{t: groupMembersTable, rows: groupMemberRows(g)})
+}
+
+// UpdateGroup changes g with its members.
+func (t *tx) UpdateGroup(ctx context.Context, g *entente.Group) error {
+	if g == nil {
+		return nothing("group")
+	}
+	return t.update(ctx, "update group "+g.Alliance+" "+g.Code, groupsTable, groupRow(g),
+		children{groupMembersTable, "alliance = $1 AND code = $2", []any{g.Alliance, g.Code}, groupMemberRows(g)})
+}
+
 // factTables are the tables of the facts LockFact locks, by kind.
 var factTables = map[string]table{
+	entente.FactOperation:    operationsTable,
+	entente.FactFramework:    frameworksTable,
+	entente.FactGroup:        groupsTable,
 	entente.FactPartnership:  partnershipsTable,
 	entente.FactContribution: contributionsTable,
 	entente.FactMeeting:      meetingsTable,

@@ -38,6 +38,12 @@ func newFacts() map[string]any {
 			Attended: entente.AttendedYes, Provenance: src("src-partners")},
 		entente.FactDefenceEvent: &entente.DefenceEvent{ID: "art4-2025", Alliance: "TESTA", Article: "4", Date: d("2025-09-10"),
 			Requesters: []string{"FRA"}, Summary: "consultations after airspace violations", Provenance: src("src-treaty")},
+		entente.FactOperation: &entente.Operation{Code: "OP-NEW", Alliance: "TESTA", Name: "Baltic Guard", Kind: "maritime", Theatre: "Baltic Sea",
+			Period: entente.Period{From: d("2024-01")}, Provenance: src("src-ops")},
+		entente.FactFramework: &entente.Framework{Alliance: "TESTA", Code: "NEWFW", Name: "Northern Dialogue",
+			Period: entente.Period{From: d("2010")}, Provenance: src("src-partners")},
+		entente.FactGroup: &entente.Group{Alliance: "TESTA", Code: "GRP-NEW", Name: "Two partners", Members: []string{"NZL", "SWE"},
+			Since: d("2022"), Provenance: src("src-partners")},
 	}
 }
 
@@ -162,6 +168,14 @@ func testFactRefused(t *testing.T, open func(t *testing.T) entente.Store) {
 			Period: entente.Period{From: d("2020")}, Provenance: src("src-partners")}, "framework"},
 		{"a member as partner", entente.FactPartnership, &entente.Partnership{Alliance: "TESTA", Country: "BEL", Framework: "PFP",
 			Period: entente.Period{From: d("2020")}, Provenance: src("src-partners")}, "until"},
+		{"an operation without a start", entente.FactOperation, &entente.Operation{Code: "OP-X", Alliance: "TESTA", Name: "x", Kind: "x", Theatre: "x",
+			Provenance: src("src-ops")}, "from"},
+		{"a framework of no alliance", entente.FactFramework, &entente.Framework{Alliance: "NOPE", Code: "FW-X", Name: "x",
+			Provenance: src("src-partners")}, "alliance"},
+		{"a group without members", entente.FactGroup, &entente.Group{Alliance: "TESTA", Code: "GRP-X", Name: "x",
+			Provenance: src("src-partners")}, "members"},
+		{"a group with an unknown member", entente.FactGroup, &entente.Group{Alliance: "TESTA", Code: "GRP-Y", Name: "x", Members: []string{"XYZ"},
+			Provenance: src("src-partners")}, "members"},
 		{"not a defence article", entente.FactDefenceEvent, &entente.DefenceEvent{ID: "e1", Alliance: "TESTA", Article: "9", Date: d("2020"),
 			Requesters: []string{"FRA"}, Summary: "x", Provenance: src("src-treaty")}, "article"},
 		{"before the founding", entente.FactMeeting, &entente.Meeting{ID: "m-old", Alliance: "TESTA", Kind: "summit", Name: "Old", City: "Rome",
