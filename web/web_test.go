@@ -276,7 +276,7 @@ func TestPages(t *testing.T) {
 		"/sources":                          {"Sources", "mfat-nato", `<h2 id="kind-official-text">Official text`, `<span class="source-kind">Government</span>`, "quotation of this source", "Quoted for the programme NZL-IPCP-2012."},
 		"/partners/NZL":                     {`class="quote">: the source says <q>NATO Secretary General Anders Fogh Rasmussen`},
 		"/api/v1/coverage?as_of=1950-01-01": {`"as_of": "1950-01-01"`, `"kind": "membership"`, `"unconfirmed": [`},
-		"/sources?kind=news":                {"Sources: news", `<strong aria-current="page">News (`, "reuters-whbl-2023", `<a href="/sources">All (`},
+		"/sources?kind=news":                {"Sources: news", `<strong aria-current="page">News (`, "taipeitimes-nz-itpp-2023", `<a href="/sources">All (`},
 		"/coverage":                         {"What the record holds", "<svg", "Facts by kind", "Facts by decade", "Sources by kind", "Marked unconfirmed", "NZL-ITPP-2024", "cite a primary source"},
 		"/coverage?as_of=1950-01-01":        {"as of 1 January 1950", "Memberships"},
 		"/timeline":                         {"<svg", "<title id=", "Country", "Sweden"},
