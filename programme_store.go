@@ -15,6 +15,11 @@ type ActivityFilter struct {
 	// After keeps only the activities whose id comes after it (byte
 	// order): the page after the one that ended there.
 	After string
+	// Viewer, when set, keeps only the activities whose own marking it
+	// may read (Principal.MaySee), in the store's query, so that a page
+	// of a long list is read as a page. Their parents' markings are the
+	// services' to check.
+	Viewer *Principal
 }
 
 // ProgrammeReader is the read side of programme structure, the cooperation

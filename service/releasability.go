@@ -260,13 +260,21 @@ func (r *releasedReader) FindOffers(ctx context.Context, code string) ([]entente
 	return visible(r.p, os, func(x *entente.Offer) entente.Releasability { return x.Releasability }), err
 }
 
-// FindActivities filters before it pages: it reads every activity f
-// selects, leaves out the hidden ones, and then applies f's Offset and
-// Limit, so that a page holds what it would if the hidden ones did not
-// exist.
+// FindActivities filters before it pages, so that a page holds what it
+// would if the hidden ones did not exist: for one programme in the store's
+// query (the activities' own markings; the programme's is checked first),
+// across programmes by reading every activity f selects and leaving out
+// those hidden, then applying f's Offset and Limit.
 func (r *releasedReader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([]entente.Activity, error) {
 	if h, err := r.hidden(ctx, "programme", f.Programme); err != nil || h {
 		return []entente.Activity{}, err
+	}
+	if f.Programme != "" {
+		// The programme may be read: what remains hidden is each
+		// activity's own marking, which the store's query leaves out, so
+		// a page is read as a page.
+		f.Viewer = r.p
+		return r.Reader.FindActivities(ctx, f)
 	}
 	limit, offset := f.Limit, f.Offset
 	f.Limit, f.Offset = 0, 0

@@ -483,6 +483,13 @@ func (r reader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([
 	if f.After != "" {
 		w.add("t.id > %s", f.After)
 	}
+	if p := f.Viewer; p != nil && !p.SeesAll() {
+		if p.Role == entente.RoleLiaison && p.Partner != "" {
+			w.add("(t.releasability = 'PUBLIC' OR (t.releasability LIKE 'RELEASABLE_TO %%' AND ' ' || t.releasability || ' ' LIKE %s))", "% "+p.Partner+" %")
+		} else {
+			w.conds = append(w.conds, "t.releasability = 'PUBLIC'")
+		}
+	}
 	out := []entente.Activity{}
 	query := "SELECT " + activityCols + prov("t") + " FROM activities t" + w.String()
 	if f.Limit > 0 || f.Offset > 0 || f.After != "" {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,6 +71,32 @@ func testReleasability(t *testing.T, open func(t *testing.T) entente.Store) {
 	}
 	if got := a.Releasability.String(); got != "ALLIANCE" {
 		t.Errorf("FindActivity: releasability %s, want ALLIANCE", got)
+	}
+	// FindActivities keeps to what its Viewer may read, in its query, so
+	// that a page is read as a page.
+	liaison := func(c string) *entente.Principal {
+		return &entente.Principal{Kind: entente.PrincipalUser, ID: "user:9", Role: entente.RoleLiaison, Partner: c}
+	}
+	staff := &entente.Principal{Kind: entente.PrincipalUser, ID: "user:8", Role: entente.RoleStaff}
+	for _, c := range []struct {
+		name string
+		f    entente.ActivityFilter
+		want []string
+	}{
+		{"the public", entente.ActivityFilter{Programme: "NZL-2024-ITPP", Viewer: entente.Anonymous}, []string{"NZL-2024-ITPP-A003"}},
+		{"NZL's liaison", entente.ActivityFilter{Programme: "NZL-2024-ITPP", Viewer: liaison("NZL")}, []string{"NZL-2024-ITPP-A001", "NZL-2024-ITPP-A003"}},
+		{"SWE's liaison", entente.ActivityFilter{Programme: "NZL-2024-ITPP", Viewer: liaison("SWE")}, []string{"NZL-2024-ITPP-A003"}},
+		{"staff", entente.ActivityFilter{Programme: "NZL-2024-ITPP", Viewer: staff}, []string{"NZL-2024-ITPP-A001", "NZL-2024-ITPP-A002", "NZL-2024-ITPP-A003"}},
+		{"NZL's liaison, a page of one", entente.ActivityFilter{Programme: "NZL-2024-ITPP", Viewer: liaison("NZL"), Limit: 1}, []string{"NZL-2024-ITPP-A001"}},
+		{"NZL's liaison, the next page", entente.ActivityFilter{Programme: "NZL-2024-ITPP", Viewer: liaison("NZL"), After: "NZL-2024-ITPP-A001", Limit: 1}, []string{"NZL-2024-ITPP-A003"}},
+	} {
+		got, err := keysOf(func(a entente.Activity) string { return a.ID })(s.FindActivities(ctx, c.f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("FindActivities for %s: %v, want %v", c.name, got, c.want)
+		}
 	}
 	// Update changes a marking; Create stores one.
 	err = s.Update(ctx, func(tx entente.Tx) error {
