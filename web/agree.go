@@ -270,7 +270,7 @@ func (s *Server) programmePageOf(r *http.Request, id string, d entente.Date) (*p
 		}
 	}
 	pp := &programmePage{ProgrammeView: v, Chart: template.HTML(ProgressSVG(v.Progress)), Rows: ChartRows(v.Progress),
-		Activities: shown, More: v.Activities - len(shown)}
+		Activities: shown, More: v.Activities - len(shown), OverdueShown: longestOverdue(v.Progress.Overdue, maxOverdueShown)}
 	if signedInFrom(r) != nil {
 		pp.MayPropose = s.svc.CheckStep(r.Context(), v.ID, entente.StepPropose) == nil
 		pp.MayStaff = s.svc.CheckStaff(r.Context(), "review programmes") == nil
@@ -359,4 +359,21 @@ func (s *Server) postReview(w http.ResponseWriter, r *http.Request) {
 	s.view(w, r, "programme.html", "", func(entente.Date) (page, error) {
 		return page{Title: title, Data: *pp, status: status, Timeless: true}, nil
 	})
+}
+
+// maxOverdueShown bounds the overdue items a programme's page lists: a
+// programme of tens of thousands of activities can have thousands overdue,
+// which made its page megabytes long. The page says how many there are and
+// where the whole list is.
+const maxOverdueShown = 50
+
+// longestOverdue returns at most n of items, those due longest ago first
+// (in their own order where they fall due alike).
+func longestOverdue(items []entente.Attention, n int) []entente.Attention {
+	if len(items) <= n {
+		return items
+	}
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b entente.Attention) int { return a.Due.Compare(b.Due) })
+	return out[:n]
 }

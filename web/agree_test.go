@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"html"
 	"net/url"
 	"strings"
@@ -137,5 +138,36 @@ func TestProgrammeForms(t *testing.T) {
 		wantForm(t, "the area's confirmation", res, body, 200, "Area added", "Maritime security (maritime-security)", `value="NZL"`)
 		res, body = staff.post(t, s, "/areas", url.Values{"code": {"maritime-security"}, "name": {"Again"}})
 		wantForm(t, "an area twice", res, body, 400, "There is an area maritime-security already", `value="Again"`)
+	})
+}
+
+// TestProgrammePageOverdue: a programme with more overdue activities than
+// its page lists says how many there are and lists those due longest ago,
+// with where the whole list is (a programme of a million-activity store
+// had ten thousand, and a page of 1.4 MB).
+func TestProgrammePageOverdue(t *testing.T) {
+	onEngines(t, func(t *testing.T, dsn string) {
+		s := stackOn(t, dsn)
+		for i := range 52 {
+			day := entente.MustParseDate(fmt.Sprintf("2025-%02d-%02d", 1+i%12, 1+i/12))
+			if _, err := s.svc.ProposeActivity(operator(t), service.ProposeRequest{Programme: "NZL-ITPP-2024", Title: fmt.Sprintf("Late talks %d", i),
+				Kind: "staff-talks", From: day, To: day}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, body := get(t, nil, s.srv.URL+"/programmes/NZL-ITPP-2024")
+		text := pageText(body)
+		if !strings.Contains(text, "52 activities and indicators are overdue; the 50 due longest ago are listed") ||
+			!strings.Contains(body, `href="/api/v1/programmes/NZL-ITPP-2024/progress"`) {
+			t.Errorf("the page does not say how many are overdue and where the list is:\n%s", between(text, "Overdue", "Due for review"))
+		}
+		overdue := between(body, "<h3>Overdue</h3>", "<h3>Due for review</h3>")
+		if n := strings.Count(overdue, "<li>"); n != 50 {
+			t.Errorf("the page lists %d overdue items, want 50", n)
+		}
+		// The two due latest (2025-12-05 and 2025-11-05) are left out.
+		if strings.Contains(overdue, "Late talks 47") || !strings.Contains(overdue, "Late talks 0") {
+			t.Errorf("the items listed are not those due longest ago:\n%s", overdue)
+		}
 	})
 }

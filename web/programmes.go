@@ -265,6 +265,9 @@ type programmePage struct {
 	// review), for the panel.
 	CarriedOver int
 	Done        string
+	// OverdueShown are the overdue items the page lists: the
+	// maxOverdueShown due longest ago, of Progress.Overdue.
+	OverdueShown []entente.Attention
 	// The review form's values and problems, and the version of the
 	// programme (as it stands today) the form was opened with.
 	Review        struct{ Note, Date string }
