@@ -149,6 +149,28 @@ func (a *Activity) StatusOn(d Date) ActivityStatus {
 	return ""
 }
 
+// Open reports whether an activity at status s is still to be held: it
+// is proposed, approved, invited to or open for registration.
+func (s ActivityStatus) Open() bool {
+	return s != "" && s != ActivityHeld && s != ActivityReported && s != ActivityCancelled
+}
+
+// Due is the day the activity was due to be held by: its last day, or its
+// first when it gives no last; zero when it gives neither.
+func (a *Activity) Due() Date {
+	if !a.To.IsZero() {
+		return a.To
+	}
+	return a.From
+}
+
+// OverdueOn reports whether the activity was overdue on day d: due before
+// d (its due date's last possible day before d's first) and still to be
+// held on d.
+func (a *Activity) OverdueOn(d Date) bool {
+	return a.Due().Before(d) && a.StatusOn(d).Open()
+}
+
 // Registered is the number of participants registered so far.
 func (a *Activity) Registered() int {
 	n := 0

@@ -3,6 +3,7 @@ package entente
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // ReviewInterval is how long a programme in force may go without a review
@@ -22,17 +23,18 @@ type Tally struct {
 	Cancelled int `json:"cancelled"`
 }
 
-func (t *Tally) add(s ActivityStatus) {
-	t.Total++
+// addN counts n activities at status s.
+func (t *Tally) addN(s ActivityStatus, n int) {
+	t.Total += n
 	switch s {
 	case ActivityHeld:
-		t.Held++
+		t.Held += n
 	case ActivityReported:
-		t.Reported++
+		t.Reported += n
 	case ActivityCancelled:
-		t.Cancelled++
+		t.Cancelled += n
 	default:
-		t.Open++
+		t.Open += n
 	}
 }
 
@@ -130,10 +132,14 @@ type ProgrammeProgress struct {
 	UnassignedScore    float64 `json:"unassigned_score"`
 	UnassignedMeasured bool    `json:"unassigned_measured"`
 	// Activities counts every activity: the objectives' and the unassigned.
-	Activities   Tally       `json:"activities"`
-	Score        float64     `json:"score"`
-	Measured     bool        `json:"measured"`
+	Activities Tally   `json:"activities"`
+	Score      float64 `json:"score"`
+	Measured   bool    `json:"measured"`
+	// Overdue lists the activities and indicators overdue on the day, or
+	// the first of them (those due longest ago) where the caller asked for
+	// a bounded list; OverdueCount counts them all.
 	Overdue      []Attention `json:"overdue"`
+	OverdueCount int         `json:"overdue_count"`
 	DueForReview []Attention `json:"due_for_review"`
 	LastReview   Date        `json:"last_review,omitzero"`
 }
@@ -155,34 +161,111 @@ func mean(xs []float64) float64 {
 // activity is not cancelled.
 func (t Tally) measured() bool { return t.Total > t.Cancelled }
 
-// Progress rolls up snap's indicators and the programme's activities on day
-// today, and lists what is overdue and what is due for review.
+// CountOn tallies acts as a store's TallyActivities does: by goal, by
+// status on day and by whether each was due before it, leaving out those
+// not yet proposed on day; in the order of goal, status (workflow order)
+// and due.
+func CountOn(acts []Activity, day Date) []ActivityCount {
+	type key struct {
+		goal string
+		st   ActivityStatus
+		due  bool
+	}
+	n := map[key]int{}
+	for i := range acts {
+		a := &acts[i]
+		if st := a.StatusOn(day); st != "" {
+			n[key{a.Goal, st, a.Due().Before(day)}]++
+		}
+	}
+	out := make([]ActivityCount, 0, len(n))
+	for k, c := range n {
+		out = append(out, ActivityCount{Goal: k.goal, Status: k.st, Due: k.due, N: c})
+	}
+	SortCounts(out)
+	return out
+}
+
+// SortCounts orders counts by goal, status (workflow order) and due.
+func SortCounts(counts []ActivityCount) {
+	slices.SortFunc(counts, func(a, b ActivityCount) int {
+		if c := strings.Compare(a.Goal, b.Goal); c != 0 {
+			return c
+		}
+		if c := slices.Index(ActivityStatuses, a.Status) - slices.Index(ActivityStatuses, b.Status); c != 0 {
+			return c
+		}
+		return cmpBool(a.Due, b.Due)
+	})
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// Overdue returns the activities of acts overdue on day (Activity.OverdueOn),
+// those due longest ago first, as a store's FindActivities orders them for
+// ActivityFilter.OverdueOn.
+func Overdue(acts []Activity, day Date) []Activity {
+	var out []Activity
+	for i := range acts {
+		if acts[i].OverdueOn(day) {
+			out = append(out, acts[i])
+		}
+	}
+	slices.SortFunc(out, func(a, b Activity) int {
+		if c := a.Due().Compare(b.Due()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// Progress rolls up snap's indicators and the programme's activities acts
+// on day today, and lists what is overdue and what is due for review.
 func Progress(snap ProgrammeSnapshot, acts []Activity, reviews []Review, today Date) ProgrammeProgress {
+	var mine []Activity
+	for _, a := range acts {
+		if a.Programme == snap.Programme.ID {
+			mine = append(mine, a)
+		}
+	}
+	return ProgressOf(snap, CountOn(mine, today), Overdue(mine, today), reviews, today)
+}
+
+// ProgressOf rolls up snap's indicators and the programme's activities on
+// day today from their counts (CountOn, or a store's TallyActivities), and
+// lists what is overdue and what is due for review. overdue are the
+// activities overdue on the day, or the first of them (Overdue's order):
+// OverdueCount counts them all whatever overdue holds.
+func ProgressOf(snap ProgrammeSnapshot, counts []ActivityCount, overdue []Activity, reviews []Review, today Date) ProgrammeProgress {
 	p := snap.Programme
 	out := ProgrammeProgress{Programme: p.ID, AsOf: today, Objectives: []ObjectiveProgress{}, Overdue: []Attention{}, DueForReview: []Attention{}}
 	byGoal := map[string]*Tally{}
-	for i := range acts {
-		a := &acts[i]
-		st := a.StatusOn(today)
-		if a.Programme != p.ID || st == "" {
-			continue
+	for _, c := range counts {
+		t := byGoal[c.Goal]
+		if t == nil {
+			t = &Tally{}
+			byGoal[c.Goal] = t
 		}
-		out.Activities.add(st)
-		if t := byGoal[a.Goal]; t != nil {
-			t.add(st)
-		} else {
-			t := &Tally{}
-			t.add(st)
-			byGoal[a.Goal] = t
+		t.addN(c.Status, c.N)
+		out.Activities.addN(c.Status, c.N)
+		if c.Due && c.Status.Open() {
+			out.OverdueCount += c.N
 		}
-		end := a.To
-		if end.IsZero() {
-			end = a.From
-		}
-		if !end.IsZero() && end.Last().Before(today) && st != ActivityHeld && st != ActivityReported && st != ActivityCancelled {
-			out.Overdue = append(out.Overdue, Attention{Kind: "activity", Key: a.ID, Due: end,
-				What: fmt.Sprintf("%s was due to be held by %s and is %s", a.Title, end, st)})
-		}
+	}
+	for i := range overdue {
+		a := &overdue[i]
+		end := a.Due()
+		out.Overdue = append(out.Overdue, Attention{Kind: "activity", Key: a.ID, Due: end,
+			What: fmt.Sprintf("%s was due to be held by %s and is %s", a.Title, end, a.StatusOn(today))})
 	}
 	warn := Day(today.First().Time().AddDate(0, 0, IndicatorWarningDays))
 	goalCodes := map[string]bool{}
@@ -207,6 +290,7 @@ func Progress(snap ProgrammeSnapshot, acts []Activity, reviews []Review, today D
 					switch {
 					case in.Due.Last().Before(today):
 						ip.Overdue = true
+						out.OverdueCount++
 						out.Overdue = append(out.Overdue, Attention{Kind: "indicator", Key: g.Key() + "/" + in.Name, Due: in.Due,
 							What: fmt.Sprintf("%s: %s at %g of %g %s, due %s", g.Title, in.Name, in.Current, in.Target, in.Unit, in.Due)})
 					case in.Due.First().OnOrBefore(warn):

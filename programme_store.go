@@ -20,6 +20,21 @@ type ActivityFilter struct {
 	// of a long list is read as a page. Their parents' markings are the
 	// services' to check.
 	Viewer *Principal
+	// OverdueOn, when set, keeps only the activities overdue on that day
+	// (Activity.OverdueOn), and orders them by the day they were due
+	// (Date.Compare), then by id: those due longest ago first.
+	OverdueOn Date
+}
+
+// ActivityCount is how many of the activities a tally counted serve one
+// goal ("" for none) and stood at one status on its day
+// (Activity.StatusOn); Due says whether they were due to be held before
+// that day (Activity.DueBefore).
+type ActivityCount struct {
+	Goal   string
+	Status ActivityStatus
+	Due    bool
+	N      int
 }
 
 // ProgrammeReader is the read side of programme structure, the cooperation
@@ -37,6 +52,11 @@ type ProgrammeReader interface {
 	FindActivities(ctx context.Context, f ActivityFilter) ([]Activity, error)
 	// FindActivity returns one activity by id.
 	FindActivity(ctx context.Context, id string) (*Activity, error)
+	// TallyActivities counts the activities f selects (its ID, Programme,
+	// Goal, Offer and Viewer) by goal, by their status on day, and by
+	// whether they were due before it, leaving out those not yet proposed
+	// on day: what CountOn computes from the activities themselves.
+	TallyActivities(ctx context.Context, f ActivityFilter, day Date) ([]ActivityCount, error)
 	// CountActivities counts a programme's activities (all when "").
 	CountActivities(ctx context.Context, programme string) (int, error)
 	// FindReviews returns a programme's reviews (all when ""), by id.

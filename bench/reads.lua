@@ -15,6 +15,10 @@
 --                    which only makes each URL new to the page cache)
 --   members CODE     /api/v1/alliances/CODE/members?as_of={random day}
 --   partner CODES    /partners/{one of CODES, comma-separated}?as_of={random day}
+--   page IDS         /programmes/{one of IDS}?as_of={a random day of 2024 to 2027}
+--                    (the programme's page: its progress on the day, the first
+--                    of its activities and of those overdue; every synthetic
+--                    programme of entente generate is agreed by then)
 --   cached PATH      PATH, always the same (the page cache answers it)
 local seeds = 0
 
@@ -50,6 +54,9 @@ function request()
     path = "/api/v1/programmes/" .. list[math.random(#list)] .. "/activities?as_of=" .. day()
   elseif mode == "members" then
     path = "/api/v1/alliances/" .. arg .. "/members?as_of=" .. day()
+  elseif mode == "page" then
+    path = "/programmes/" .. list[math.random(#list)] .. "?as_of=" ..
+      string.format("%04d-%02d-%02d", math.random(2024, 2027), math.random(1, 12), math.random(1, 28))
   elseif mode == "partner" then
     path = "/partners/" .. list[math.random(#list)] .. "?as_of=" .. day()
   else
@@ -59,6 +66,6 @@ function request()
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("latency p50=%.2f p99=%.2f max=%.2f ms\n",
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+  io.write(string.format("latency p50=%.2f p95=%.2f p99=%.2f max=%.2f ms\n",
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end

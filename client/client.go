@@ -342,6 +342,12 @@ func (c *Client) ProgrammesOf(ctx context.Context, partnerOrID string, asOf ente
 	return list[service.ProgrammeView](ctx, c, "/api/v1/programmes", q)
 }
 
+// Progress returns a programme's progress on day asOf, every overdue item
+// listed.
+func (c *Client) Progress(ctx context.Context, id string, asOf entente.Date) (*entente.ProgrammeProgress, error) {
+	return one[entente.ProgrammeProgress](ctx, c, "/api/v1/programmes/"+seg(id)+"/progress", day(asOf))
+}
+
 // Programme returns one programme as it stood on day asOf.
 func (c *Client) Programme(ctx context.Context, id string, asOf entente.Date) (*service.ProgrammeView, error) {
 	return one[service.ProgrammeView](ctx, c, "/api/v1/programmes/"+seg(id), day(asOf))

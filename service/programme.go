@@ -55,7 +55,7 @@ func (s *Service) ProgrammesOf(ctx context.Context, partnerOrID string, asOf ent
 	asOf = s.day(asOf)
 	return view(ctx, s, func(r entente.Reader) ([]ProgrammeView, error) {
 		if !entente.ValidCountryCode(partnerOrID) {
-			v, err := programmeView(ctx, r, partnerOrID, asOf)
+			v, err := programmeView(ctx, r, partnerOrID, asOf, MaxOverdueListed)
 			if err != nil {
 				return nil, err
 			}
@@ -75,7 +75,7 @@ func (s *Service) ProgrammesOf(ctx context.Context, partnerOrID string, asOf ent
 				ps = append(ps, p)
 			}
 		}
-		return programmeViews(ctx, r, ps, all, asOf)
+		return programmeViews(ctx, r, ps, all, asOf, MaxOverdueListed)
 	})
 }
 
@@ -83,12 +83,34 @@ func (s *Service) ProgrammesOf(ctx context.Context, partnerOrID string, asOf ent
 // snapshot of the store; ENOTFOUND if it was not yet agreed that day.
 func (s *Service) Programme(ctx context.Context, id string, asOf entente.Date) (*ProgrammeView, error) {
 	asOf = s.day(asOf)
-	return view(ctx, s, func(r entente.Reader) (*ProgrammeView, error) { return programmeView(ctx, r, id, asOf) })
+	return view(ctx, s, func(r entente.Reader) (*ProgrammeView, error) {
+		return programmeView(ctx, r, id, asOf, MaxOverdueListed)
+	})
+}
+
+// MaxOverdueListed bounds the overdue activities a programme's view lists
+// (Progress.Overdue holds the ones due longest ago; Progress.OverdueCount
+// counts them all): a programme of tens of thousands of activities can have
+// thousands overdue. Progress lists them all.
+const MaxOverdueListed = 50
+
+// Progress returns a programme's progress on day asOf with every overdue
+// item listed, read from one snapshot of the store; ENOTFOUND as for
+// Programme.
+func (s *Service) Progress(ctx context.Context, id string, asOf entente.Date) (*entente.ProgrammeProgress, error) {
+	asOf = s.day(asOf)
+	return view(ctx, s, func(r entente.Reader) (*entente.ProgrammeProgress, error) {
+		v, err := programmeView(ctx, r, id, asOf, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &v.Progress, nil
+	})
 }
 
 // programmeView reads programme id and the programmes of its partner, and
 // builds its view.
-func programmeView(ctx context.Context, r entente.Reader, id string, asOf entente.Date) (*ProgrammeView, error) {
+func programmeView(ctx context.Context, r entente.Reader, id string, asOf entente.Date, overdue int) (*ProgrammeView, error) {
 	p, err := programme(ctx, r, id)
 	if err != nil {
 		return nil, err
@@ -100,7 +122,7 @@ func programmeView(ctx context.Context, r entente.Reader, id string, asOf entent
 	if entente.ProgrammeStatusOn(p, siblings, asOf) == "" {
 		return nil, entente.Errorf(entente.ENOTFOUND, "programme %s was agreed %s; on %s it did not exist yet", p.ID, p.Agreed, asOf)
 	}
-	vs, err := programmeViews(ctx, r, []entente.Programme{*p}, siblings, asOf)
+	vs, err := programmeViews(ctx, r, []entente.Programme{*p}, siblings, asOf, overdue)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +132,10 @@ func programmeView(ctx context.Context, r entente.Reader, id string, asOf entent
 // programmeViews builds the views of ps, all agreed by asOf and all of one
 // partner, whose programmes are siblings. The areas, objectives, goals and
 // reviews are read once for all of ps; the activities, which a generated
-// store holds by the hundred thousand, one programme at a time.
-func programmeViews(ctx context.Context, r entente.Reader, ps, siblings []entente.Programme, asOf entente.Date) ([]ProgrammeView, error) {
+// store holds by the hundred thousand, are counted in the store's query one
+// programme at a time, and at most overdue of the overdue ones read (all
+// when overdue is 0).
+func programmeViews(ctx context.Context, r entente.Reader, ps, siblings []entente.Programme, asOf entente.Date, overdue int) ([]ProgrammeView, error) {
 	out := []ProgrammeView{}
 	if len(ps) == 0 {
 		return out, nil
@@ -149,7 +173,11 @@ func programmeViews(ctx context.Context, r entente.Reader, ps, siblings []entent
 		for _, a := range areas {
 			v.AreaNames[a.Code] = a.Name
 		}
-		acts, err := r.FindActivities(ctx, entente.ActivityFilter{Programme: p.ID})
+		counts, err := r.TallyActivities(ctx, entente.ActivityFilter{Programme: p.ID}, asOf)
+		if err != nil {
+			return nil, err
+		}
+		overdue, err := r.FindActivities(ctx, entente.ActivityFilter{Programme: p.ID, OverdueOn: asOf, Limit: max(overdue, 0)})
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +187,7 @@ func programmeViews(ctx context.Context, r entente.Reader, ps, siblings []entent
 				v.Reviews = append(v.Reviews, ReviewSummary{ID: rv.ID, Date: rv.Date, Note: rv.Note})
 			}
 		}
-		v.Progress = entente.Progress(entente.Snapshot(v.Programme, v.Objectives, v.Goals), acts, reviews, asOf)
+		v.Progress = entente.ProgressOf(entente.Snapshot(v.Programme, v.Objectives, v.Goals), counts, overdue, reviews, asOf)
 		v.Activities = v.Progress.Activities.Total // those proposed by the day
 		out = append(out, v)
 	}
@@ -298,7 +326,7 @@ func (s *Service) ReviewProgramme(ctx context.Context, req ReviewRequest) (*ente
 			return err
 		}
 		if req.IfMatch != "" {
-			v, err := programmeView(ctx, released(tx, entente.PrincipalFrom(ctx)), req.Programme, s.day(entente.Date{}))
+			v, err := programmeView(ctx, released(tx, entente.PrincipalFrom(ctx)), req.Programme, s.day(entente.Date{}), MaxOverdueListed)
 			if err != nil {
 				return err
 			}

@@ -61,8 +61,9 @@ func visible[T any](p *entente.Principal, xs []T, marking func(*T) entente.Relea
 }
 
 // hidden reports whether the parent record kind:key (a programme,
-// operation or meeting) is one the principal may not see. The markings of
-// each kind are read once, when first needed.
+// operation or meeting) is one the principal may not see. A parent is read
+// alone the first time it is asked about (a single find names one), unless
+// all the markings of its kind were read for a list (readParents).
 func (r *releasedReader) hidden(ctx context.Context, kind, key string) (bool, error) {
 	if key == "" {
 		return false, nil
@@ -70,40 +71,61 @@ func (r *releasedReader) hidden(ctx context.Context, kind, key string) (bool, er
 	if r.hiddenParents == nil {
 		r.hiddenParents = map[string]bool{}
 	}
-	if _, read := r.hiddenParents[kind]; !read {
-		if err := r.readParents(ctx, kind); err != nil {
-			return false, err
-		}
-		r.hiddenParents[kind] = true // read
+	k := kind + ":" + key
+	if h, ok := r.hiddenParents[k]; ok || r.hiddenParents[kind] {
+		return h, nil
 	}
-	return r.hiddenParents[kind+":"+key], nil
+	if err := r.readParents(ctx, kind, key); err != nil {
+		return false, err
+	}
+	return r.hiddenParents[k], nil
 }
 
-// readParents notes which records of kind the principal may not see.
-func (r *releasedReader) readParents(ctx context.Context, kind string) error {
-	h := r.hiddenParents
+// readParents notes which records of kind the principal may not see: the
+// one named key, or all of them when key is "" (then kind itself is noted
+// as read). A key that names no record is not hidden.
+func (r *releasedReader) readParents(ctx context.Context, kind, key string) error {
+	if r.hiddenParents == nil {
+		r.hiddenParents = map[string]bool{}
+	}
+	h, f := r.hiddenParents, entente.Filter{ID: key}
+	var err error
 	switch kind {
 	case "programme":
-		ps, err := r.Reader.FindProgrammes(ctx, entente.Filter{})
+		var ps []entente.Programme
+		ps, err = r.Reader.FindProgrammes(ctx, f)
 		for _, p := range ps {
 			h["programme:"+p.ID] = !r.p.MaySee(p.Releasability)
 		}
-		return err
 	case "operation":
-		os, err := r.Reader.FindOperations(ctx, entente.Filter{})
+		var os []entente.Operation
+		os, err = r.Reader.FindOperations(ctx, f)
 		for _, o := range os {
 			h["operation:"+o.Code] = !r.p.MaySee(o.Releasability)
 		}
-		return err
 	case "meeting":
-		ms, err := r.Reader.FindMeetings(ctx, entente.Filter{})
+		var ms []entente.Meeting
+		ms, err = r.Reader.FindMeetings(ctx, f)
 		for _, m := range ms {
 			h["meeting:"+m.ID] = !r.p.MaySee(m.Releasability)
 		}
+	default:
+		return fmt.Errorf("releasability: no parent kind %q", kind)
+	}
+	if err != nil {
 		return err
 	}
-	return fmt.Errorf("releasability: no parent kind %q", kind)
+	if key == "" {
+		h[kind] = true
+	} else if _, ok := h[kind+":"+key]; !ok {
+		h[kind+":"+key] = false
+	}
+	return nil
 }
+
+// parentsReadAlone is how many distinct parents a list may name before
+// their markings are read in one find of the whole kind.
+const parentsReadAlone = 4
 
 // under returns the records of xs the principal may see whose parent (a
 // programme, operation or meeting, named by parent) it may see too.
@@ -112,6 +134,17 @@ func under[T any](ctx context.Context, r *releasedReader, xs []T, err error, kin
 		return nil, err
 	}
 	xs = visible(r.p, xs, marking)
+	if !r.hiddenParents[kind] {
+		keys := map[string]bool{}
+		for i := range xs {
+			if keys[parent(&xs[i])] = true; len(keys) > parentsReadAlone {
+				if err := r.readParents(ctx, kind, ""); err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
+	}
 	out := xs[:0]
 	for i := range xs {
 		h, err := r.hidden(ctx, kind, parent(&xs[i]))
@@ -289,6 +322,24 @@ func (r *releasedReader) FindActivities(ctx context.Context, f entente.ActivityF
 		as = as[:limit]
 	}
 	return as, nil
+}
+
+// TallyActivities counts what FindActivities would read: for one programme
+// in the store's query (the activities' own markings; the programme's is
+// checked first), across programmes from the activities it reads.
+func (r *releasedReader) TallyActivities(ctx context.Context, f entente.ActivityFilter, day entente.Date) ([]entente.ActivityCount, error) {
+	if h, err := r.hidden(ctx, "programme", f.Programme); err != nil || h {
+		return []entente.ActivityCount{}, err
+	}
+	if f.Programme != "" {
+		f.Viewer = r.p
+		return r.Reader.TallyActivities(ctx, f, day)
+	}
+	as, err := r.FindActivities(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return entente.CountOn(as, day), nil
 }
 
 func (r *releasedReader) FindActivity(ctx context.Context, id string) (*entente.Activity, error) {

@@ -65,6 +65,7 @@ var typeDocs = map[string]string{
 	"entente.ProgrammeDiff":                    "ProgrammeDiff lists what changed from one programme, or review snapshot, to another.",
 	"entente.ProgrammeProgress":                "ProgrammeProgress rolls up a whole programme on a day (see \"How progress is computed\" above).",
 	"entente.ProgrammeProgress.activities":     "activities counts every activity: the objectives' and the unassigned.",
+	"entente.ProgrammeProgress.overdue":        "overdue lists the activities and indicators overdue on the day, or the first of them (those due longest ago) where the caller asked for a bounded list; OverdueCount counts them all.",
 	"entente.ProgrammeProgress.unassigned":     "unassigned counts the activities that serve no goal; UnassignedScore is their completion, a part of the programme's score when UnassignedMeasured.",
 	"entente.ProgrammeSnapshot":                "ProgrammeSnapshot is a programme with its objectives and goals, as a review records it and as a diff compares it.",
 	"entente.Quote":                            "Quote is the sentence of one of a record's sources that states the fact, copied exactly, so a reader can check the claim without leaving the page.",

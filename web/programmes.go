@@ -105,11 +105,7 @@ func (s *Server) apiObjective(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiProgress(w http.ResponseWriter, r *http.Request) {
 	s.api(w, r, func(d entente.Date) (any, error) {
-		v, err := s.svc.Programme(r.Context(), r.PathValue("id"), d)
-		if err != nil {
-			return nil, err
-		}
-		return v.Progress, nil
+		return s.svc.Progress(r.Context(), r.PathValue("id"), d)
 	})
 }
 

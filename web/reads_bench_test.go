@@ -108,6 +108,11 @@ func benchReads(b *testing.B, dsn string) {
 			// The day does not change the list; it makes the URL new to the page cache.
 			return "/api/v1/programmes/" + programmes[rng.IntN(len(programmes))].ID + "/activities?as_of=" + day(rng)
 		}},
+		{"page", func(rng *rand.Rand) string {
+			// A day every synthetic programme was agreed by.
+			return fmt.Sprintf("/programmes/%s?as_of=%04d-%02d-%02d", programmes[rng.IntN(len(programmes))].ID,
+				2024+rng.IntN(4), 1+rng.IntN(12), 1+rng.IntN(28))
+		}},
 		{"members", func(rng *rand.Rand) string { return "/api/v1/alliances/NATO/members?as_of=" + day(rng) }},
 		{"partner", func(rng *rand.Rand) string {
 			return "/partners/" + partners[rng.IntN(len(partners))].Code + "?as_of=" + day(rng)

@@ -244,22 +244,22 @@ func runProgrammeProgress(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := e.be.Programme(ctx, id, asOf)
+	v, err := e.be.Progress(ctx, id, asOf)
 	if err != nil {
 		return err
 	}
 	if e.opts.plan.svg != "" {
-		if err := writeFile(e.opts.plan.svg, []byte(web.ProgressSVG(v.Progress))); err != nil {
+		if err := writeFile(e.opts.plan.svg, []byte(web.ProgressSVG(*v))); err != nil {
 			return entente.Errorf(entente.EINVALID, "--svg: %v", err)
 		}
 	}
 	if e.opts.json {
-		return writeJSON(e.stdout, v.Progress)
+		return writeJSON(e.stdout, v)
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "Progress of %s as of %s\n\n", v.ID, v.Progress.AsOf)
+	fmt.Fprintf(w, "Progress of %s as of %s\n\n", v.Programme, v.AsOf)
 	var rows [][]string
-	for _, r := range web.ChartRows(v.Progress) {
+	for _, r := range web.ChartRows(*v) {
 		label := r.Label
 		switch r.Level {
 		case "objective", "unassigned":
@@ -284,8 +284,8 @@ func runProgrammeProgress(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(w, "  %s %s (due %s): %s\n", a.Kind, a.Key, orDash(a.Due.String()), a.What)
 		}
 	}
-	list("Overdue", v.Progress.Overdue)
-	list("Due for review", v.Progress.DueForReview)
+	list("Overdue", v.Overdue)
+	list("Due for review", v.DueForReview)
 	return nil
 }
 

@@ -27,6 +27,7 @@ type backend interface {
 	Accession(ctx context.Context, step service.Step, req service.StepRequest) (*entente.Membership, error)
 	ProgrammesOf(ctx context.Context, partnerOrID string, asOf entente.Date) ([]service.ProgrammeView, error)
 	Programme(ctx context.Context, id string, asOf entente.Date) (*service.ProgrammeView, error)
+	Progress(ctx context.Context, id string, asOf entente.Date) (*entente.ProgrammeProgress, error)
 	DiffProgrammes(ctx context.Context, from, to string) (*entente.ProgrammeDiff, error)
 	Activities(ctx context.Context, f entente.ActivityFilter) ([]entente.Activity, error)
 	Activity(ctx context.Context, id string) (*entente.Activity, error)

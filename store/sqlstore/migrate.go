@@ -112,6 +112,7 @@ func (s *Store) render(file string) (string, error) {
 		"autoid":    func() string { return s.d.AutoID },
 		"timestamp": func() string { return s.d.Timestamp },
 		"engine":    func() string { return s.d.Name },
+		"binary":    func() string { return s.d.Binary },
 		"zerohash":  func() string { return entente.ZeroHash },
 		// dict makes a map of its key, value pairs, for a template
 		// called once per table with that table's expressions.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/entente/entente"
 )
@@ -473,16 +474,15 @@ func activityDest(a *entente.Activity) []any {
 }
 
 // FindActivities returns the activities matching f, by id.
-func (r reader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([]entente.Activity, error) {
+// activityWhere is the condition of the activities f selects but for its
+// paging and OverdueOn.
+func activityWhere(f entente.ActivityFilter) where {
 	var w where
 	w.eq("t.id", f.ID)
 	w.eq("t.programme", f.Programme)
 	w.eq("t.goal", f.Goal)
 	w.eq("t.status", string(f.Status))
 	w.eq("t.offer", f.Offer)
-	if f.After != "" {
-		w.add("t.id > %s", f.After)
-	}
 	if p := f.Viewer; p != nil && !p.SeesAll() {
 		if p.Role == entente.RoleLiaison && p.Partner != "" {
 			w.add("(t.releasability = 'PUBLIC' OR (t.releasability LIKE 'RELEASABLE_TO %%' AND ' ' || t.releasability || ' ' LIKE %s))", "% "+p.Partner+" %")
@@ -490,13 +490,71 @@ func (r reader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([
 			w.conds = append(w.conds, "t.releasability = 'PUBLIC'")
 		}
 	}
+	return w
+}
+
+// The dates of the activities table are text at the precision they were
+// recorded ("2024", "2024-07", "2024-07-11"). Compared byte by byte with a
+// whole day, such a text is on or before the day exactly when its first
+// possible day is (Date.OnOrBefore): "2024-07" <= "2024-07-11", and a
+// prefix sorts first. So Activity.StatusOn is a CASE over the step dates
+// in its order, each compared with the day (its last, as OnOrBefore
+// compares). byteOrder is the dialect's collation for that comparison.
+
+// statusOn is Activity.StatusOn in SQL for the day bound at placeholder
+// day: ” when the activity was not yet proposed.
+func (r reader) statusOn(day string) string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, st := range []struct{ col, status string }{
+		{"cancelled", "cancelled"}, {"reported", "reported"}, {"held", "held"},
+		{"registration_opened", "registration-open"}, {"invitations_sent", "invitations-sent"},
+		{"approved", "approved"}, {"proposed", "proposed"},
+	} {
+		fmt.Fprintf(&b, " WHEN t.%s%s <= %s THEN '%s'", st.col, r.d.Binary, day, st.status)
+	}
+	b.WriteString(" WHEN COALESCE(t.cancelled, t.reported, t.held, t.registration_opened, t.invitations_sent, t.approved, t.proposed) IS NULL THEN t.status")
+	b.WriteString(" ELSE '' END")
+	return b.String()
+}
+
+// activityDue is Activity.Due in SQL: the activity's last day, else its
+// first (NULL for neither).
+const activityDue = "COALESCE(t.end_date, t.start_date)"
+
+// dueBefore is Activity.Due().Before in SQL, for the first day of the day
+// bound at placeholder first: the due date, brought to its last possible
+// day (a month's "-31" orders as its last day would), is before it.
+func dueBefore(first string) string {
+	return "CASE length(" + activityDue + ") WHEN 4 THEN " + activityDue + " || '-12-31' WHEN 7 THEN " +
+		activityDue + " || '-31' ELSE " + activityDue + " END < " + first
+}
+
+// openStatuses are the statuses of ActivityStatus.Open, as an SQL list.
+const openStatuses = "('proposed', 'approved', 'invitations-sent', 'registration-open')"
+
+func (r reader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([]entente.Activity, error) {
+	w := activityWhere(f)
+	if f.After != "" {
+		w.add("t.id > %s", f.After)
+	}
+	order, byDue := "", !f.OverdueOn.IsZero()
+	if byDue {
+		w.args = append(w.args, f.OverdueOn.First().String(), f.OverdueOn.Last().String())
+		first, last := fmt.Sprintf("$%d", len(w.args)-1), fmt.Sprintf("$%d", len(w.args))
+		w.conds = append(w.conds, dueBefore(first), "("+r.statusOn(last)+") IN "+openStatuses)
+		order = " ORDER BY " + activityDue + r.d.Binary + ", t.id" + r.d.Binary
+	}
 	out := []entente.Activity{}
 	query := "SELECT " + activityCols + prov("t") + " FROM activities t" + w.String()
-	if f.Limit > 0 || f.Offset > 0 || f.After != "" {
+	if f.Limit > 0 || f.Offset > 0 || f.After != "" || order != "" {
 		// Paging needs a stable order; ids are compared byte by byte
 		// (COLLATE "C" is not portable, so ids should be ASCII).
 		// Bound as parameters, so that every page runs one statement.
-		query += " ORDER BY t.id"
+		if order == "" {
+			order = " ORDER BY t.id"
+		}
+		query += order
 		if f.Limit > 0 {
 			w.args = append(w.args, f.Limit)
 			query += fmt.Sprintf(" LIMIT $%d", len(w.args))
@@ -517,7 +575,38 @@ func (r reader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([
 	if err != nil {
 		return nil, err
 	}
-	canonical(entente.Dataset{Activities: out})
+	if !byDue {
+		canonical(entente.Dataset{Activities: out})
+	}
+	return out, nil
+}
+
+// TallyActivities counts the activities f selects by goal, status on day
+// and due, in the store's query: a programme of tens of thousands of
+// activities is counted without reading them (migration 0024 indexes the
+// columns the count reads).
+func (r reader) TallyActivities(ctx context.Context, f entente.ActivityFilter, day entente.Date) ([]entente.ActivityCount, error) {
+	w := activityWhere(f)
+	w.args = append(w.args, day.Last().String(), day.First().String())
+	last, first := fmt.Sprintf("$%d", len(w.args)-1), fmt.Sprintf("$%d", len(w.args))
+	query := "SELECT goal, st, due, COUNT(*) FROM (SELECT COALESCE(t.goal, '') AS goal, " + r.statusOn(last) + " AS st, " +
+		"CASE WHEN " + dueBefore(first) + " THEN 1 ELSE 0 END AS due FROM activities t" + w.String() + ") x " +
+		"WHERE st <> '' GROUP BY goal, st, due"
+	out := []entente.ActivityCount{}
+	err := r.each(ctx, "tally activities", query, w.args, func(rows *sql.Rows) error {
+		var c entente.ActivityCount
+		var due int
+		if err := rows.Scan(&c.Goal, &c.Status, &due, &c.N); err != nil {
+			return err
+		}
+		c.Due = due == 1
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	entente.SortCounts(out)
 	return out, nil
 }
 
