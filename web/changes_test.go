@@ -184,9 +184,9 @@ func testChangeFeed(t *testing.T, st *stack) {
 			t.Errorf("AUS liaison's %s lacks the activity released to AUS: %v", u, titles)
 		}
 	}
-	// Mongolia's programme released to AUS is in Mongolia's feed and the
+	// Pakistan's programme released to AUS is in Pakistan's feed and the
 	// whole record's, for those it is released to.
-	for _, u := range []string{"/feeds/changes.atom", "/feeds/partners/MNG.atom"} {
+	for _, u := range []string{"/feeds/changes.atom", "/feeds/partners/PAK.atom"} {
 		if titles := readAtom(t, st, aus, u); !titled(titles, hiddenProgramme) {
 			t.Errorf("AUS liaison's %s lacks the programme released to AUS: %v", u, titles)
 		}

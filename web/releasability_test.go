@@ -17,8 +17,8 @@ import (
 // released to AUS only.
 const (
 	hiddenActivity  = "AUS-ITPP-2023-A001"
-	hiddenProgramme = "MNG-IPCP-2025"
-	hiddenReview    = "MNG-IPCP-2025-R1"
+	hiddenProgramme = "PAK-IPCP-2025"
+	hiddenReview    = "PAK-IPCP-2025-R1"
 	hiddenTitle     = "Closely held staff talks"
 )
 
@@ -28,7 +28,7 @@ func hide(t *testing.T, st *stack) {
 	toAUS := `"releasability":{"level":"RELEASABLE_TO","to":["AUS"]}`
 	for _, w := range []struct{ path, body string }{
 		{"/api/v1/activities", `{"programme":"AUS-ITPP-2023","title":"` + hiddenTitle + `","kind":"staff-talks","date":"2025-01-10",` + toAUS + `}`},
-		{"/api/v1/programmes", `{"id":"` + hiddenProgramme + `","alliance":"NATO","partner":"MNG","type":"IPCP","title":"Mongolia's closely held programme","agreed":"2025-03-01","areas":["cyber-defence"],` + toAUS + `}`},
+		{"/api/v1/programmes", `{"id":"` + hiddenProgramme + `","alliance":"NATO","partner":"PAK","type":"IPCP","title":"Pakistan's closely held programme","agreed":"2025-03-01","areas":["cyber-defence"],` + toAUS + `}`},
 		{"/api/v1/programmes/" + hiddenProgramme + "/reviews", `{"date":"2025-06-01","note":"closely held review",` + toAUS + `}`},
 	} {
 		res, err := post(st.srv.URL+w.path, st.token, "application/json", w.body)
@@ -53,7 +53,7 @@ func leakURLs(t *testing.T, st *stack) []string {
 	values := map[string][]string{
 		"{id}":    {hiddenActivity, hiddenProgramme, "AUS-ITPP-2023", "AUS-ITPP-2023-A999"},
 		"{other}": {hiddenProgramme, hiddenReview, "AUS-IPCP-2013"},
-		"{iso3}":  {"AUS", "MNG", "NZL"},
+		"{iso3}":  {"AUS", "PAK", "NZL"},
 		"{code}":  {"NATO"},
 		"{step}":  {"apply"},
 		"{$}":     {""},
@@ -63,7 +63,7 @@ func leakURLs(t *testing.T, st *stack) []string {
 		"{entity}": {"activity", "programme"},
 		"{key...}": {hiddenActivity, hiddenProgramme, "AUS-ITPP-2023-A999"},
 		// The partners' Atom feeds.
-		"{feed}": {"AUS.atom", "MNG.atom", "NZL.atom"},
+		"{feed}": {"AUS.atom", "PAK.atom", "NZL.atom"},
 		// An account's page, for admins only.
 		"{name}": {"nobody"},
 		// Operations.
@@ -102,8 +102,8 @@ func leakURLs(t *testing.T, st *stack) []string {
 		}
 	}
 	// Queries that select the hidden records.
-	urls = append(urls, "/api/v1/timeline?country=AUS", "/api/v1/timeline?country=MNG", "/timeline?country=AUS",
-		"/api/v1/programmes?partner=MNG", "/api/v1/programmes?partner=AUS", "/programmes?partner=AUS",
+	urls = append(urls, "/api/v1/timeline?country=AUS", "/api/v1/timeline?country=PAK", "/timeline?country=AUS",
+		"/api/v1/programmes?partner=PAK", "/api/v1/programmes?partner=AUS", "/programmes?partner=AUS",
 		"/api/v1/programmes/AUS-ITPP-2023/activities?status=proposed", "/api/v1/programmes/"+hiddenProgramme+"/activities?status=proposed",
 		"/api/v1/changes?since=0&limit=1000", "/api/v1/changes?limit=1")
 	return urls
