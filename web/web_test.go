@@ -544,9 +544,11 @@ func TestCacheKeepsToTheDay(t *testing.T) {
 func TestTimelineMarksUnconfirmed(t *testing.T) {
 	s := newStack(t)
 	_, body := get(t, nil, s.srv.URL+"/timeline?country=NZL")
-	// New Zealand's 1996 officers in Bosnia are unconfirmed as IFOR (the
-	// sources name SFOR); its SFOR service is confirmed and drawn plainly.
-	for _, want := range []string{`class="k-deployment unconfirmed"`, "from 1996 (unconfirmed)", "<td>1996 (unconfirmed)</td>",
+	// New Zealand's deployments to the Arabian Gulf and the Mediterranean
+	// (MFAT names neither operation nor dates) are unconfirmed; its service
+	// under IFOR in 1996 (named by the 2012 programme's text) and under SFOR
+	// are confirmed and drawn plainly.
+	for _, want := range []string{`class="k-deployment unconfirmed"`, "from 1996 (unconfirmed)", "<td>1996</td>",
 		"<td>December 1996 to December 2004</td>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("timeline lacks %q", want)
