@@ -64,6 +64,8 @@ type (
 		Memberships []struct {
 			Alliance string       `json:"alliance"`
 			Applied  entente.Date `json:"applied"`
+			Invited  entente.Date `json:"invited"`
+			Signed   entente.Date `json:"signed"`
 			Acceded  entente.Date `json:"acceded"`
 			Status   string       `json:"status"`
 		} `json:"memberships"`
@@ -609,9 +611,13 @@ func (c *checker) country(v *views) {
 		if m.Alliance == c.w.alliance.Code && notBegun(c.w.alliance.Signed, v.day) {
 			c.fail("alliance existed", "country %s: a membership of %s shown", v.country, m.Alliance)
 		}
-		first := m.Applied
-		if first.IsZero() {
-			first = m.Acceded
+		// The record begins at its first step: an application, or an
+		// invitation or protocol where no application is recorded.
+		var first entente.Date
+		for _, d := range []entente.Date{m.Applied, m.Invited, m.Signed, m.Acceded} {
+			if !d.IsZero() && (first.IsZero() || d.Compare(first) < 0) {
+				first = d
+			}
 		}
 		if notBegun(first, v.day) {
 			c.fail("country record begun", "country %s: membership of %s shown, begun %s", v.country, m.Alliance, first)
