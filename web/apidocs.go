@@ -24,7 +24,7 @@ func (s *Server) apiDocsRoutes() {
 
 func (s *Server) pageAPIDocs(w http.ResponseWriter, r *http.Request) {
 	s.view(w, r, "api-docs.html", "API reference", func(entente.Date) (page, error) {
-		return page{Data: apiDocsOf(openAPIDoc()), Timeless: true}, nil
+		return page{Data: apiDocsOf(theOpenAPIDoc()), Timeless: true}, nil
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/service"
@@ -26,8 +27,13 @@ import (
 
 // apiOpenAPI serves the OpenAPI 3.1 document of the API.
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
-	s.writeJSON(w, http.StatusOK, openAPIDoc())
+	s.writeJSON(w, http.StatusOK, theOpenAPIDoc())
 }
+
+// theOpenAPIDoc is the OpenAPI document, made once: the routes and types it
+// is made from do not change while the program runs. It is shared: read it,
+// never change it.
+var theOpenAPIDoc = sync.OnceValue(openAPIDoc)
 
 // apiRoute describes a route of the API: one line of apiRoutes.
 type apiRoute struct {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/entente/entente"
 	"github.com/entente/entente/dataset"
@@ -51,39 +52,43 @@ type apiResource struct {
 // apiIndexAnswer answers GET /api/v1: every address of the API with its methods
 // and what it is, from the OpenAPI document, so the two cannot differ.
 func (s *Server) apiIndexAnswer(w http.ResponseWriter, r *http.Request) {
-	s.api(w, r, func(entente.Date) (any, error) {
-		b, err := json.Marshal(openAPIDoc())
-		if err != nil {
-			return nil, err
-		}
-		var doc struct {
-			Paths map[string]map[string]struct {
-				Summary string `json:"summary"`
-			} `json:"paths"`
-		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			return nil, err
-		}
-		out := apiIndex{"entente's JSON API: every address, its methods and what it answers; the OpenAPI document describes each in full",
-			"/api/v1/openapi.json", []apiResource{}}
-		for path, ops := range doc.Paths {
-			res := apiResource{Path: path}
-			for method, op := range ops {
-				if !slices.Contains([]string{"get", "post", "put", "patch", "delete"}, method) {
-					continue
-				}
-				res.Methods = append(res.Methods, strings.ToUpper(method))
-				if res.Summary == "" || method == "get" {
-					res.Summary = op.Summary
-				}
-			}
-			slices.Sort(res.Methods)
-			out.Resources = append(out.Resources, res)
-		}
-		slices.SortFunc(out.Resources, func(a, b apiResource) int { return strings.Compare(a.Path, b.Path) })
-		return out, nil
-	})
+	s.api(w, r, func(entente.Date) (any, error) { return theAPIIndex() })
 }
+
+// theAPIIndex is the API's index, made once from the OpenAPI document: the
+// routes and types both are made from do not change while the program runs.
+var theAPIIndex = sync.OnceValues(func() (apiIndex, error) {
+	out := apiIndex{"entente's JSON API: every address, its methods and what it answers; the OpenAPI document describes each in full",
+		"/api/v1/openapi.json", []apiResource{}}
+	b, err := json.Marshal(theOpenAPIDoc())
+	if err != nil {
+		return out, err
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Summary string `json:"summary"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return out, err
+	}
+	for path, ops := range doc.Paths {
+		res := apiResource{Path: path}
+		for method, op := range ops {
+			if !slices.Contains([]string{"get", "post", "put", "patch", "delete"}, method) {
+				continue
+			}
+			res.Methods = append(res.Methods, strings.ToUpper(method))
+			if res.Summary == "" || method == "get" {
+				res.Summary = op.Summary
+			}
+		}
+		slices.Sort(res.Methods)
+		out.Resources = append(out.Resources, res)
+	}
+	slices.SortFunc(out.Resources, func(a, b apiResource) int { return strings.Compare(a.Path, b.Path) })
+	return out, nil
+})
 
 func (s *Server) apiCountries(w http.ResponseWriter, r *http.Request) {
 	s.api(w, r, func(entente.Date) (any, error) { return s.svc.BrowseCountries(r.Context()) })

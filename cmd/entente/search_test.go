@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -57,7 +58,7 @@ func TestSearchCLI(t *testing.T) {
 	}
 	out, errOut, code := run(t, "search", "Bamyan", "--db", engines["SQLite"])
 	if code != 0 || !strings.HasPrefix(out, "1. International Security Assistance Force: New Zealand") || !strings.Contains(out, "[Bamyan]") ||
-		!strings.Contains(out, "by kind: contribution 1") {
+		!regexp.MustCompile(`(?m)^by kind: .*\bcontribution 1\b`).MatchString(out) {
 		t.Errorf("search Bamyan: exit %d\n%s%s", code, out, errOut)
 	}
 	for _, args := range [][]string{{"search", `"Bamyan`}, {"search"}, {"search", "x", "--kind", "ship"}, {"search", "x", "--decade", "1995"}} {

@@ -90,9 +90,12 @@ func (s *Store) Search(ctx context.Context, q entente.SearchQuery) (*entente.Sea
 			ts_headline('english', d.body, to_tsquery('english', $1), 'MaxWords=30, MinWords=12, %[1]s')
 			FROM search_docs d WHERE d.id IN `, sel)
 	}
-	// A record comes before the documents it cites: a source's match
-	// counts half.
-	rank = "(" + rank + ") * CASE WHEN d.kind = 'source' THEN 0.5 ELSE 1.0 END"
+	// A record comes before the records about it, and those before the
+	// documents they cite: a contribution's or invitation's match (a
+	// country's part in an operation or a meeting, which names it) counts
+	// three quarters, a source's half. So "Ocean Shield" finds the
+	// operation first, then the partners' contributions to it.
+	rank = "(" + rank + ") * CASE WHEN d.kind = 'source' THEN 0.5 WHEN d.kind IN ('contribution', 'invitation') THEN 0.75 ELSE 1.0 END"
 	if err := visible(ctx, sqlTx, &w, q.Viewer); err != nil {
 		return nil, s.d.wrap("search", err)
 	}
