@@ -154,6 +154,11 @@ type Store interface {
 	// runs fn again in a new one, a few times at most, so fn must not keep
 	// state from one run to the next.
 	Update(ctx context.Context, fn func(Tx) error) error
+	// Analyze refreshes the statistics the database plans its queries by,
+	// after a bulk write: Import and ImportStream run it themselves; a
+	// caller that writes many records through Update (a generated store)
+	// runs it after.
+	Analyze(ctx context.Context) error
 	// View runs fn in one read-only transaction: every read made through
 	// the Reader fn is given sees the same snapshot of the store, whatever
 	// is committed meanwhile, so a view built from several finds is

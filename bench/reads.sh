@@ -33,6 +33,7 @@ export PATH="/usr/local/go/bin:$PATH"
 bin=${1:?usage: bench/reads.sh BINARY DB} db=${2:?usage: bench/reads.sh BINARY DB}
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-64}
+THREADS=$((CONNS < 2 ? 1 : 2)) # wrk wants a connection per thread at least
 ROUNDS=${ROUNDS:-1}
 N=${N:-1000000}
 BENCHES=${BENCHES:-activity programme page members partner cached}
@@ -90,7 +91,7 @@ sample() {
 run() {
   local out="$tmp/wrk.txt"
   # shellcheck disable=SC2046
-  wrk -t2 -c"$CONNS" -d"$DURATION" --timeout 10s -s bench/reads.lua "$2" -- $(args "$3") >"$out"
+  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s -s bench/reads.lua "$2" -- $(args "$3") >"$out"
   awk -v name="$1" '/requests in/ { total = $1 } /^Requests\/sec:/ { rps = $2 } /Non-2xx or 3xx responses:/ { bad = $NF }
     /^latency p50=/ { split($3, a, "="); p95 = a[2]; split($4, a, "="); p99 = a[2] }
     END { printf "%s %.1f %s %d %s\n", name, rps * (total - bad) / total, p99, bad, p95 }' "$out" >>"$tmp/results"
@@ -103,8 +104,8 @@ for b in $BENCHES; do
   bpid=$!
   pids+=($bpid)
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$bport/" && break; sleep 0.1; done
-  wrk -t2 -c"$CONNS" -d1s -s bench/reads.lua "$e" -- $(args "$b") >/dev/null # warm up
-  wrk -t2 -c"$CONNS" -d1s -s bench/reads.lua "http://127.0.0.1:$bport" -- $(args "$b") >/dev/null
+  wrk -t"$THREADS" -c"$CONNS" -d1s -s bench/reads.lua "$e" -- $(args "$b") >/dev/null # warm up
+  wrk -t"$THREADS" -c"$CONNS" -d1s -s bench/reads.lua "http://127.0.0.1:$bport" -- $(args "$b") >/dev/null
   for _ in $(seq 1 "$ROUNDS"); do
     run "$b:entente" "$e" "$b"
     run "$b:bare" "http://127.0.0.1:$bport" "$b"
@@ -113,7 +114,7 @@ for b in $BENCHES; do
   echo "$b $(wc -c <"$tmp/$b.body")" >>"$tmp/sizes"
 done
 
-echo "wrk -t2 -c$CONNS -d$DURATION x $ROUNDS, bench/reads.lua; entente serve ${SERVE_FLAGS:-(as shipped)} on $db; $(uptime)"
+echo "wrk -t$THREADS -c$CONNS -d$DURATION x $ROUNDS, bench/reads.lua; entente serve ${SERVE_FLAGS:-(as shipped)} on $db; $(uptime)"
 awk 'FNR == NR { size[$1] = $2; next }
 { split($1, k, ":"); b = k[1]; side = k[2]; ok[b, side] += $2; p99[b, side] += $3; bad[b, side] += $4; p95[b, side] += $5; n[b, side]++
   if (!(b in seen)) { seen[b] = 1; order[++nb] = b } }

@@ -136,7 +136,7 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest) (*GenerateR
 	if err != nil {
 		return nil, err
 	}
-	return res, nil
+	return res, s.Store.Analyze(ctx)
 }
 
 // generate writes the whole synthetic alliance in tx.

@@ -23,9 +23,13 @@ func (s *Store) ImportStream(ctx context.Context, audit *entente.AuditEvent, fil
 		return entente.Errorf(entente.EINVALID, "import: no records given")
 	}
 	defer s.obs.done("import", s.obs.start())
-	return s.update(ctx, func(etx entente.Tx) error {
+	err := s.update(ctx, func(etx entente.Tx) error {
 		return etx.(*tx).importRecords(ctx, audit, fill)
 	})
+	if err != nil {
+		return err
+	}
+	return s.Analyze(ctx)
 }
 
 // importRecords is an import's transaction: the exclusive lock, the check
