@@ -446,31 +446,28 @@ func (r reader) FindProgrammes(ctx context.Context, f entente.Filter) ([]entente
 	w.eq("t.id", f.ID)
 	out := []entente.Programme{}
 	idx := map[string]int{}
+	// One query: each programme's row once for each of its areas (once
+	// with a NULL area when it has none), in the areas' order.
 	query := "SELECT t.id, t.alliance, t.partner, t.programme_type, t.title, t.agreed, t.start_date, t.end_date, " +
-		"t.status, t.supersedes, " + prov("t") + " FROM programmes t" + w.String()
+		"t.status, t.supersedes, " + prov("t") + ", c.area FROM programmes t LEFT JOIN programme_areas c ON c.programme = t.id" +
+		w.String() + " ORDER BY t.id, c.pos"
 	err := r.each(ctx, "find programmes", query, w.args, func(rows *sql.Rows) error {
 		var p entente.Programme
+		var area sql.NullString
 		dest := []any{&p.ID, &p.Alliance, &p.Partner, &p.Type, &p.Title, dateCol{&p.Agreed},
 			dateCol{&p.Period.From}, dateCol{&p.Period.To}, &p.Status, textCol{&p.Supersedes}}
-		if err := rows.Scan(append(dest, provDest(&p.Provenance)...)...); err != nil {
+		if err := rows.Scan(append(append(dest, provDest(&p.Provenance)...), &area)...); err != nil {
 			return err
 		}
-		p.Areas = []string{}
-		idx[p.ID] = len(out)
-		out = append(out, p)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	query = "SELECT c.programme, c.area FROM programme_areas c JOIN programmes t ON t.id = c.programme" + w.String() + " ORDER BY c.pos"
-	err = r.each(ctx, "find programme areas", query, w.args, func(rows *sql.Rows) error {
-		var id, area string
-		if err := rows.Scan(&id, &area); err != nil {
-			return err
+		i, seen := idx[p.ID]
+		if !seen {
+			p.Areas = []string{}
+			i = len(out)
+			idx[p.ID] = i
+			out = append(out, p)
 		}
-		if i, ok := idx[id]; ok {
-			out[i].Areas = append(out[i].Areas, area)
+		if area.Valid {
+			out[i].Areas = append(out[i].Areas, area.String)
 		}
 		return nil
 	})
