@@ -10,9 +10,7 @@ import (
 	"testing"
 
 	"github.com/entente/entente"
-	"github.com/entente/entente/dataset"
 	"github.com/entente/entente/internal/pgtest"
-	"github.com/entente/entente/store"
 )
 
 // quoteTables are the tables migration 0023 gives a quotes column.
@@ -37,33 +35,7 @@ func TestSourceKindsMigration(t *testing.T) {
 
 func testSourceKindsMigration(t *testing.T, dsn, driver, raw string) {
 	ctx := t.Context()
-	export := func() string {
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		if empty, err := st.Empty(ctx); err != nil {
-			t.Fatal(err)
-		} else if empty {
-			ds, err := dataset.Default()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := st.Import(ctx, ds, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-		ds, err := st.Export(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		if err := dataset.WriteJSON(&b, ds); err != nil {
-			t.Fatal(err)
-		}
-		return b.String()
-	}
+	export := func() string { return defaultExport(t, dsn) }
 	want := export()
 	for _, s := range []string{`"kind": "official-text"`, `"kind": "secondary"`, `"quotes": [`} {
 		if !strings.Contains(want, s) {

@@ -29,33 +29,7 @@ func TestArticleRolesMigration(t *testing.T) {
 
 func testArticleRolesMigration(t *testing.T, dsn, driver, raw string) {
 	ctx := t.Context()
-	export := func() string {
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		if empty, err := st.Empty(ctx); err != nil {
-			t.Fatal(err)
-		} else if empty {
-			ds, err := dataset.Default()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := st.Import(ctx, ds, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-		ds, err := st.Export(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		if err := dataset.WriteJSON(&b, ds); err != nil {
-			t.Fatal(err)
-		}
-		return b.String()
-	}
+	export := func() string { return defaultExport(t, dsn) }
 	want := export()
 	if !strings.Contains(want, `"role": "collective-defence"`) || !strings.Contains(want, `"signed_at": "Washington, D.C."`) {
 		t.Fatal("the default dataset has no roles or place of signature to restore")
@@ -102,4 +76,37 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return "lengths differ"
+}
+
+// defaultExport opens the store at dsn, loads the default dataset into it
+// if it is empty (migrating it first, as Open does), and returns its export
+// as JSON: what a migration test compares an old store with.
+func defaultExport(t *testing.T, dsn string) string {
+	t.Helper()
+	ctx := t.Context()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if empty, err := st.Empty(ctx); err != nil {
+		t.Fatal(err)
+	} else if empty {
+		ds, err := dataset.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Import(ctx, ds, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ds, err := st.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := dataset.WriteJSON(&b, ds); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
