@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 
 	"github.com/entente/entente"
 )
@@ -54,6 +56,12 @@ func (t *tx) importRecords(ctx context.Context, audit *entente.AuditEvent, fill 
 		return t.AddRecords(ctx, ds)
 	})
 	if err != nil {
+		// Cancelled in the middle of a batch, the import may fail first on
+		// what the cancellation closed ("sql: statement is closed"): say
+		// why it stopped.
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			return fmt.Errorf("%w: %v", cerr, err)
+		}
 		return err
 	}
 	if audit != nil {
