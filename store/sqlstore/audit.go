@@ -144,7 +144,7 @@ func (r reader) FindAuditHead(ctx context.Context) (entente.AuditHead, error) {
 // sealAuditEvents is the Go half of migration 0009: it hashes the events
 // stored before it, oldest first, into a chain, and records its head. They
 // are hashed as stored, so that verifying them later computes the same.
-func sealAuditEvents(ctx context.Context, sqlTx *sql.Tx) error {
+func sealAuditEvents(ctx context.Context, sqlTx querier) error {
 	rows, err := sqlTx.QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_events ORDER BY id")
 	if err != nil {
 		return err

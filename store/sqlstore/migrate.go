@@ -62,7 +62,7 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 			if step := goSteps[name]; step != nil {
-				if err := step(ctx, sqlTx); err != nil {
+				if err := step(ctx, &tx{reader: reader{q: sqlTx, d: s.d}, now: s.now}); err != nil {
 					return err
 				}
 			}
@@ -78,8 +78,9 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // goSteps are migration steps written in Go, each run after the SQL file it
 // is named by, in the same transaction: what SQL alone cannot do portably.
-var goSteps = map[string]func(context.Context, *sql.Tx) error{
-	"0009_audit_chain.sql": sealAuditEvents,
+var goSteps = map[string]func(context.Context, *tx) error{
+	"0009_audit_chain.sql":         func(ctx context.Context, t *tx) error { return sealAuditEvents(ctx, t.q) },
+	"0025_activity_tally_rows.sql": fillTally,
 }
 
 // locked runs fn in a transaction holding the dialect's exclusive lock and

@@ -203,11 +203,13 @@ func (t *tx) AddRecords(ctx context.Context, ds *entente.Dataset) error {
 // why many-row statements were once slower there).
 const activityBatchRows = 64
 
-// insertActivities inserts activities activityBatchRows to a statement.
-// A goroutine turns the next batches into statement arguments while this
+// insertActivities inserts activities activityBatchRows to a statement,
+// then adds them to activity_tally. A goroutine turns the next batches into
+// statement arguments, and sums the activities' tally deltas, while this
 // one runs the current batch, so building the values overlaps with SQL on a
 // second core.
 func (t *tx) insertActivities(ctx context.Context, op string, acts []entente.Activity) error {
+	deltas := tallyDeltas{}
 	per := activityBatchRows
 	cols := len(activitiesTable.cols)
 	type chunk struct {
@@ -224,6 +226,8 @@ func (t *tx) insertActivities(ctx context.Context, op string, acts []entente.Act
 			args := make([]any, 0, n*cols)
 			for j := i; j < i+n; j++ {
 				args = append(args, activityRow(&acts[j])...)
+				r := tallyRowOf(&acts[j])
+				deltas.add(&r, 1)
 			}
 			select {
 			case chunks <- chunk{args, n}:
@@ -254,7 +258,9 @@ func (t *tx) insertActivities(ctx context.Context, op string, acts []entente.Act
 			return t.d.wrap(op, err)
 		}
 	}
-	return nil
+	// The goroutine has closed chunks, so deltas is whole; had it
+	// stopped early, an error was returned above.
+	return t.writeTally(ctx, op, deltas)
 }
 
 var numbered = regexp.MustCompile(`\$[0-9]+`)
@@ -329,7 +335,14 @@ func (t *tx) CreateActivity(ctx context.Context, a *entente.Activity) error {
 	if err := t.checkPeriod(ctx, "create activity "+a.ID, "", a.Period); err != nil {
 		return err
 	}
-	return t.create(ctx, "create activity "+a.ID, activitiesTable, activityRow(a))
+	op := "create activity " + a.ID
+	if err := t.create(ctx, op, activitiesTable, activityRow(a)); err != nil {
+		return err
+	}
+	r := tallyRowOf(a)
+	d := tallyDeltas{}
+	d.add(&r, 1)
+	return t.writeTally(ctx, op, d)
 }
 
 // UpdateActivity changes a.
@@ -340,7 +353,24 @@ func (t *tx) UpdateActivity(ctx context.Context, a *entente.Activity) error {
 	if err := t.checkPeriod(ctx, "update activity "+a.ID, "", a.Period); err != nil {
 		return err
 	}
-	return t.update(ctx, "update activity "+a.ID, activitiesTable, activityRow(a))
+	op := "update activity " + a.ID
+	// The tally changes by what the row counted before and counts after;
+	// an update that changes neither (a title, a registration) writes
+	// no row of it.
+	old, found, err := t.oldTallyRow(ctx, op, a.ID)
+	if err != nil {
+		return err
+	}
+	if err := t.update(ctx, op, activitiesTable, activityRow(a)); err != nil {
+		return err
+	}
+	d := tallyDeltas{}
+	if found {
+		d.add(&old, -1)
+	}
+	r := tallyRowOf(a)
+	d.add(&r, 1)
+	return t.writeTally(ctx, op, d)
 }
 
 // CreateReview inserts r. Reviews record what a programme was on a day, so
@@ -582,10 +612,19 @@ func (r reader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([
 }
 
 // TallyActivities counts the activities f selects by goal, status on day
-// and due, in the store's query: a programme of tens of thousands of
-// activities is counted without reading them (migration 0024 indexes the
-// columns the count reads).
+// and due. A programme's count on a day is read from activity_tally (see
+// tally.go); any other is counted over the activities in the store's
+// query, without reading them (migration 0024 indexes the columns the
+// count reads).
 func (r reader) TallyActivities(ctx context.Context, f entente.ActivityFilter, day entente.Date) ([]entente.ActivityCount, error) {
+	if tallyMaintained(f, day) {
+		return r.tallyFromTable(ctx, f, day)
+	}
+	return r.tallyScan(ctx, f, day)
+}
+
+// tallyScan is TallyActivities over the activities themselves.
+func (r reader) tallyScan(ctx context.Context, f entente.ActivityFilter, day entente.Date) ([]entente.ActivityCount, error) {
 	w := activityWhere(f)
 	w.args = append(w.args, day.Last().String(), day.First().String())
 	last, first := fmt.Sprintf("$%d", len(w.args)-1), fmt.Sprintf("$%d", len(w.args))
