@@ -43,7 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open) })
 	t.Run("Plan", func(t *testing.T) { runPlan(t, open) })
 	t.Run("Releasability", func(t *testing.T) { testReleasability(t, open) })
-	t.Run("Tally", func(t *testing.T) { testTally(t, open) })
+	t.Run("Tally", func(t *testing.T) { runTally(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("SearchWindow", func(t *testing.T) { testSearchWindow(t, open) })
 	t.Run("View", func(t *testing.T) { runView(t, open) })
