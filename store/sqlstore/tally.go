@@ -312,50 +312,58 @@ func (t *tx) oldTallyRow(ctx context.Context, op, id string) (tallyRow, bool, er
 }
 
 // fillTally is migration 0025's step: it counts every existing activity
-// into activity_tally. It reads the activities a page at a time in id
-// order, as pgx cannot run a statement on a connection while it reads a
-// result, and flushes its sums every so many rows, so that a store of
-// millions of activities is never held whole.
+// into activity_tally, a programme at a time. A programme's activities are
+// read through the index of migration 0024, which holds every column the
+// tally reads, in one pass over its part of the index; its rows are then
+// written in key order, after the rows of the programmes before it, so
+// that the table grows at its end. One programme's sums are a few hundred
+// thousand rows at most, where a store's are millions.
 func fillTally(ctx context.Context, t *tx) error {
-	const page, flushAt = 20000, 1 << 18
-	query := "SELECT id, " + tallyCols + " FROM activities WHERE id > $1 ORDER BY id LIMIT $2"
-	d := tallyDeltas{}
-	for after := ""; ; {
-		rows, err := t.q.QueryContext(ctx, query, after, page)
+	var progs []string
+	rows, err := t.q.QueryContext(ctx, "SELECT DISTINCT programme FROM activities")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return err
+		}
+		progs = append(progs, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	slices.Sort(progs)
+	for _, p := range progs {
+		// The rows are read whole before the sums are written: pgx
+		// cannot run a statement on a connection while it reads a
+		// result.
+		rows, err := t.q.QueryContext(ctx, "SELECT "+tallyCols+" FROM activities WHERE programme = $1", p)
 		if err != nil {
 			return err
 		}
-		n := 0
+		d := tallyDeltas{}
 		for rows.Next() {
-			var id string
-			r, err := scanTallyRow(rowScanner(func(dest ...any) error { return rows.Scan(append([]any{&id}, dest...)...) }))
+			r, err := scanTallyRow(rows)
 			if err != nil {
 				rows.Close()
 				return err
 			}
 			d.add(&r, 1)
-			after, n = id, n+1
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if len(d) >= flushAt || n < page {
-			if err := t.writeTally(ctx, "fill activity_tally", d); err != nil {
-				return err
-			}
-			d = tallyDeltas{}
-		}
-		if n < page {
-			return nil
+		if err := t.writeTally(ctx, "fill activity_tally for "+p, d); err != nil {
+			return err
 		}
 	}
+	return nil
 }
-
-// rowScanner is a function as a row to scan.
-type rowScanner func(dest ...any) error
-
-func (f rowScanner) Scan(dest ...any) error { return f(dest...) }
 
 // tallyMaintained reports whether TallyActivities can read f's count on
 // day from activity_tally: one programme, perhaps one goal and a viewer
