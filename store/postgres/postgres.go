@@ -104,7 +104,7 @@ func dialect(addr string) *sqlstore.Dialect {
 		// and lock the rows their rules read (see sqlstore.Store.Update).
 		RowLock:       " FOR NO KEY UPDATE",
 		Binary:        ` COLLATE "C"`,
-		Analyze:       "VACUUM (ANALYZE) activities, search_docs",
+		Analyze:       "VACUUM (ANALYZE) activities, activity_tally, search_docs",
 		WriteTx:       &sql.TxOptions{Isolation: sql.LevelReadCommitted},
 		Retry:         retryable,
 		ExclusiveLock: "SELECT pg_advisory_xact_lock(hashtext('entente ' || coalesce(current_schema(), '')))",

@@ -187,7 +187,7 @@ func TestImportAnalyzes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, table := range []string{"activities", "search_docs"} {
+	for _, table := range []string{"activities", "activity_tally", "search_docs"} {
 		var analyzed, vacuumed bool
 		err := db.QueryRowContext(t.Context(), `SELECT last_analyze IS NOT NULL, last_vacuum IS NOT NULL FROM pg_stat_user_tables
 			WHERE relname = $1 AND schemaname = current_schema()`, table).Scan(&analyzed, &vacuumed)
