@@ -209,7 +209,10 @@ const activityBatchRows = 64
 // one runs the current batch, so building the values overlaps with SQL on a
 // second core.
 func (t *tx) insertActivities(ctx context.Context, op string, acts []entente.Activity) error {
-	deltas := tallyDeltas{}
+	if t.tally == nil {
+		t.tally = tallyDeltas{}
+	}
+	deltas := t.tally
 	per := activityBatchRows
 	cols := len(activitiesTable.cols)
 	type chunk struct {
@@ -218,7 +221,13 @@ func (t *tx) insertActivities(ctx context.Context, op string, acts []entente.Act
 	}
 	chunks := make(chan chunk, 8)
 	stop := make(chan struct{})
-	defer close(stop)
+	// On the way out the goroutine is stopped and waited for, so that it
+	// no longer adds to t.tally.
+	defer func() {
+		close(stop)
+		for range chunks {
+		}
+	}()
 	go func() {
 		defer close(chunks)
 		for i := 0; i < len(acts); i += per {
@@ -259,8 +268,12 @@ func (t *tx) insertActivities(ctx context.Context, op string, acts []entente.Act
 		}
 	}
 	// The goroutine has closed chunks, so deltas is whole; had it
-	// stopped early, an error was returned above.
-	return t.writeTally(ctx, op, deltas)
+	// stopped early, an error was returned above. The sums are written
+	// when they are many, else with later batches' (see flushTally).
+	if len(t.tally) >= tallyFlushAt {
+		return t.flushTally(ctx)
+	}
+	return nil
 }
 
 var numbered = regexp.MustCompile(`\$[0-9]+`)

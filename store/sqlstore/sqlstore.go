@@ -294,7 +294,11 @@ func (s *Store) update(ctx context.Context, fn func(entente.Tx) error) error {
 	// Rollback after a successful Commit is a no-op; it also runs if fn
 	// panics, so the connection goes back to the pool clean.
 	defer sqlTx.Rollback()
-	if err := fn(&tx{reader: reader{q: sqlTx, d: s.d, stmts: s.stmts}, now: s.now}); err != nil {
+	t := &tx{reader: reader{q: sqlTx, d: s.d, stmts: s.stmts}, now: s.now}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.flushTally(ctx); err != nil {
 		return err
 	}
 	// A write made for a request with an Idempotency-Key commits with its

@@ -192,7 +192,22 @@ func (r *tallyRow) timeline(emit func(key, status string, due bool, n int)) {
 	}
 }
 
-// tallyKey is a row of activity_tally but its n.
+// tallyStatuses are the statuses whose counts a row of activity_tally
+// holds side by side: n(2i) counts tallyStatuses[i] not due, n(2i+1) due.
+// Their order is the table's (migration 0025), not to change. A row of
+// status "" holds them; an activity at a status not among them (an
+// undated record of some other status, which a store does not refuse)
+// is counted on a row of its own status, in n0 and n1. One row for all
+// statuses makes a fifth as many rows as one per status did in a
+// generated store of a million activities (833,000 and 4.2 million), and
+// so a fifth of the writes that fill it.
+var tallyStatuses = [...]entente.ActivityStatus{entente.ActivityProposed, entente.ActivityApproved, entente.ActivityInvitationsSent,
+	entente.ActivityRegistrationOpen, entente.ActivityHeld, entente.ActivityReported, entente.ActivityCancelled}
+
+// tallyWidth is how many counts a row of activity_tally holds.
+const tallyWidth = 2 * len(tallyStatuses)
+
+// tallyKey is the primary key of a row of activity_tally.
 type tallyKey struct {
 	programme string
 	level     int
@@ -200,53 +215,72 @@ type tallyKey struct {
 	goal      string
 	marking   string
 	status    string
-	due       int
 }
 
 func (k tallyKey) compare(o tallyKey) int {
 	return cmp.Or(strings.Compare(k.programme, o.programme), cmp.Compare(k.level, o.level), strings.Compare(k.bucket, o.bucket),
-		strings.Compare(k.goal, o.goal), strings.Compare(k.marking, o.marking), strings.Compare(k.status, o.status),
-		cmp.Compare(k.due, o.due))
+		strings.Compare(k.goal, o.goal), strings.Compare(k.marking, o.marking), strings.Compare(k.status, o.status))
 }
 
 // tallyDeltas are changes to activity_tally's counts, summed by row.
-type tallyDeltas map[tallyKey]int
+type tallyDeltas map[tallyKey][tallyWidth]int32
 
 // add adds sign times r's deltas.
 func (d tallyDeltas) add(r *tallyRow, sign int) {
 	r.timeline(func(key, status string, due bool, n int) {
-		k := tallyKey{programme: r.programme, goal: r.goal, marking: r.releasability, status: status}
-		if due {
-			k.due = 1
+		k := tallyKey{programme: r.programme, goal: r.goal, marking: r.releasability}
+		i := slices.Index(tallyStatuses[:], entente.ActivityStatus(status))
+		if i < 0 {
+			k.status, i = status, 0
 		}
-		k.level, k.bucket = 0, key[:min(4, len(key))]
-		d[k] += sign * n
+		i *= 2
+		if due {
+			i++
+		}
+		bump := func(level int, bucket string) {
+			k.level, k.bucket = level, bucket
+			v := d[k]
+			v[i] += int32(sign * n)
+			d[k] = v
+		}
+		bump(0, key[:min(4, len(key))])
 		if key == "" {
 			// Never read at levels 1 and 2, whose buckets are at
 			// least the day's year.
 			return
 		}
-		k.level, k.bucket = 1, key[:min(7, len(key))]
-		d[k] += sign * n
-		k.level, k.bucket = 2, key
-		d[k] += sign * n
+		bump(1, key[:min(7, len(key))])
+		bump(2, key)
 	})
 }
 
 // tallyBatchRows is how many rows one upsert of activity_tally carries.
-const tallyBatchRows = 200
+const tallyBatchRows = 100
+
+// tallyKeyCols are the columns of activity_tally's primary key.
+const tallyKeyCols = "programme, level, bucket, goal, releasability, status"
+
+// tallyCounts lists the count columns, each as format makes it of its
+// name: "n0, n1, ..." for "%s".
+func tallyCounts(format string) string {
+	cols := make([]string, tallyWidth)
+	for i := range cols {
+		cols[i] = strings.ReplaceAll(format, "%s", fmt.Sprintf("n%d", i))
+	}
+	return strings.Join(cols, ", ")
+}
 
 // writeTally adds d to activity_tally, in the order of its primary key:
 // two transactions that upsert rows of one programme lock them in the
 // same order on PostgreSQL, so neither waits for a row the other is
-// waiting to lock after it. Rows whose count reaches zero are kept: they
-// are few (a programme's keys are days, bounded by its calendar), a
+// waiting to lock after it. Rows whose counts return to zero are kept:
+// they are few (a programme's keys are days, bounded by its calendar), a
 // later write is likely to use them again, and deleting them would take
 // another statement per write.
 func (t *tx) writeTally(ctx context.Context, op string, d tallyDeltas) error {
 	keys := make([]tallyKey, 0, len(d))
-	for k, n := range d {
-		if n != 0 {
+	for k, v := range d {
+		if v != ([tallyWidth]int32{}) {
 			keys = append(keys, k)
 		}
 	}
@@ -259,9 +293,12 @@ func (t *tx) writeTally(ctx context.Context, op string, d tallyDeltas) error {
 	}()
 	for len(keys) > 0 {
 		n := min(tallyBatchRows, len(keys))
-		args := make([]any, 0, 8*n)
+		args := make([]any, 0, (6+tallyWidth)*n)
 		for _, k := range keys[:n] {
-			args = append(args, k.programme, k.level, k.bucket, k.goal, k.marking, k.status, k.due, d[k])
+			args = append(args, k.programme, k.level, k.bucket, k.goal, k.marking, k.status)
+			for _, c := range d[k] {
+				args = append(args, c)
+			}
 		}
 		var err error
 		if n == tallyBatchRows {
@@ -282,18 +319,53 @@ func (t *tx) writeTally(ctx context.Context, op string, d tallyDeltas) error {
 	return nil
 }
 
+// tallyFlushAt is how many rows of sums the bulk path (insertActivities)
+// holds before it writes them: the batches of an import or a generated
+// store add to the same rows (a programme's years and months, its busy
+// days), which are written once for many batches. At about 100 bytes a
+// row, a few tens of megabytes.
+const tallyFlushAt = 1 << 18
+
+// flushTally writes the sums the bulk path holds, if any. The transaction
+// writes them before it commits (Store.update), and before it reads the
+// tally (TallyActivities).
+func (t *tx) flushTally(ctx context.Context) error {
+	if len(t.tally) == 0 {
+		return nil
+	}
+	d := t.tally
+	t.tally = nil
+	return t.writeTally(ctx, "add activities", d)
+}
+
+// TallyActivities is the reader's, after the sums the transaction holds
+// are written, so that it counts the transaction's own activities.
+func (t *tx) TallyActivities(ctx context.Context, f entente.ActivityFilter, day entente.Date) ([]entente.ActivityCount, error) {
+	if err := t.flushTally(ctx); err != nil {
+		return nil, err
+	}
+	return t.reader.TallyActivities(ctx, f, day)
+}
+
 // tallyUpsert adds n rows' counts to activity_tally.
 func tallyUpsert(n int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO activity_tally (programme, level, bucket, goal, releasability, status, due, n) VALUES ")
+	b.WriteString("INSERT INTO activity_tally (" + tallyKeyCols + ", " + tallyCounts("%s") + ") VALUES ")
+	per := 6 + tallyWidth
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		p := 8 * i
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", p+1, p+2, p+3, p+4, p+5, p+6, p+7, p+8)
+		b.WriteByte('(')
+		for j := range per {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "$%d", i*per+j+1)
+		}
+		b.WriteByte(')')
 	}
-	b.WriteString(" ON CONFLICT (programme, level, bucket, goal, releasability, status, due) DO UPDATE SET n = activity_tally.n + excluded.n")
+	b.WriteString(" ON CONFLICT (" + tallyKeyCols + ") DO UPDATE SET " + tallyCounts("%s = activity_tally.%s + excluded.%s"))
 	return b.String()
 }
 
@@ -382,22 +454,34 @@ func (r reader) tallyFromTable(ctx context.Context, f entente.ActivityFilter, da
 	y, m, dd := fmt.Sprintf("$%d", len(w.args)-2), fmt.Sprintf("$%d", len(w.args)-1), fmt.Sprintf("$%d", len(w.args))
 	b := "t.bucket" + r.d.Binary
 	part := func(cond string) string {
-		return "SELECT t.goal, t.status, t.due, t.n FROM activity_tally t" + w.String() + " AND " + cond
+		return "SELECT t.goal, t.status, " + tallyCounts("t.%s") + " FROM activity_tally t" + w.String() + " AND " + cond
 	}
-	query := "SELECT goal, status, due, SUM(n) FROM (" +
+	query := "SELECT goal, status, " + tallyCounts("SUM(%s)") + " FROM (" +
 		part("t.level = 0 AND "+b+" < "+y) + " UNION ALL " +
 		part("t.level = 1 AND "+b+" >= "+y+" AND "+b+" < "+m) + " UNION ALL " +
 		part("t.level = 2 AND "+b+" >= "+m+" AND "+b+" <= "+dd) +
-		") x GROUP BY goal, status, due HAVING SUM(n) <> 0"
+		") x GROUP BY goal, status"
 	out := []entente.ActivityCount{}
 	err := r.each(ctx, "tally activities", query, w.args, func(rows *sql.Rows) error {
-		var c entente.ActivityCount
-		var due int
-		if err := rows.Scan(&c.Goal, &c.Status, &due, &c.N); err != nil {
+		var goal, status string
+		var n [tallyWidth]int64
+		dest := []any{&goal, &status}
+		for i := range n {
+			dest = append(dest, &n[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		c.Due = due == 1
-		out = append(out, c)
+		for i, c := range n {
+			if c == 0 {
+				continue
+			}
+			st := tallyStatuses[i/2]
+			if status != "" {
+				st = entente.ActivityStatus(status)
+			}
+			out = append(out, entente.ActivityCount{Goal: goal, Status: st, Due: i%2 == 1, N: int(c)})
+		}
 		return nil
 	})
 	if err != nil {

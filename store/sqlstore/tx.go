@@ -15,6 +15,9 @@ import (
 type tx struct {
 	reader
 	now func() time.Time
+	// tally holds the activity_tally sums of activities the bulk path
+	// wrote and that are not yet written (see flushTally).
+	tally tallyDeltas
 }
 
 // children are the rows of a child table that belong to one record, and the

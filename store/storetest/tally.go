@@ -325,6 +325,14 @@ func testTallyImported(t *testing.T, open func(t *testing.T) entente.Store) {
 				return err
 			}
 		}
+		// A store does not refuse a status outside the workflow; an
+		// undated record of one stands at it, and is counted so.
+		odd := acts[0]
+		odd.ID, odd.Status, odd.Dates = "NZL-2024-ITPP-X001", "postponed", entente.ActivityDates{}
+		odd.Goal, odd.From, odd.To = "G1", entente.MustParseDate("2024-05"), entente.Date{}
+		if err := tx.CreateActivity(ctx, &odd); err != nil {
+			return err
+		}
 		for i := range acts[:50] {
 			a := acts[i]
 			changeForTally(&a, i)
@@ -338,6 +346,35 @@ func testTallyImported(t *testing.T, open func(t *testing.T) entente.Store) {
 		t.Fatalf("writing after the import: %v", err)
 	}
 	checkTally(t, s, " after creates and changes that followed the import", nil)
+	// Activities added in bulk are counted by the transaction that adds
+	// them, and once it has committed.
+	more := tallyActivities(420, 19)[400:]
+	for i := range more {
+		more[i].ID = fmt.Sprintf("NZL-2024-ITPP-B%04d", i)
+	}
+	err = s.Update(ctx, func(tx entente.Tx) error {
+		if err := tx.AddRecords(ctx, &entente.Dataset{Activities: more}); err != nil {
+			return err
+		}
+		f := entente.ActivityFilter{Programme: "NZL-2024-ITPP"}
+		all, err := tx.FindActivities(ctx, f)
+		if err != nil {
+			return err
+		}
+		day := entente.MustParseDate("2025-01-01")
+		got, err := tx.TallyActivities(ctx, f, day)
+		if err != nil {
+			return err
+		}
+		if want := entente.CountOn(all, day); !slices.Equal(got, want) {
+			t.Errorf("TallyActivities in the transaction that added activities:\n got %v\nwant %v", got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("adding activities in bulk: %v", err)
+	}
+	checkTally(t, s, " after activities added in bulk", nil)
 }
 
 // testTallyConcurrent: writers creating and changing activities of one
