@@ -11,7 +11,8 @@ import (
 
 // memo keeps the small kinds of record that nearly every page reads whole
 // (countries, alliances with their articles, memberships, frameworks,
-// partnerships: some hundreds of rows) in memory, as they were at one value
+// partnerships, operations, contributions, meetings and invitations: some
+// hundreds of rows each) in memory, as they were at one value
 // of the store's change counter. A member list or a partner's page on a
 // random day otherwise ran half a dozen queries for the same few hundred
 // rows, each costing more than the rest of the answer.
@@ -139,6 +140,28 @@ func cloneFramework(f entente.Framework) entente.Framework {
 func clonePartnership(p entente.Partnership) entente.Partnership {
 	p.Provenance = cloneProvenance(p.Provenance)
 	return p
+}
+
+func cloneOperation(o entente.Operation) entente.Operation {
+	o.Linked = cloneLinked(o.Linked)
+	o.Provenance = cloneProvenance(o.Provenance)
+	return o
+}
+
+func cloneContribution(c entente.Contribution) entente.Contribution {
+	c.Provenance = cloneProvenance(c.Provenance)
+	return c
+}
+
+func cloneMeeting(m entente.Meeting) entente.Meeting {
+	m.Linked = cloneLinked(m.Linked)
+	m.Provenance = cloneProvenance(m.Provenance)
+	return m
+}
+
+func cloneInvitation(in entente.Invitation) entente.Invitation {
+	in.Provenance = cloneProvenance(in.Provenance)
+	return in
 }
 
 // scanOne runs a query of one row and one column, prepared once when the

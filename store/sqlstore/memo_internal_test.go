@@ -15,6 +15,10 @@ func TestClones(t *testing.T) {
 	testClone(t, "Membership", cloneMembership)
 	testClone(t, "Framework", cloneFramework)
 	testClone(t, "Partnership", clonePartnership)
+	testClone(t, "Operation", cloneOperation)
+	testClone(t, "Contribution", cloneContribution)
+	testClone(t, "Meeting", cloneMeeting)
+	testClone(t, "Invitation", cloneInvitation)
 }
 
 // testClone fills a record of type T whole, clones it and checks that the

@@ -564,6 +564,19 @@ func (r reader) FindProgrammes(ctx context.Context, f entente.Filter) ([]entente
 
 // FindOperations reads Alliance and ID (operation code).
 func (r reader) FindOperations(ctx context.Context, f entente.Filter) ([]entente.Operation, error) {
+	if xs, ok, err := memoFind(ctx, r, "operations", allOperations, cloneOperation, func(x *entente.Operation) bool {
+		return is(f.Alliance, x.Alliance) && is(f.ID, x.Code)
+	}); ok {
+		return xs, err
+	}
+	return r.operations(ctx, f)
+}
+
+func allOperations(ctx context.Context, r reader) ([]entente.Operation, error) {
+	return r.operations(ctx, entente.Filter{})
+}
+
+func (r reader) operations(ctx context.Context, f entente.Filter) ([]entente.Operation, error) {
 	var w where
 	w.eq("t.alliance", f.Alliance)
 	w.eq("t.code", f.ID)
@@ -588,6 +601,19 @@ func (r reader) FindOperations(ctx context.Context, f entente.Filter) ([]entente
 
 // FindContributions reads Country, Operation and ID.
 func (r reader) FindContributions(ctx context.Context, f entente.Filter) ([]entente.Contribution, error) {
+	if xs, ok, err := memoFind(ctx, r, "contributions", allContributions, cloneContribution, func(x *entente.Contribution) bool {
+		return is(f.Country, x.Country) && is(f.Operation, x.Operation) && is(f.ID, x.ID)
+	}); ok {
+		return xs, err
+	}
+	return r.contributions(ctx, f)
+}
+
+func allContributions(ctx context.Context, r reader) ([]entente.Contribution, error) {
+	return r.contributions(ctx, entente.Filter{})
+}
+
+func (r reader) contributions(ctx context.Context, f entente.Filter) ([]entente.Contribution, error) {
 	var w where
 	w.eq("t.country", f.Country)
 	w.eq("t.operation", f.Operation)
@@ -613,6 +639,19 @@ func (r reader) FindContributions(ctx context.Context, f entente.Filter) ([]ente
 
 // FindMeetings reads Alliance and ID.
 func (r reader) FindMeetings(ctx context.Context, f entente.Filter) ([]entente.Meeting, error) {
+	if xs, ok, err := memoFind(ctx, r, "meetings", allMeetings, cloneMeeting, func(x *entente.Meeting) bool {
+		return is(f.Alliance, x.Alliance) && is(f.ID, x.ID)
+	}); ok {
+		return xs, err
+	}
+	return r.meetings(ctx, f)
+}
+
+func allMeetings(ctx context.Context, r reader) ([]entente.Meeting, error) {
+	return r.meetings(ctx, entente.Filter{})
+}
+
+func (r reader) meetings(ctx context.Context, f entente.Filter) ([]entente.Meeting, error) {
 	var w where
 	w.eq("t.alliance", f.Alliance)
 	w.eq("t.id", f.ID)
@@ -637,6 +676,19 @@ func (r reader) FindMeetings(ctx context.Context, f entente.Filter) ([]entente.M
 
 // FindInvitations reads Meeting and Country.
 func (r reader) FindInvitations(ctx context.Context, f entente.Filter) ([]entente.Invitation, error) {
+	if xs, ok, err := memoFind(ctx, r, "invitations", allInvitations, cloneInvitation, func(x *entente.Invitation) bool {
+		return is(f.Meeting, x.Meeting) && is(f.Country, x.Country)
+	}); ok {
+		return xs, err
+	}
+	return r.invitations(ctx, f)
+}
+
+func allInvitations(ctx context.Context, r reader) ([]entente.Invitation, error) {
+	return r.invitations(ctx, entente.Filter{})
+}
+
+func (r reader) invitations(ctx context.Context, f entente.Filter) ([]entente.Invitation, error) {
 	var w where
 	w.eq("t.meeting", f.Meeting)
 	w.eq("t.country", f.Country)

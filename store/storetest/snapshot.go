@@ -12,9 +12,9 @@ import (
 
 // testSnapshotReads checks that a View reads every kind from one snapshot,
 // whatever a store keeps in memory between Views (sqlstore's memo of the
-// small kinds): a writer on handle b changes a partnership, a membership
-// and the frameworks together with an operation (a kind read from the
-// database every time) in each transaction, and readers on both handles,
+// small kinds): a writer on handle b changes a partnership, a membership,
+// the frameworks and an operation together with a source (a kind read from
+// the database every time) in each transaction, and readers on both handles,
 // at the same time, find them all carrying the same mark in every View,
 // and each handle reads the writer's mark as soon as it has committed.
 func testSnapshotReads(t *testing.T, open func(t *testing.T) (entente.Store, entente.Store)) {
@@ -51,36 +51,14 @@ func testSnapshotReads(t *testing.T, open func(t *testing.T) (entente.Store, ent
 		if err != nil || len(os) != 1 {
 			return nil, fmt.Errorf("operation: %d, %v", len(os), err)
 		}
-		return []string{ps[0].Note, ms[0].Note, fs[0].Note, fs[len(fs)-1].Note, os[0].Note}, nil
+		srcs, err := r.FindSources(ctx, []string{"src-members"})
+		if err != nil || len(srcs) != 1 {
+			return nil, fmt.Errorf("source: %d, %v", len(srcs), err)
+		}
+		return []string{ps[0].Note, ms[0].Note, fs[0].Note, fs[len(fs)-1].Note, os[0].Note, srcs[0].Title}, nil
 	}
-	var wg sync.WaitGroup
-	var reads atomic.Int64
-	errs := make(chan error, 8)
-	for _, s := range []entente.Store{a, b, a, b} {
-		wg.Go(func() {
-			for !done.Load() {
-				err := s.View(ctx, func(r entente.Reader) error {
-					got, err := marks(ctx, r)
-					if err != nil {
-						return err
-					}
-					for _, g := range got[1:] {
-						if g != got[0] {
-							return fmt.Errorf("one View read records from different snapshots: %q", got)
-						}
-					}
-					return nil
-				})
-				if err != nil {
-					errs <- err
-					return
-				}
-				reads.Add(1)
-			}
-		})
-	}
-	for i := 1; i <= rounds; i++ {
-		err := b.Update(ctx, func(tx entente.Tx) error {
+	write := func(i int) error {
+		return b.Update(ctx, func(tx entente.Tx) error {
 			ps, err := tx.FindPartnerships(ctx, entente.Filter{Alliance: "TESTA", Country: "NZL", Framework: "PFP"})
 			if err != nil {
 				return err
@@ -112,8 +90,49 @@ func testSnapshotReads(t *testing.T, open func(t *testing.T) (entente.Store, ent
 				return err
 			}
 			os[0].Note = mark(i)
-			return tx.UpdateOperation(ctx, &os[0])
+			if err := tx.UpdateOperation(ctx, &os[0]); err != nil {
+				return err
+			}
+			srcs, err := tx.FindSources(ctx, []string{"src-members"})
+			if err != nil {
+				return err
+			}
+			srcs[0].Title = mark(i)
+			return tx.UpdateSource(ctx, &srcs[0])
 		})
+	}
+	// Every record carries the same mark before the readers start.
+	if err := write(0); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var reads atomic.Int64
+	errs := make(chan error, 8)
+	for _, s := range []entente.Store{a, b, a, b} {
+		wg.Go(func() {
+			for !done.Load() {
+				err := s.View(ctx, func(r entente.Reader) error {
+					got, err := marks(ctx, r)
+					if err != nil {
+						return err
+					}
+					for _, g := range got[1:] {
+						if g != got[0] {
+							return fmt.Errorf("one View read records from different snapshots: %q", got)
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+				reads.Add(1)
+			}
+		})
+	}
+	for i := 1; i <= rounds; i++ {
+		err := write(i)
 		if err != nil {
 			t.Fatalf("round %d: %v", i, err)
 		}
