@@ -34,6 +34,11 @@ type memo struct {
 	kinds map[string]any // a kind's name → its records, canonical order
 }
 
+// maxMemoRows bounds the records of one kind the memo keeps: a store
+// whose kind holds more (a research dataset of every meeting ever, say) is
+// read from the database for that kind, and memory stays bounded.
+const maxMemoRows = 20000
+
 // memoView is a View's access to the memo, at its counter's value.
 type memoView struct {
 	m   *memo
@@ -61,6 +66,9 @@ func memoAll[T any](ctx context.Context, r reader, kind string, load func(contex
 	all, err := load(ctx, bare)
 	if err != nil {
 		return nil, true, err
+	}
+	if len(all) > maxMemoRows {
+		return all, true, nil
 	}
 	v.m.mu.Lock()
 	defer v.m.mu.Unlock()
