@@ -20,6 +20,12 @@ type ActivityFilter struct {
 	// of a long list is read as a page. Their parents' markings are the
 	// services' to check.
 	Viewer *Principal
+	// ProgrammeViewed, with Viewer, keeps only the activities whose
+	// programme's marking Viewer may read as well (an activity whose
+	// programme names no record keeps its own check only), in the same
+	// query: one activity read for a principal is one read, not the
+	// activity's and then its programme's.
+	ProgrammeViewed bool
 	// OverdueOn, when set, keeps only the activities overdue on that day
 	// (Activity.OverdueOn), and orders them by the day they were due
 	// (Date.Compare), then by id: those due longest ago first.

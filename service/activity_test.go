@@ -78,6 +78,14 @@ func TestActivityWorkflow(t *testing.T) {
 		if err != nil || v.Activities != 1 {
 			t.Errorf("programme's activity count = %d, %v; want 1", v.Activities, err)
 		}
+		// The page's read: the same view, with the first activities.
+		pv, acts, err := svc.ProgrammeActivities(ctx, "NZL-2024-ITPP", entente.Date{}, 10)
+		if err != nil || pv.Activities != 1 || len(acts) != 1 || acts[0].ID != a.ID || pv.ID != v.ID {
+			t.Errorf("ProgrammeActivities = %v, %d activities, %v; want the programme with its one activity", pv != nil, len(acts), err)
+		}
+		if _, _, err := svc.ProgrammeActivities(ctx, "NZL-1999-NONE", entente.Date{}, 10); entente.ErrorCode(err) != entente.ENOTFOUND {
+			t.Errorf("ProgrammeActivities of no programme: %v, want ENOTFOUND", err)
+		}
 
 		for name, req := range map[string]service.ProposeRequest{
 			"under a superseded programme": {Programme: "NZL-IPCP-2012", Title: "x", Date: d("2026-06-01")},

@@ -13,13 +13,13 @@ import (
 // several, the first in code order (the dataset's canonical order). A store
 // with no alliance answers ENOTFOUND.
 func (s *Service) DefaultAlliance(ctx context.Context, code string) (*entente.Alliance, error) {
-	return defaultAlliance(ctx, s.reader(ctx), code)
+	return view(ctx, s, func(r entente.Reader) (*entente.Alliance, error) { return defaultAlliance(ctx, r, code) })
 }
 
 // Alliances lists the alliances the principal in ctx may see, with their
 // articles.
 func (s *Service) Alliances(ctx context.Context) ([]entente.Alliance, error) {
-	return s.reader(ctx).FindAlliances(ctx)
+	return view(ctx, s, func(r entente.Reader) ([]entente.Alliance, error) { return r.FindAlliances(ctx) })
 }
 
 func defaultAlliance(ctx context.Context, r entente.Reader, code string) (*entente.Alliance, error) {

@@ -400,7 +400,7 @@ func (s *Service) BrowseSources(ctx context.Context) ([]entente.Source, error) {
 
 // BrowseCountries lists every country the principal in ctx may see.
 func (s *Service) BrowseCountries(ctx context.Context) ([]entente.Country, error) {
-	return s.reader(ctx).FindCountries(ctx)
+	return view(ctx, s, func(r entente.Reader) ([]entente.Country, error) { return r.FindCountries(ctx) })
 }
 
 func cmpString(a, b string) int {

@@ -88,6 +88,26 @@ func (s *Service) Programme(ctx context.Context, id string, asOf entente.Date) (
 	})
 }
 
+// ProgrammeActivities returns a programme's view, as Programme, with the
+// first limit of its activities in id order, read from one snapshot, so
+// that a page's list and its counts agree whatever is written meanwhile.
+func (s *Service) ProgrammeActivities(ctx context.Context, id string, asOf entente.Date, limit int) (*ProgrammeView, []entente.Activity, error) {
+	asOf = s.day(asOf)
+	type both struct {
+		v    *ProgrammeView
+		acts []entente.Activity
+	}
+	b, err := view(ctx, s, func(r entente.Reader) (both, error) {
+		v, err := programmeView(ctx, r, id, asOf, MaxOverdueListed)
+		if err != nil {
+			return both{}, err
+		}
+		acts, err := r.FindActivities(ctx, entente.ActivityFilter{Programme: v.ID, Limit: limit})
+		return both{v, acts}, err
+	})
+	return b.v, b.acts, err
+}
+
 // MaxOverdueListed bounds the overdue activities a programme's view lists
 // (Progress.Overdue holds the ones due longest ago; Progress.OverdueCount
 // counts them all): a programme of tens of thousands of activities can have

@@ -294,34 +294,16 @@ func (r *releasedReader) FindOffers(ctx context.Context, code string) ([]entente
 }
 
 // FindActivities filters before it pages, so that a page holds what it
-// would if the hidden ones did not exist: for one programme in the store's
-// query (the activities' own markings; the programme's is checked first),
-// across programmes by reading every activity f selects and leaving out
-// those hidden, then applying f's Offset and Limit.
+// would if the hidden ones did not exist, in the store's query: for one
+// programme, whose marking is checked first, the activities' own markings;
+// across programmes, each activity's and its programme's
+// (ActivityFilter.ProgrammeViewed). A page is read as a page.
 func (r *releasedReader) FindActivities(ctx context.Context, f entente.ActivityFilter) ([]entente.Activity, error) {
 	if h, err := r.hidden(ctx, "programme", f.Programme); err != nil || h {
 		return []entente.Activity{}, err
 	}
-	if f.Programme != "" {
-		// The programme may be read: what remains hidden is each
-		// activity's own marking, which the store's query leaves out, so
-		// a page is read as a page.
-		f.Viewer = r.p
-		return r.Reader.FindActivities(ctx, f)
-	}
-	limit, offset := f.Limit, f.Offset
-	f.Limit, f.Offset = 0, 0
-	as, err := r.Reader.FindActivities(ctx, f)
-	as, err = under(ctx, r, as, err, "programme", func(x *entente.Activity) string { return x.Programme },
-		func(x *entente.Activity) entente.Releasability { return x.Releasability })
-	if err != nil {
-		return nil, err
-	}
-	as = as[min(offset, len(as)):]
-	if limit > 0 && len(as) > limit {
-		as = as[:limit]
-	}
-	return as, nil
+	f.Viewer, f.ProgrammeViewed = r.p, f.Programme == ""
+	return r.Reader.FindActivities(ctx, f)
 }
 
 // TallyActivities counts what FindActivities would read: for one programme
@@ -342,19 +324,21 @@ func (r *releasedReader) TallyActivities(ctx context.Context, f entente.Activity
 	return entente.CountOn(as, day), nil
 }
 
+// FindActivity reads the activity and checks its marking and its
+// programme's in the store's one query (ActivityFilter.ProgrammeViewed):
+// the activity page is the most read record of a large store.
 func (r *releasedReader) FindActivity(ctx context.Context, id string) (*entente.Activity, error) {
-	a, err := r.Reader.FindActivity(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	h, err := r.hidden(ctx, "programme", a.Programme)
-	if err != nil {
-		return nil, err
-	}
-	if h || !r.p.MaySee(a.Releasability) {
+	if id == "" {
 		return nil, entente.ErrUnknownActivity(id)
 	}
-	return a, nil
+	as, err := r.Reader.FindActivities(ctx, entente.ActivityFilter{ID: id, Viewer: r.p, ProgrammeViewed: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, entente.ErrUnknownActivity(id)
+	}
+	return &as[0], nil
 }
 
 func (r *releasedReader) CountActivities(ctx context.Context, programme string) (int, error) {

@@ -252,11 +252,7 @@ func (s *Server) postArea(w http.ResponseWriter, r *http.Request) {
 
 // programmePageOf reads the programme page's data for day d.
 func (s *Server) programmePageOf(r *http.Request, id string, d entente.Date) (*programmePage, error) {
-	v, err := s.svc.Programme(r.Context(), id, d)
-	if err != nil {
-		return nil, err
-	}
-	acts, err := s.svc.Activities(r.Context(), entente.ActivityFilter{Programme: v.ID, Limit: 100})
+	v, acts, err := s.svc.ProgrammeActivities(r.Context(), id, d, 100)
 	if err != nil {
 		return nil, err
 	}

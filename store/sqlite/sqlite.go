@@ -81,9 +81,6 @@ func Open(ctx context.Context, path string, opts ...Option) (*sqlstore.Store, er
 		sizePool(db, PoolSize())
 	}
 	d := dialect(path)
-	if path != ":memory:" {
-		d.Unchanged = (&walWatch{path: path + "-wal"}).unchanged
-	}
 	s, err := sqlstore.New(ctx, db, d)
 	if err != nil {
 		db.Close()
@@ -93,6 +90,24 @@ func Open(ctx context.Context, path string, opts ...Option) (*sqlstore.Store, er
 		if fi, err := os.Stat(path); err == nil {
 			d.Reachable = sameFile(path, fi)
 		}
+		// One connection held for the store's life keeps the WAL
+		// index the watch reads from being removed and made anew
+		// (SQLite removes it when the last connection closes), so
+		// the watch never reads a file no writer writes any more.
+		pin, err := db.Conn(ctx)
+		if err == nil {
+			err = pin.PingContext(ctx)
+		}
+		if err != nil {
+			s.Close()
+			return nil, entente.Errorf(entente.EINTERNAL, "open SQLite database %s: %v", path, err)
+		}
+		w := &shmWatch{path: path + "-shm"}
+		s.OnClose(func() {
+			pin.Close()
+			w.close()
+		})
+		d.Unchanged = w.unchanged
 	}
 	return s, nil
 }

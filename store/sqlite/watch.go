@@ -1,49 +1,87 @@
 package sqlite
 
 import (
+	"bytes"
 	"os"
 	"sync"
-	"time"
 )
 
-// settle is how old the write-ahead log's modification time must be, at
-// the time it was recorded, before an unchanged size and time can be
-// trusted to mean "nothing committed since". File systems stamp times with
-// a coarse clock (a few milliseconds on Linux, seconds on some others), so
-// a commit just after a look may leave the time as it was; one that comes
-// once the recorded time is this old cannot.
-const settle = 2 * time.Second
-
-// walWatch tells, with one stat of the write-ahead log, that no process
-// can have committed to the database since the last look that found a
-// change. Every commit in WAL mode writes to the log, which moves its
-// modification time. It spares the server a query per request (the change
-// counter, see Dialect.Changes), a few microseconds against some tens.
-type walWatch struct {
+// shmWatch tells, with one read of 96 bytes, that no process can have
+// committed to the database since the last look that found a change. It
+// spares the server a query per request (the change counter, see
+// Dialect.Changes), a system call against some tens of microseconds.
+//
+// It reads the header of the WAL index, the "-shm" file that every
+// connection to a database in WAL mode maps into memory to share the
+// log's state (SQLite's file format, "The WAL-Index File Format"). A
+// writer rewrites that header at every commit, and a reader's transaction
+// begins by reading it: its 48 bytes hold the count of committed
+// transactions, the last frame and a checksum, so a commit cannot leave it
+// as it was. The writer writes the header's two copies one after the
+// other; copies that differ are a commit under way, and are not trusted.
+//
+// An earlier watch compared the log's size and modification time, which
+// had to be old enough to trust (file times are stamped with a coarse
+// clock): for two seconds after any write, even one that changes no record
+// (the page views counted every ten seconds), every request queried.
+//
+// SQLite removes the -shm file only when its last connection to the
+// database closes; the store's pool keeps its connections open, and the
+// watch opens the file once the store has opened the database, so the file
+// it reads is the one the writers write. If it cannot read it (another
+// VFS, a file system without shared memory) every look reports a change,
+// which costs the query and nothing else.
+type shmWatch struct {
 	path string
 
 	mu   sync.Mutex
-	size int64
-	mod  time.Time
-	at   time.Time // when size and mod were read; zero before the first look
+	f    *os.File
+	last [2 * shmHeader]byte
+	seen bool // last holds a header a look found and returned false for
 }
 
-// unchanged reports whether the log is as it was at the last look that
-// returned false, and that look was late enough to trust (see settle).
-// When it returns false the caller reads the change counter, and the log's
-// state is recorded for the next call.
-func (w *walWatch) unchanged() bool {
-	now := time.Now()
-	fi, err := os.Stat(w.path)
+// shmHeader is the size of one copy of the WAL index header.
+const shmHeader = 48
+
+// unchanged reports whether the WAL index header is as it was at the last
+// look that returned false. When it returns false the caller reads the
+// change counter, and the header is recorded for the next call.
+func (w *shmWatch) unchanged() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err != nil {
-		w.at = time.Time{}
+	if w.f == nil {
+		f, err := os.Open(w.path)
+		if err != nil {
+			return false
+		}
+		w.f = f
+	}
+	var buf [2 * shmHeader]byte
+	if n, err := w.f.ReadAt(buf[:], 0); err != nil || n < len(buf) {
+		// Not yet written (a fresh file), or truncated by a first
+		// connection starting afresh: nothing to trust.
+		w.seen = false
 		return false
 	}
-	if !w.at.IsZero() && fi.Size() == w.size && fi.ModTime().Equal(w.mod) && w.mod.Before(w.at.Add(-settle)) {
+	// isInit (byte 12) is set once a header is written; two copies
+	// that differ are a header being written.
+	if buf[12] == 0 || !bytes.Equal(buf[:shmHeader], buf[shmHeader:]) {
+		w.seen = false
+		return false
+	}
+	if w.seen && buf == w.last {
 		return true
 	}
-	w.size, w.mod, w.at = fi.Size(), fi.ModTime(), now
+	w.last, w.seen = buf, true
 	return false
+}
+
+// close closes the file the watch reads.
+func (w *shmWatch) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f != nil {
+		w.f.Close()
+		w.f = nil
+	}
 }

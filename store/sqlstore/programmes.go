@@ -527,13 +527,26 @@ func activityWhere(f entente.ActivityFilter) where {
 	w.eq("t.status", string(f.Status))
 	w.eq("t.offer", f.Offer)
 	if p := f.Viewer; p != nil && !p.SeesAll() {
-		if p.Role == entente.RoleLiaison && p.Partner != "" {
-			w.add("(t.releasability = 'PUBLIC' OR (t.releasability LIKE 'RELEASABLE_TO %%' AND ' ' || t.releasability || ' ' LIKE %s))", "% "+p.Partner+" %")
-		} else {
-			w.conds = append(w.conds, "t.releasability = 'PUBLIC'")
+		w.conds = append(w.conds, w.mayRead(p, "t.releasability"))
+		if f.ProgrammeViewed {
+			// A programme that is no record hides nothing, as the
+			// services' check of parents has it: NOT EXISTS, not a join.
+			w.conds = append(w.conds, "NOT EXISTS (SELECT 1 FROM programmes p WHERE p.id = t.programme AND NOT "+
+				w.mayRead(p, "p.releasability")+")")
 		}
 	}
 	return w
+}
+
+// mayRead returns the condition that principal p, who does not see
+// everything, may read the marking in column col (Principal.MaySee),
+// adding its argument to w.
+func (w *where) mayRead(p *entente.Principal, col string) string {
+	if p.Role == entente.RoleLiaison && p.Partner != "" {
+		w.args = append(w.args, "% "+p.Partner+" %")
+		return fmt.Sprintf("(%s = 'PUBLIC' OR (%s LIKE 'RELEASABLE_TO %%' AND ' ' || %s || ' ' LIKE $%d))", col, col, col, len(w.args))
+	}
+	return col + " = 'PUBLIC'"
 }
 
 // The dates of the activities table are text at the precision they were

@@ -31,6 +31,9 @@ type reader struct {
 	obs *observers
 	// stmts, if set, holds the queries' prepared statements.
 	stmts *stmtCache
+	// memo, set in a View on a dialect with a change counter, holds the
+	// small kinds of record at the View's counter (see memo).
+	memo *memoView
 }
 
 // where builds a WHERE clause from the filter fields that are set; an empty
@@ -153,6 +156,15 @@ func (r reader) dataset(ctx context.Context) (*entente.Dataset, error) {
 
 // FindCountry returns one country by ISO3 code, or ENOTFOUND.
 func (r reader) FindCountry(ctx context.Context, code string) (*entente.Country, error) {
+	if cs, ok, err := memoFind(ctx, r, "countries", allCountries, cloneCountry, func(c *entente.Country) bool { return c.Code == code }); ok {
+		if err != nil {
+			return nil, err
+		}
+		if len(cs) == 0 {
+			return nil, entente.ErrUnknownCountry(code)
+		}
+		return &cs[0], nil
+	}
 	if code != "" {
 		var w where
 		w.eq("t.code", code)
@@ -169,6 +181,13 @@ func (r reader) FindCountry(ctx context.Context, code string) (*entente.Country,
 
 // FindCountries returns all countries.
 func (r reader) FindCountries(ctx context.Context) ([]entente.Country, error) {
+	if cs, ok, err := memoFind(ctx, r, "countries", allCountries, cloneCountry, nil); ok {
+		return cs, err
+	}
+	return r.countries(ctx, where{})
+}
+
+func allCountries(ctx context.Context, r reader) ([]entente.Country, error) {
 	return r.countries(ctx, where{})
 }
 
@@ -178,6 +197,12 @@ func (r reader) FindCountriesIn(ctx context.Context, codes []string) ([]entente.
 	want := slices.Compact(slices.Sorted(slices.Values(codes)))
 	if len(want) == 0 {
 		return []entente.Country{}, nil
+	}
+	if cs, ok, err := memoFind(ctx, r, "countries", allCountries, cloneCountry, func(c *entente.Country) bool {
+		_, found := slices.BinarySearch(want, c.Code)
+		return found
+	}); ok {
+		return cs, err
 	}
 	var w where
 	if len(want) <= maxSourceIDs {
@@ -217,6 +242,15 @@ func (r reader) countries(ctx context.Context, w where) ([]entente.Country, erro
 
 // FindAlliance returns one alliance with its articles, or ENOTFOUND.
 func (r reader) FindAlliance(ctx context.Context, code string) (*entente.Alliance, error) {
+	if as, ok, err := memoFind(ctx, r, "alliances", allAlliances, cloneAlliance, func(a *entente.Alliance) bool { return a.Code == code }); ok {
+		if err != nil {
+			return nil, err
+		}
+		if len(as) == 0 {
+			return nil, entente.ErrUnknownAlliance(code)
+		}
+		return &as[0], nil
+	}
 	if code != "" {
 		as, err := r.alliances(ctx, code)
 		if err != nil {
@@ -231,6 +265,13 @@ func (r reader) FindAlliance(ctx context.Context, code string) (*entente.Allianc
 
 // FindAlliances returns all alliances with their articles.
 func (r reader) FindAlliances(ctx context.Context) ([]entente.Alliance, error) {
+	if as, ok, err := memoFind(ctx, r, "alliances", allAlliances, cloneAlliance, nil); ok {
+		return as, err
+	}
+	return r.alliances(ctx, "")
+}
+
+func allAlliances(ctx context.Context, r reader) ([]entente.Alliance, error) {
 	return r.alliances(ctx, "")
 }
 
@@ -281,6 +322,23 @@ func (r reader) alliances(ctx context.Context, code string) ([]entente.Alliance,
 
 // FindMemberships reads Alliance and Country.
 func (r reader) FindMemberships(ctx context.Context, f entente.Filter) ([]entente.Membership, error) {
+	if ms, ok, err := memoFind(ctx, r, "memberships", allMemberships, cloneMembership, func(m *entente.Membership) bool {
+		return is(f.Alliance, m.Alliance) && is(f.Country, m.Country)
+	}); ok {
+		return ms, err
+	}
+	return r.memberships(ctx, f)
+}
+
+func allMemberships(ctx context.Context, r reader) ([]entente.Membership, error) {
+	return r.memberships(ctx, entente.Filter{})
+}
+
+// is reports whether a record's value v passes a filter's field want,
+// as where.eq filters: an empty field keeps every value.
+func is(want, v string) bool { return want == "" || want == v }
+
+func (r reader) memberships(ctx context.Context, f entente.Filter) ([]entente.Membership, error) {
 	var w where
 	w.eq("t.alliance", f.Alliance)
 	w.eq("t.country", f.Country)
@@ -329,6 +387,19 @@ func (r reader) FindMemberships(ctx context.Context, f entente.Filter) ([]entent
 
 // FindFrameworks reads Alliance.
 func (r reader) FindFrameworks(ctx context.Context, f entente.Filter) ([]entente.Framework, error) {
+	if fs, ok, err := memoFind(ctx, r, "frameworks", allFrameworks, cloneFramework, func(x *entente.Framework) bool {
+		return is(f.Alliance, x.Alliance)
+	}); ok {
+		return fs, err
+	}
+	return r.frameworks(ctx, f)
+}
+
+func allFrameworks(ctx context.Context, r reader) ([]entente.Framework, error) {
+	return r.frameworks(ctx, entente.Filter{})
+}
+
+func (r reader) frameworks(ctx context.Context, f entente.Filter) ([]entente.Framework, error) {
 	var w where
 	w.eq("t.alliance", f.Alliance)
 	out := []entente.Framework{}
@@ -351,6 +422,19 @@ func (r reader) FindFrameworks(ctx context.Context, f entente.Filter) ([]entente
 
 // FindPartnerships reads Alliance, Country and Framework.
 func (r reader) FindPartnerships(ctx context.Context, f entente.Filter) ([]entente.Partnership, error) {
+	if ps, ok, err := memoFind(ctx, r, "partnerships", allPartnerships, clonePartnership, func(x *entente.Partnership) bool {
+		return is(f.Alliance, x.Alliance) && is(f.Country, x.Country) && is(f.Framework, x.Framework)
+	}); ok {
+		return ps, err
+	}
+	return r.partnerships(ctx, f)
+}
+
+func allPartnerships(ctx context.Context, r reader) ([]entente.Partnership, error) {
+	return r.partnerships(ctx, entente.Filter{})
+}
+
+func (r reader) partnerships(ctx context.Context, f entente.Filter) ([]entente.Partnership, error) {
 	var w where
 	w.eq("t.alliance", f.Alliance)
 	w.eq("t.country", f.Country)
@@ -480,6 +564,19 @@ func (r reader) FindProgrammes(ctx context.Context, f entente.Filter) ([]entente
 
 // FindOperations reads Alliance and ID (operation code).
 func (r reader) FindOperations(ctx context.Context, f entente.Filter) ([]entente.Operation, error) {
+	if xs, ok, err := memoFind(ctx, r, "operations", allOperations, cloneOperation, func(x *entente.Operation) bool {
+		return is(f.Alliance, x.Alliance) && is(f.ID, x.Code)
+	}); ok {
+		return xs, err
+	}
+	return r.operations(ctx, f)
+}
+
+func allOperations(ctx context.Context, r reader) ([]entente.Operation, error) {
+	return r.operations(ctx, entente.Filter{})
+}
+
+func (r reader) operations(ctx context.Context, f entente.Filter) ([]entente.Operation, error) {
 	var w where
 	w.eq("t.alliance", f.Alliance)
 	w.eq("t.code", f.ID)
@@ -504,6 +601,19 @@ func (r reader) FindOperations(ctx context.Context, f entente.Filter) ([]entente
 
 // FindContributions reads Country, Operation and ID.
 func (r reader) FindContributions(ctx context.Context, f entente.Filter) ([]entente.Contribution, error) {
+	if xs, ok, err := memoFind(ctx, r, "contributions", allContributions, cloneContribution, func(x *entente.Contribution) bool {
+		return is(f.Country, x.Country) && is(f.Operation, x.Operation) && is(f.ID, x.ID)
+	}); ok {
+		return xs, err
+	}
+	return r.contributions(ctx, f)
+}
+
+func allContributions(ctx context.Context, r reader) ([]entente.Contribution, error) {
+	return r.contributions(ctx, entente.Filter{})
+}
+
+func (r reader) contributions(ctx context.Context, f entente.Filter) ([]entente.Contribution, error) {
 	var w where
 	w.eq("t.country", f.Country)
 	w.eq("t.operation", f.Operation)
@@ -529,6 +639,19 @@ func (r reader) FindContributions(ctx context.Context, f entente.Filter) ([]ente
 
 // FindMeetings reads Alliance and ID.
 func (r reader) FindMeetings(ctx context.Context, f entente.Filter) ([]entente.Meeting, error) {
+	if xs, ok, err := memoFind(ctx, r, "meetings", allMeetings, cloneMeeting, func(x *entente.Meeting) bool {
+		return is(f.Alliance, x.Alliance) && is(f.ID, x.ID)
+	}); ok {
+		return xs, err
+	}
+	return r.meetings(ctx, f)
+}
+
+func allMeetings(ctx context.Context, r reader) ([]entente.Meeting, error) {
+	return r.meetings(ctx, entente.Filter{})
+}
+
+func (r reader) meetings(ctx context.Context, f entente.Filter) ([]entente.Meeting, error) {
 	var w where
 	w.eq("t.alliance", f.Alliance)
 	w.eq("t.id", f.ID)
@@ -553,6 +676,19 @@ func (r reader) FindMeetings(ctx context.Context, f entente.Filter) ([]entente.M
 
 // FindInvitations reads Meeting and Country.
 func (r reader) FindInvitations(ctx context.Context, f entente.Filter) ([]entente.Invitation, error) {
+	if xs, ok, err := memoFind(ctx, r, "invitations", allInvitations, cloneInvitation, func(x *entente.Invitation) bool {
+		return is(f.Meeting, x.Meeting) && is(f.Country, x.Country)
+	}); ok {
+		return xs, err
+	}
+	return r.invitations(ctx, f)
+}
+
+func allInvitations(ctx context.Context, r reader) ([]entente.Invitation, error) {
+	return r.invitations(ctx, entente.Filter{})
+}
+
+func (r reader) invitations(ctx context.Context, f entente.Filter) ([]entente.Invitation, error) {
 	var w where
 	w.eq("t.meeting", f.Meeting)
 	w.eq("t.country", f.Country)

@@ -139,6 +139,9 @@ type Store struct {
 	obs    observers
 	closed atomic.Bool
 	stmts  *stmtCache
+	// memo holds the small kinds of record for Views, on a dialect with
+	// a change counter (see memo).
+	memo *memo
 	// writes holds a token while a writer's transaction is open, when
 	// the dialect's writes are serial (see Dialect.SerialWrites).
 	writes chan struct{}
@@ -162,6 +165,9 @@ func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
 		s.stmts = newStmtCache(db)
 	}
 	s.reader = reader{q: db, d: d, obs: &s.obs, stmts: s.stmts}
+	if d.Changes != "" {
+		s.memo = &memo{}
+	}
 	if err := s.Ping(ctx); err != nil {
 		return nil, err
 	}

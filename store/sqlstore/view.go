@@ -37,5 +37,15 @@ func (s *Store) View(ctx context.Context, fn func(entente.Reader) error) error {
 		return s.d.wrap("begin read transaction", err)
 	}
 	defer sqlTx.Rollback()
-	return fn(reader{q: sqlTx, d: s.d, stmts: s.stmts})
+	r := reader{q: sqlTx, d: s.d, stmts: s.stmts}
+	if s.memo != nil {
+		// The counter as this transaction's snapshot has it: the first
+		// read, which also fixes the snapshot on SQLite.
+		var gen int64
+		if err := r.scanOne(ctx, "read the change counter", s.d.Changes, &gen); err != nil {
+			return err
+		}
+		r.memo = &memoView{m: s.memo, gen: gen}
+	}
+	return fn(r)
 }

@@ -89,6 +89,15 @@ func testReleasability(t *testing.T, open func(t *testing.T) entente.Store) {
 		{"staff", entente.ActivityFilter{Programme: "NZL-2024-ITPP", Viewer: staff}, []string{"NZL-2024-ITPP-A001", "NZL-2024-ITPP-A002", "NZL-2024-ITPP-A003"}},
 		{"NZL's liaison, a page of one", entente.ActivityFilter{Programme: "NZL-2024-ITPP", Viewer: liaison("NZL"), Limit: 1}, []string{"NZL-2024-ITPP-A001"}},
 		{"NZL's liaison, the next page", entente.ActivityFilter{Programme: "NZL-2024-ITPP", Viewer: liaison("NZL"), After: "NZL-2024-ITPP-A001", Limit: 1}, []string{"NZL-2024-ITPP-A003"}},
+		// ProgrammeViewed checks the programme's marking (RELEASABLE_TO
+		// NZL) in the same query: it hides A003, PUBLIC itself, from all
+		// but NZL's liaison and staff.
+		{"the public, with the programme's marking", entente.ActivityFilter{Viewer: entente.Anonymous, ProgrammeViewed: true}, []string{}},
+		{"SWE's liaison, with the programme's marking", entente.ActivityFilter{ID: "NZL-2024-ITPP-A003", Viewer: liaison("SWE"), ProgrammeViewed: true}, []string{}},
+		{"SWE's liaison, without the programme's marking", entente.ActivityFilter{ID: "NZL-2024-ITPP-A003", Viewer: liaison("SWE")}, []string{"NZL-2024-ITPP-A003"}},
+		{"NZL's liaison, with the programme's marking", entente.ActivityFilter{Viewer: liaison("NZL"), ProgrammeViewed: true}, []string{"NZL-2024-ITPP-A001", "NZL-2024-ITPP-A003"}},
+		{"NZL's liaison, with the programme's marking, a page", entente.ActivityFilter{Viewer: liaison("NZL"), ProgrammeViewed: true, Offset: 1, Limit: 1}, []string{"NZL-2024-ITPP-A003"}},
+		{"staff, with the programme's marking", entente.ActivityFilter{Viewer: staff, ProgrammeViewed: true}, []string{"NZL-2024-ITPP-A001", "NZL-2024-ITPP-A002", "NZL-2024-ITPP-A003"}},
 	} {
 		got, err := keysOf(func(a entente.Activity) string { return a.ID })(s.FindActivities(ctx, c.f))
 		if err != nil {

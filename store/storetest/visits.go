@@ -15,6 +15,7 @@ func RunShared(t *testing.T, open func(t *testing.T) (entente.Store, entente.Sto
 	t.Run("ReferrerBound", func(t *testing.T) { testReferrerBound(t, open) })
 	t.Run("ConcurrentVisits", func(t *testing.T) { testConcurrentVisits(t, open) })
 	t.Run("ConcurrentReferrerBound", func(t *testing.T) { testConcurrentReferrerBound(t, open) })
+	t.Run("SnapshotReads", func(t *testing.T) { testSnapshotReads(t, open) })
 }
 
 // counters opens two handles and returns them as entente.Counters.
