@@ -44,6 +44,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		return s.d.wrap("list migrations", err)
 	}
 	slices.Sort(files)
+	// A step in Go may write many rows (0025 counts every activity):
+	// once they are written the database's statistics are refreshed, as
+	// after an import, or the first queries on them are planned blind.
+	stepped := false
 	for _, file := range files {
 		name := path.Base(file)
 		text, err := s.render(file)
@@ -65,6 +69,7 @@ func (s *Store) migrate(ctx context.Context) error {
 				if err := step(ctx, &tx{reader: reader{q: sqlTx, d: s.d}, now: s.now}); err != nil {
 					return err
 				}
+				stepped = true
 			}
 			_, err = sqlTx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`, name, s.now().UTC())
 			return err
@@ -72,6 +77,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+	}
+	if stepped {
+		return s.Analyze(ctx)
 	}
 	return nil
 }
