@@ -562,14 +562,12 @@ func (w *where) mayRead(p *entente.Principal, col string) string {
 func (r reader) statusOn(day string) string {
 	var b strings.Builder
 	b.WriteString("CASE")
-	for _, st := range []struct{ col, status string }{
-		{"cancelled", "cancelled"}, {"reported", "reported"}, {"held", "held"},
-		{"registration_opened", "registration-open"}, {"invitations_sent", "invitations-sent"},
-		{"approved", "approved"}, {"proposed", "proposed"},
-	} {
+	cols := make([]string, 0, len(tallySteps))
+	for _, st := range tallySteps {
 		fmt.Fprintf(&b, " WHEN t.%s%s <= %s THEN '%s'", st.col, r.d.Binary, day, st.status)
+		cols = append(cols, "t."+st.col)
 	}
-	b.WriteString(" WHEN COALESCE(t.cancelled, t.reported, t.held, t.registration_opened, t.invitations_sent, t.approved, t.proposed) IS NULL THEN t.status")
+	b.WriteString(" WHEN COALESCE(" + strings.Join(cols, ", ") + ") IS NULL THEN t.status")
 	b.WriteString(" ELSE '' END")
 	return b.String()
 }

@@ -61,6 +61,30 @@ func tallyActivities(n int, seed uint64) []entente.Activity {
 	return out
 }
 
+// tallyStore opens a store holding the plan fixture and n activities of
+// tallyActivities(n, seed), created one at a time.
+func tallyStore(t *testing.T, open func(t *testing.T) entente.Store, n int, seed uint64) (entente.Store, []entente.Activity) {
+	t.Helper()
+	ctx := t.Context()
+	s := open(t)
+	if err := s.Import(ctx, PlanFixture(), importEvent()); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	acts := tallyActivities(n, seed)
+	err := s.Update(ctx, func(tx entente.Tx) error {
+		for i := range acts {
+			if err := tx.CreateActivity(ctx, &acts[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("creating activities: %v", err)
+	}
+	return s, acts
+}
+
 func runTally(t *testing.T, open func(t *testing.T) entente.Store) {
 	t.Run("Counts", func(t *testing.T) { testTally(t, open) })
 	t.Run("Updates", func(t *testing.T) { testTallyUpdates(t, open) })
@@ -74,22 +98,7 @@ func runTally(t *testing.T, open func(t *testing.T) entente.Store) {
 // and after the activities' dates, at every precision.
 func testTally(t *testing.T, open func(t *testing.T) entente.Store) {
 	ctx := t.Context()
-	s := open(t)
-	if err := s.Import(ctx, PlanFixture(), importEvent()); err != nil {
-		t.Fatalf("Import: %v", err)
-	}
-	acts := tallyActivities(400, 7)
-	err := s.Update(ctx, func(tx entente.Tx) error {
-		for i := range acts {
-			if err := tx.CreateActivity(ctx, &acts[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("creating activities: %v", err)
-	}
+	s, _ := tallyStore(t, open, 400, 7)
 	ids := func(as []entente.Activity) []string {
 		out := []string{}
 		for _, a := range as {
@@ -238,24 +247,9 @@ func changeForTally(a *entente.Activity, how int) {
 // CountOn counts of them.
 func testTallyUpdates(t *testing.T, open func(t *testing.T) entente.Store) {
 	ctx := t.Context()
-	s := open(t)
-	if err := s.Import(ctx, PlanFixture(), importEvent()); err != nil {
-		t.Fatalf("Import: %v", err)
-	}
-	acts := tallyActivities(300, 11)
-	err := s.Update(ctx, func(tx entente.Tx) error {
-		for i := range acts {
-			if err := tx.CreateActivity(ctx, &acts[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("creating activities: %v", err)
-	}
+	s, acts := tallyStore(t, open, 300, 11)
 	// Many to one transaction, each activity changed twice in it.
-	err = s.Update(ctx, func(tx entente.Tx) error {
+	err := s.Update(ctx, func(tx entente.Tx) error {
 		for i := range acts[:200] {
 			for round := range 2 {
 				a, err := tx.FindActivity(ctx, acts[i].ID)
