@@ -232,3 +232,32 @@ func TestPollChanges(t *testing.T) {
 	_ = b.Update(t.Context(), func(tx entente.Tx) error { return errors.New("no") })
 	poll(2, "after a rolled-back write")
 }
+
+// TestOpenWhileWriting: opening an up-to-date database takes no write lock,
+// so a command (a backup, say) opens it while another process holds a long
+// write transaction, instead of waiting out the busy timeout behind it.
+func TestOpenWhileWriting(t *testing.T) {
+	a, path := openFile(t)
+	holding, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Update(t.Context(), func(tx entente.Tx) error {
+			if err := tx.AddAuditEvent(t.Context(), &entente.AuditEvent{Actor: "test", Action: "test", Entity: "test", Key: "1"}); err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	b, err := sqlite.Open(t.Context(), path, sqlite.BusyTimeout(200*time.Millisecond))
+	close(release)
+	if err != nil {
+		t.Fatalf("Open while another handle writes: %v", err)
+	}
+	b.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

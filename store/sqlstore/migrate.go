@@ -29,7 +29,15 @@ var migrations embed.FS
 // files and one ordered list it is a few dozen lines, and it runs on the same
 // *sql.DB, driver and error mapping as everything else.
 func (s *Store) migrate(ctx context.Context) error {
-	err := s.locked(ctx, "create schema_migrations", func(sqlTx *sql.Tx) error {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return s.d.wrap("list migrations", err)
+	}
+	slices.Sort(files)
+	if s.migrated(ctx, files) {
+		return nil
+	}
+	err = s.locked(ctx, "create schema_migrations", func(sqlTx *sql.Tx) error {
 		_, err := sqlTx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			name       TEXT PRIMARY KEY,
 			applied_at `+s.d.Timestamp+` NOT NULL
@@ -39,11 +47,6 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	files, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return s.d.wrap("list migrations", err)
-	}
-	slices.Sort(files)
 	// A step in Go may write many rows (0025 counts every activity):
 	// once they are written the database's statistics are refreshed, as
 	// after an import, or the first queries on them are planned blind.
@@ -82,6 +85,37 @@ func (s *Store) migrate(ctx context.Context) error {
 		return s.Analyze(ctx)
 	}
 	return nil
+}
+
+// migrated reports whether every migration in files is recorded as applied,
+// read without a lock: a store opened on an up-to-date database (every
+// command of the CLI, a backup while a server writes) then takes no write
+// lock at all, where each migration's check took it in turn and could wait
+// out the busy timeout behind a busy writer. Any doubt (no table yet, an
+// error) answers false, and migrate checks again under the lock.
+func (s *Store) migrated(ctx context.Context, files []string) bool {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var name sql.NullString
+		if err := rows.Scan(&name); err != nil {
+			return false
+		}
+		applied[name.String] = true
+	}
+	if rows.Err() != nil {
+		return false
+	}
+	for _, f := range files {
+		if !applied[path.Base(f)] {
+			return false
+		}
+	}
+	return true
 }
 
 // goSteps are migration steps written in Go, each run after the SQL file it
