@@ -11,10 +11,11 @@ import (
 
 // memo keeps the small kinds of record that nearly every page reads whole
 // (countries, alliances with their articles, memberships, frameworks,
-// partnerships, operations, contributions, meetings and invitations: some
+// partnerships, groups, operations, contributions, meetings, invitations,
+// areas, programmes, their objectives and goals, and sources: some
 // hundreds of rows each) in memory, as they were at one value
 // of the store's change counter. A member list or a partner's page on a
-// random day otherwise ran half a dozen queries for the same few hundred
+// random day otherwise ran a dozen queries for the same few hundred
 // rows, each costing more than the rest of the answer.
 //
 // It is exact, not eventual: a View reads the change counter in its own
@@ -32,11 +33,17 @@ type memo struct {
 	mu    sync.Mutex
 	gen   int64
 	kinds map[string]any // a kind's name → its records, canonical order
+	// big names the kinds found to hold more than maxMemoRows records:
+	// those are read from the database, with their filters, from then on
+	// (a store's kinds do not shrink in practice, and reading a whole kind
+	// to learn that it is still too big would cost more than it saves).
+	big map[string]bool
 }
 
 // maxMemoRows bounds the records of one kind the memo keeps: a store
 // whose kind holds more (a research dataset of every meeting ever, say) is
-// read from the database for that kind, and memory stays bounded.
+// read from the database for that kind, with the caller's filter, and
+// memory stays bounded.
 const maxMemoRows = 20000
 
 // memoView is a View's access to the memo, at its counter's value.
@@ -57,9 +64,13 @@ func memoAll[T any](ctx context.Context, r reader, kind string, load func(contex
 	v.m.mu.Lock()
 	all, ok := v.m.kinds[kind].([]T)
 	ok = ok && v.m.gen == v.gen
+	big := v.m.big[kind]
 	v.m.mu.Unlock()
 	if ok {
 		return all, true, nil
+	}
+	if big {
+		return nil, false, nil
 	}
 	bare := r
 	bare.memo = nil
@@ -67,11 +78,15 @@ func memoAll[T any](ctx context.Context, r reader, kind string, load func(contex
 	if err != nil {
 		return nil, true, err
 	}
-	if len(all) > maxMemoRows {
-		return all, true, nil
-	}
 	v.m.mu.Lock()
 	defer v.m.mu.Unlock()
+	if len(all) > maxMemoRows {
+		if v.m.big == nil {
+			v.m.big = map[string]bool{}
+		}
+		v.m.big[kind] = true
+		return all, true, nil // this once: the caller filters them
+	}
 	if v.gen > v.m.gen || v.m.kinds == nil {
 		v.m.gen, v.m.kinds = v.gen, map[string]any{}
 	}
@@ -89,7 +104,13 @@ func memoFind[T any](ctx context.Context, r reader, kind string, load func(conte
 	if !ok || err != nil {
 		return nil, ok, err
 	}
-	out := make([]T, 0, len(all))
+	// Room for all only when all are wanted: most finds keep a few of
+	// some hundreds, and clearing room for the rest cost more than the
+	// copies.
+	out := []T{}
+	if keep == nil {
+		out = make([]T, 0, len(all))
+	}
 	for i := range all {
 		if keep == nil || keep(&all[i]) {
 			out = append(out, clone(all[i]))
@@ -171,6 +192,37 @@ func cloneInvitation(in entente.Invitation) entente.Invitation {
 	in.Provenance = cloneProvenance(in.Provenance)
 	return in
 }
+
+func cloneGroup(g entente.Group) entente.Group {
+	g.Members = slices.Clone(g.Members)
+	g.Provenance = cloneProvenance(g.Provenance)
+	return g
+}
+
+func cloneArea(a entente.Area) entente.Area {
+	a.Provenance = cloneProvenance(a.Provenance)
+	return a
+}
+
+func cloneProgramme(p entente.Programme) entente.Programme {
+	p.Areas = slices.Clone(p.Areas)
+	p.Provenance = cloneProvenance(p.Provenance)
+	return p
+}
+
+func cloneObjective(o entente.Objective) entente.Objective {
+	o.Provenance = cloneProvenance(o.Provenance)
+	return o
+}
+
+func cloneGoal(g entente.Goal) entente.Goal {
+	g.Indicators = slices.Clone(g.Indicators)
+	g.Provenance = cloneProvenance(g.Provenance)
+	return g
+}
+
+// cloneSource copies a source, which holds no slice.
+func cloneSource(s entente.Source) entente.Source { return s }
 
 // scanOne runs a query of one row and one column, prepared once when the
 // dialect keeps prepared statements, and scans its value into dest.

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"reflect"
 	"testing"
 )
@@ -19,6 +20,12 @@ func TestClones(t *testing.T) {
 	testClone(t, "Contribution", cloneContribution)
 	testClone(t, "Meeting", cloneMeeting)
 	testClone(t, "Invitation", cloneInvitation)
+	testClone(t, "Group", cloneGroup)
+	testClone(t, "Area", cloneArea)
+	testClone(t, "Programme", cloneProgramme)
+	testClone(t, "Objective", cloneObjective)
+	testClone(t, "Goal", cloneGoal)
+	testClone(t, "Source", cloneSource)
 }
 
 // testClone fills a record of type T whole, clones it and checks that the
@@ -73,5 +80,48 @@ func shared(t *testing.T, path string, a, b reflect.Value) {
 		for i := range min(a.Len(), b.Len()) {
 			shared(t, path, a.Index(i), b.Index(i))
 		}
+	}
+}
+
+// TestMemoBounds checks when the memo reads a kind from the database: once
+// per change-counter value for a kind within maxMemoRows, and, once a kind
+// is found bigger, never again whole (the caller runs its filtered query).
+func TestMemoBounds(t *testing.T) {
+	ctx := t.Context()
+	m := &memo{}
+	loads := map[string]int{}
+	loader := func(kind string, n int) func(context.Context, reader) ([]int, error) {
+		return func(_ context.Context, r reader) ([]int, error) {
+			if r.memo != nil {
+				t.Errorf("%s: loaded through the memo", kind)
+			}
+			loads[kind]++
+			return make([]int, n), nil
+		}
+	}
+	at := func(gen int64) reader { return reader{memo: &memoView{m: m, gen: gen}} }
+	for _, gen := range []int64{1, 1, 2, 2, 2} {
+		all, ok, err := memoAll(ctx, at(gen), "small", loader("small", 3))
+		if !ok || err != nil || len(all) != 3 {
+			t.Fatalf("small at %d: %d records, %v, %v", gen, len(all), ok, err)
+		}
+	}
+	if loads["small"] != 2 {
+		t.Errorf("small: loaded %d times over two counter values, want 2", loads["small"])
+	}
+	all, ok, err := memoAll(ctx, at(2), "big", loader("big", maxMemoRows+1))
+	if !ok || err != nil || len(all) != maxMemoRows+1 {
+		t.Fatalf("big, first: %d records, %v, %v", len(all), ok, err)
+	}
+	for _, gen := range []int64{2, 3} {
+		if _, ok, err := memoAll(ctx, at(gen), "big", loader("big", maxMemoRows+1)); ok || err != nil {
+			t.Errorf("big at %d: answered from the memo (%v, %v), want the database", gen, ok, err)
+		}
+	}
+	if loads["big"] != 1 {
+		t.Errorf("big: loaded whole %d times, want once", loads["big"])
+	}
+	if _, ok, _ := memoAll(ctx, reader{}, "small", loader("small", 3)); ok {
+		t.Error("a reader outside a View answered from the memo")
 	}
 }

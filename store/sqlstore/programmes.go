@@ -401,6 +401,19 @@ func (t *tx) CreateReview(ctx context.Context, r *entente.Review) error {
 
 // FindObjectives returns a programme's objectives (all when "").
 func (r reader) FindObjectives(ctx context.Context, programme string) ([]entente.Objective, error) {
+	if xs, ok, err := memoFind(ctx, r, "objectives", allObjectives, cloneObjective, func(x *entente.Objective) bool {
+		return is(programme, x.Programme)
+	}); ok {
+		return xs, err
+	}
+	return r.objectives(ctx, programme)
+}
+
+func allObjectives(ctx context.Context, r reader) ([]entente.Objective, error) {
+	return r.objectives(ctx, "")
+}
+
+func (r reader) objectives(ctx context.Context, programme string) ([]entente.Objective, error) {
 	var w where
 	w.eq("t.programme", programme)
 	out := []entente.Objective{}
@@ -422,6 +435,19 @@ func (r reader) FindObjectives(ctx context.Context, programme string) ([]entente
 
 // FindGoals returns a programme's goals with their indicators (all when "").
 func (r reader) FindGoals(ctx context.Context, programme string) ([]entente.Goal, error) {
+	if xs, ok, err := memoFind(ctx, r, "goals", allGoals, cloneGoal, func(x *entente.Goal) bool {
+		return is(programme, x.Programme)
+	}); ok {
+		return xs, err
+	}
+	return r.goals(ctx, programme)
+}
+
+func allGoals(ctx context.Context, r reader) ([]entente.Goal, error) {
+	return r.goals(ctx, "")
+}
+
+func (r reader) goals(ctx context.Context, programme string) ([]entente.Goal, error) {
 	var w where
 	w.eq("t.programme", programme)
 	out := []entente.Goal{}

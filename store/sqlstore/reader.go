@@ -462,6 +462,19 @@ func (r reader) partnerships(ctx context.Context, f entente.Filter) ([]entente.P
 // FindGroups reads Alliance, ID (group code) and Country (groups having that
 // member).
 func (r reader) FindGroups(ctx context.Context, f entente.Filter) ([]entente.Group, error) {
+	if xs, ok, err := memoFind(ctx, r, "groups", allGroups, cloneGroup, func(x *entente.Group) bool {
+		return is(f.Alliance, x.Alliance) && is(f.ID, x.Code) && (f.Country == "" || slices.Contains(x.Members, f.Country))
+	}); ok {
+		return xs, err
+	}
+	return r.groups(ctx, f)
+}
+
+func allGroups(ctx context.Context, r reader) ([]entente.Group, error) {
+	return r.groups(ctx, entente.Filter{})
+}
+
+func (r reader) groups(ctx context.Context, f entente.Filter) ([]entente.Group, error) {
 	var w where
 	w.eq("t.alliance", f.Alliance)
 	w.eq("t.code", f.ID)
@@ -505,6 +518,15 @@ func (r reader) FindGroups(ctx context.Context, f entente.Filter) ([]entente.Gro
 
 // FindAreas returns all cooperation areas.
 func (r reader) FindAreas(ctx context.Context) ([]entente.Area, error) {
+	if xs, ok, err := memoFind(ctx, r, "areas", allAreas, cloneArea, nil); ok {
+		return xs, err
+	}
+	return allAreas(ctx, r)
+}
+
+func allAreas(ctx context.Context, r reader) ([]entente.Area, error) { return r.areas(ctx) }
+
+func (r reader) areas(ctx context.Context) ([]entente.Area, error) {
 	out := []entente.Area{}
 	query := "SELECT t.code, t.name, " + prov("t") + " FROM areas t"
 	err := r.each(ctx, "find areas", query, nil, func(rows *sql.Rows) error {
@@ -524,6 +546,19 @@ func (r reader) FindAreas(ctx context.Context) ([]entente.Area, error) {
 
 // FindProgrammes reads Alliance, Country (the partner) and ID.
 func (r reader) FindProgrammes(ctx context.Context, f entente.Filter) ([]entente.Programme, error) {
+	if xs, ok, err := memoFind(ctx, r, "programmes", allProgrammes, cloneProgramme, func(x *entente.Programme) bool {
+		return is(f.Alliance, x.Alliance) && is(f.Country, x.Partner) && is(f.ID, x.ID)
+	}); ok {
+		return xs, err
+	}
+	return r.programmes(ctx, f)
+}
+
+func allProgrammes(ctx context.Context, r reader) ([]entente.Programme, error) {
+	return r.programmes(ctx, entente.Filter{})
+}
+
+func (r reader) programmes(ctx context.Context, f entente.Filter) ([]entente.Programme, error) {
 	var w where
 	w.eq("t.alliance", f.Alliance)
 	w.eq("t.partner", f.Country)
@@ -761,11 +796,25 @@ const maxSourceIDs = 500
 // FindSources returns the sources with the given ids (all when ids is empty),
 // skipping unknown ids.
 func (r reader) FindSources(ctx context.Context, ids []string) ([]entente.Source, error) {
-	var w where
 	want := map[string]bool{}
 	for _, id := range ids {
 		want[id] = true
 	}
+	if xs, ok, err := memoFind(ctx, r, "sources", allSources, cloneSource, func(x *entente.Source) bool {
+		return len(want) == 0 || want[x.ID]
+	}); ok {
+		return xs, err
+	}
+	return r.sources(ctx, want)
+}
+
+func allSources(ctx context.Context, r reader) ([]entente.Source, error) {
+	return r.sources(ctx, nil)
+}
+
+// sources reads the sources whose ids want holds (all when it is empty).
+func (r reader) sources(ctx context.Context, want map[string]bool) ([]entente.Source, error) {
+	var w where
 	if len(want) > 0 && len(want) <= maxSourceIDs {
 		var ps []string
 		for _, id := range slices.Sorted(maps.Keys(want)) {

@@ -13,8 +13,8 @@ import (
 // testSnapshotReads checks that a View reads every kind from one snapshot,
 // whatever a store keeps in memory between Views (sqlstore's memo of the
 // small kinds): a writer on handle b changes a partnership, a membership,
-// the frameworks and an operation together with a source (a kind read from
-// the database every time) in each transaction, and readers on both handles,
+// the frameworks, a group, a programme, an operation and a source in each
+// transaction, and readers on both handles,
 // at the same time, find them all carrying the same mark in every View,
 // and each handle reads the writer's mark as soon as it has committed.
 func testSnapshotReads(t *testing.T, open func(t *testing.T) (entente.Store, entente.Store)) {
@@ -55,7 +55,15 @@ func testSnapshotReads(t *testing.T, open func(t *testing.T) (entente.Store, ent
 		if err != nil || len(srcs) != 1 {
 			return nil, fmt.Errorf("source: %d, %v", len(srcs), err)
 		}
-		return []string{ps[0].Note, ms[0].Note, fs[0].Note, fs[len(fs)-1].Note, os[0].Note, srcs[0].Title}, nil
+		gs, err := r.FindGroups(ctx, entente.Filter{Country: "SWE"})
+		if err != nil || len(gs) != 1 {
+			return nil, fmt.Errorf("group: %d, %v", len(gs), err)
+		}
+		prs, err := r.FindProgrammes(ctx, entente.Filter{ID: "SWE-IPAP-2016"})
+		if err != nil || len(prs) != 1 {
+			return nil, fmt.Errorf("programme: %d, %v", len(prs), err)
+		}
+		return []string{ps[0].Note, ms[0].Note, fs[0].Note, fs[len(fs)-1].Note, os[0].Note, srcs[0].Title, gs[0].Note, prs[0].Note}, nil
 	}
 	write := func(i int) error {
 		return b.Update(ctx, func(tx entente.Tx) error {
@@ -91,6 +99,22 @@ func testSnapshotReads(t *testing.T, open func(t *testing.T) (entente.Store, ent
 			}
 			os[0].Note = mark(i)
 			if err := tx.UpdateOperation(ctx, &os[0]); err != nil {
+				return err
+			}
+			gs, err := tx.FindGroups(ctx, entente.Filter{Country: "SWE"})
+			if err != nil {
+				return err
+			}
+			gs[0].Note = mark(i)
+			if err := tx.UpdateGroup(ctx, &gs[0]); err != nil {
+				return err
+			}
+			prs, err := tx.FindProgrammes(ctx, entente.Filter{ID: "SWE-IPAP-2016"})
+			if err != nil {
+				return err
+			}
+			prs[0].Note = mark(i)
+			if err := tx.UpdateProgramme(ctx, &prs[0]); err != nil {
 				return err
 			}
 			srcs, err := tx.FindSources(ctx, []string{"src-members"})
