@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -81,11 +80,7 @@ func carriedDay(r *http.Request, today entente.Date) string {
 	return d.String()
 }
 
-var (
-	dateBarStart = []byte(`<form class="asof"`)
-	localHref    = regexp.MustCompile(`href="(/[^"#]*)(#[^"]*)?"`)
-	getForm      = regexp.MustCompile(`(?i)<form\b[^>]*\bmethod="get"[^>]*>`)
-)
+var dateBarStart = []byte(`<form class="asof"`)
 
 // carryAsOf makes a page's links to other pages of the site, and its GET
 // forms, carry the day (an as_of parameter). Links that do not depend on
@@ -93,6 +88,11 @@ var (
 // signing in and the account (the sign-in link's back keeps the day).
 // It works on the rendered page, so that every template's links, whoever
 // wrote them, keep the day.
+//
+// It rewrites every href="/PATH[#FRAGMENT]" and adds a hidden as_of input
+// after every <form ...> tag whose attributes hold method="get" (in any
+// case). It scans the page once for each, without regular expressions:
+// those cost a tenth of a partner page's time.
 func carryAsOf(page []byte, day string) []byte {
 	if day == "" {
 		return page
@@ -104,22 +104,123 @@ func carryAsOf(page []byte, day string) []byte {
 			return slices.Concat(carryAsOf(page[:i], day), page[i:j], carryAsOf(page[j:], day))
 		}
 	}
-	param := "as_of=" + day
-	page = localHref.ReplaceAllFunc(page, func(m []byte) []byte {
-		sub := localHref.FindSubmatch(m)
-		path, frag := string(sub[1]), string(sub[2])
-		if !carriesDay(path) || strings.Contains(path, "as_of=") {
-			return m
+	return carryForms(carryLinks(page, day), day)
+}
+
+// carryLinks adds as_of=day to every local link of page that carries the
+// day and has none.
+func carryLinks(page []byte, day string) []byte {
+	const open = `href="/`
+	out := make([]byte, 0, len(page)+len(page)/8)
+	for {
+		i := bytes.Index(page, []byte(open))
+		if i < 0 {
+			break
 		}
-		sep := "?"
-		if strings.Contains(path, "?") {
-			sep = "&amp;"
+		start := i + len(`href="`)
+		end := bytes.IndexByte(page[start:], '"') // the closing quote
+		if end < 0 {
+			break
 		}
-		return []byte(`href="` + path + sep + param + frag + `"`)
-	})
-	return getForm.ReplaceAllFunc(page, func(m []byte) []byte {
-		return slices.Concat(m, []byte(`<input type="hidden" name="as_of" value="`+day+`">`))
-	})
+		end += start
+		target := page[start:end]
+		path, frag := target, []byte(nil)
+		if h := bytes.IndexByte(target, '#'); h >= 0 {
+			path, frag = target[:h], target[h:]
+		}
+		out = append(out, page[:start]...)
+		out = append(out, path...)
+		if carriesDay(string(path)) && !bytes.Contains(path, []byte("as_of=")) {
+			if bytes.IndexByte(path, '?') >= 0 {
+				out = append(out, "&amp;"...)
+			} else {
+				out = append(out, '?')
+			}
+			out = append(out, "as_of="...)
+			out = append(out, day...)
+		}
+		out = append(out, frag...)
+		out = append(out, '"')
+		page = page[end+1:]
+	}
+	return append(out, page...)
+}
+
+// carryForms adds a hidden as_of input after every GET form's opening tag.
+func carryForms(page []byte, day string) []byte {
+	input := `<input type="hidden" name="as_of" value="` + day + `">`
+	var out []byte
+	rest := page
+	for {
+		i := indexFold(rest, "<form")
+		if i < 0 {
+			break
+		}
+		after := i + len("<form")
+		if after < len(rest) && isWordByte(rest[after]) {
+			out = append(out, rest[:after]...) // <formation>, say
+			rest = rest[after:]
+			continue
+		}
+		end := bytes.IndexByte(rest[after:], '>')
+		if end < 0 {
+			break
+		}
+		end += after + 1
+		out = append(out, rest[:end]...)
+		if isGet(rest[after : end-1]) {
+			out = append(out, input...)
+		}
+		rest = rest[end:]
+	}
+	if out == nil {
+		return page
+	}
+	return append(out, rest...)
+}
+
+// isGet reports whether a tag's attributes hold method="get", in any case,
+// as a word of its own.
+func isGet(attrs []byte) bool {
+	for off := 0; ; {
+		i := indexFold(attrs[off:], `method="get"`)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if i == 0 || !isWordByte(attrs[i-1]) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+// indexFold is the index of the first match of lower (ASCII, lower case)
+// in b, ignoring ASCII case; -1 if none.
+func indexFold(b []byte, lower string) int {
+	for i := 0; i+len(lower) <= len(b); i++ {
+		j := 0
+		for j < len(lower) && b[i+j]|0x20 == lower[j]|0x20 && isFoldable(lower[j], b[i+j]) {
+			j++
+		}
+		if j == len(lower) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isFoldable reports whether c matches want ignoring ASCII case: letters
+// fold, and any other byte only matches itself.
+func isFoldable(want, c byte) bool {
+	if 'a' <= want && want <= 'z' {
+		return c|0x20 == want
+	}
+	return c == want
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // carriesDay reports whether a link to path should keep the day.

@@ -116,9 +116,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	buf := jsonBuffers.Get().(*bytes.Buffer)
 	defer putJSONBuffer(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		s.log.Error("encode JSON response", "err", err)
 		w.Header().Del("Location")
 		w.Header().Set("Content-Type", "application/problem+json")
@@ -127,9 +125,12 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 			Status: http.StatusInternalServerError, Detail: "the answer could not be written as JSON", Code: entente.EINTERNAL})
 		return
 	}
+	out := jsonBuffers.Get().(*bytes.Buffer)
+	defer putJSONBuffer(out)
+	out.Write(indentJSON(out.AvailableBuffer(), buf.Bytes()))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(out.Bytes())
 }
 
 // jsonBuffers pool the buffers answers are encoded into before they are
