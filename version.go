@@ -26,6 +26,13 @@ func Version(record any) string {
 	if err != nil {
 		panic("entente: version of a record that does not encode: " + err.Error())
 	}
+	return VersionOfJSON(b)
+}
+
+// VersionOfJSON is the version of the record whose JSON encoding (as
+// json.Marshal writes it) is b: for a caller that encodes the record
+// anyway, so that it is not encoded twice.
+func VersionOfJSON(b []byte) string {
 	sum := sha256.Sum256(b)
 	return `"` + hex.EncodeToString(sum[:16]) + `"`
 }

@@ -38,10 +38,10 @@ type entry struct {
 // compress): most clients of a page rendered anew ask for it once, and
 // many (scripts, load tests) do not take gzip at all.
 func newEntry(status int, h http.Header, body []byte) *entry {
-	sum := sha256.Sum256(body)
-	e := &entry{status: status, header: h, body: body, etag: `"` + hex.EncodeToString(sum[:10]) + `"`}
-	if tag := h.Get("ETag"); tag != "" {
-		e.etag = tag
+	e := &entry{status: status, header: h, body: body, etag: h.Get("ETag")}
+	if e.etag == "" {
+		sum := sha256.Sum256(body)
+		e.etag = `"` + hex.EncodeToString(sum[:10]) + `"`
 	}
 	return e
 }

@@ -114,6 +114,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // a value that cannot be encoded (a NaN, say) is logged and answered with a
 // 500, never with an empty 200.
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	s.encodeJSON(w, status, v, false)
+}
+
+// writeJSONVersioned is writeJSON with v's version (entente.Version) as the
+// answer's ETag, taken from the one encoding of v.
+func (s *Server) writeJSONVersioned(w http.ResponseWriter, status int, v any) {
+	s.encodeJSON(w, status, v, true)
+}
+
+func (s *Server) encodeJSON(w http.ResponseWriter, status int, v any, versioned bool) {
 	buf := jsonBuffers.Get().(*bytes.Buffer)
 	defer putJSONBuffer(buf)
 	if err := json.NewEncoder(buf).Encode(v); err != nil {
@@ -124,6 +134,10 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 		json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: http.StatusText(http.StatusInternalServerError),
 			Status: http.StatusInternalServerError, Detail: "the answer could not be written as JSON", Code: entente.EINTERNAL})
 		return
+	}
+	if versioned {
+		// The encoder's output is json.Marshal's and a newline.
+		w.Header().Set("ETag", entente.VersionOfJSON(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))))
 	}
 	out := jsonBuffers.Get().(*bytes.Buffer)
 	defer putJSONBuffer(out)

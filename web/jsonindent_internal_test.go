@@ -3,7 +3,11 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
+
+	"github.com/entente/entente"
 )
 
 // encodeIndented is what writeJSON wrote before indentJSON: the reference.
@@ -74,4 +78,25 @@ func BenchmarkIndentJSON(b *testing.B) {
 			dst = indentJSON(dst[:0], compact)
 		}
 	})
+}
+
+// TestWriteJSONVersioned: the ETag taken from the one encoding is the
+// record's version, for records whose JSON escapes HTML and holds
+// nested lists.
+func TestWriteJSONVersioned(t *testing.T) {
+	recs := []any{
+		entente.Activity{ID: "A<1>&", Title: "Talks \u2028 <b>", Provenance: entente.Provenance{Sources: []string{"x", "y"}}},
+		entente.Goal{Programme: "P", Code: "G1", Indicators: []entente.Indicator{{Name: "n", Target: 3}}},
+		[]string{},
+	}
+	for _, v := range recs {
+		w := httptest.NewRecorder()
+		(&Server{}).writeJSONVersioned(w, http.StatusOK, v)
+		if got, want := w.Header().Get("ETag"), entente.Version(v); got != want {
+			t.Errorf("%T: ETag %s, want its version %s", v, got, want)
+		}
+		if want, _ := encodeIndented(v); !bytes.Equal(w.Body.Bytes(), want) {
+			t.Errorf("%T: body %q, want %q", v, w.Body.Bytes(), want)
+		}
+	}
 }

@@ -130,6 +130,11 @@ func upper(r *http.Request, name string) string { return strings.ToUpper(r.PathV
 // api answers a JSON read. get receives the as-of day (?as_of=, today when
 // absent); reads that do not depend on it ignore it.
 func (s *Server) api(w http.ResponseWriter, r *http.Request, get func(entente.Date) (any, error)) {
+	s.answer(w, r, get, false)
+}
+
+// answer is api, and with versioned, record.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, get func(entente.Date) (any, error), versioned bool) {
 	d, err := asOf(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -154,7 +159,14 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, get func(entente.Da
 		return
 	}
 	if t, rows := csvOf(v); media == mediaCSV && t != nil {
+		if versioned {
+			w.Header().Set("ETag", entente.Version(v))
+		}
 		s.writeCSV(w, r, t, rows, "")
+		return
+	}
+	if versioned {
+		s.writeJSONVersioned(w, http.StatusOK, v)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, v)
@@ -169,13 +181,7 @@ func (s *Server) apiAlliances(w http.ResponseWriter, r *http.Request) {
 // client sends it back as If-Match to change the record, or as
 // If-None-Match to be answered 304 while it has not changed.
 func (s *Server) record(w http.ResponseWriter, r *http.Request, get func(entente.Date) (any, error)) {
-	s.api(w, r, func(d entente.Date) (any, error) {
-		v, err := get(d)
-		if err == nil {
-			w.Header().Set("ETag", entente.Version(v))
-		}
-		return v, err
-	})
+	s.answer(w, r, get, true)
 }
 
 func (s *Server) apiAlliance(w http.ResponseWriter, r *http.Request) {
