@@ -210,6 +210,10 @@ func dialect(path string) *sqlstore.Dialect {
 		// One write lock per file: writers queue in the process, not
 		// in the busy timeout.
 		SerialWrites: true,
+		// Two reads a CPU at once: the pool stays PoolSize (requests
+		// that write, stream or search hold connections too), but reads
+		// keep to a few connections whose maps of the file are warm.
+		ReadSlots: 2 * runtime.GOMAXPROCS(0),
 		// The driver prepares every query anew: keep the reads'.
 		Prepare: true,
 	}

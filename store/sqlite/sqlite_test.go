@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -259,5 +261,58 @@ func TestOpenWhileWriting(t *testing.T) {
 	b.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReadSlots: no more than two Views a CPU run at once on a file's
+// store, however many are asked for together; and a View nested in
+// another, with every slot taken, goes on after a short wait rather than
+// waiting for itself.
+func TestReadSlots(t *testing.T) {
+	s, _ := openFile(t)
+	ctx := t.Context()
+	slots := 2 * runtime.GOMAXPROCS(0)
+	var in, most atomic.Int64
+	var wg sync.WaitGroup
+	for range 4 * slots {
+		wg.Go(func() {
+			err := s.View(ctx, func(r entente.Reader) error {
+				n := in.Add(1)
+				defer in.Add(-1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				time.Sleep(2 * time.Millisecond)
+				_, err := r.FindCountries(ctx)
+				return err
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if m := most.Load(); m > int64(slots) || m < 2 {
+		t.Errorf("%d Views ran at once, want 2 to %d", m, slots)
+	}
+
+	// Every slot held, one of the holders asks for another View.
+	held := make(chan struct{})
+	release := make(chan struct{})
+	for range slots - 1 {
+		wg.Go(func() {
+			s.View(ctx, func(entente.Reader) error { held <- struct{}{}; <-release; return nil })
+		})
+	}
+	for range slots - 1 {
+		<-held
+	}
+	start := time.Now()
+	err := s.View(ctx, func(entente.Reader) error {
+		return s.View(ctx, func(r entente.Reader) error { _, err := r.FindCountries(ctx); return err })
+	})
+	close(release)
+	wg.Wait()
+	if err != nil || time.Since(start) > 10*time.Second {
+		t.Errorf("a nested View with every slot taken: %v after %v", err, time.Since(start))
 	}
 }

@@ -227,6 +227,9 @@ func cloneSource(s entente.Source) entente.Source { return s }
 // scanOne runs a query of one row and one column, prepared once when the
 // dialect keeps prepared statements, and scans its value into dest.
 func (r reader) scanOne(ctx context.Context, op, query string, dest any) error {
+	if r.slot != nil {
+		defer r.slot(ctx)()
+	}
 	var row *sql.Row
 	if st := r.stmts.stmt(ctx, r.q, query); st != nil {
 		row = st.QueryRowContext(ctx)

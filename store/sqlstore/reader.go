@@ -34,6 +34,9 @@ type reader struct {
 	// memo, set in a View on a dialect with a change counter, holds the
 	// small kinds of record at the View's counter (see memo).
 	memo *memoView
+	// slot, set on the Store's own reader on a dialect that bounds reads
+	// at once, takes a read slot for each query (see Dialect.ReadSlots).
+	slot func(context.Context) func()
 }
 
 // where builds a WHERE clause from the filter fields that are set; an empty
@@ -82,6 +85,9 @@ func prov(alias string) string {
 // each runs query and calls fn for each row.
 func (r reader) each(ctx context.Context, op, query string, args []any, fn func(*sql.Rows) error) error {
 	defer r.obs.done("read", r.obs.start())
+	if r.slot != nil {
+		defer r.slot(ctx)()
+	}
 	var rows *sql.Rows
 	var err error
 	if st := r.stmts.stmt(ctx, r.q, query); st != nil {

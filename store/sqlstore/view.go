@@ -32,6 +32,7 @@ var snapshotTx = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: tr
 // for the connection forever.
 func (s *Store) View(ctx context.Context, fn func(entente.Reader) error) error {
 	defer s.obs.done("view", s.obs.start())
+	defer s.readSlot(ctx)()
 	sqlTx, err := s.db.BeginTx(ctx, snapshotTx)
 	if err != nil {
 		return s.d.wrap("begin read transaction", err)
