@@ -46,16 +46,28 @@ type releasedReader struct {
 	hiddenParents map[string]bool
 }
 
-// visible returns the records of xs p may see, in order.
+// visible returns the records of xs p may see, in order, in a slice of
+// its own: xs is left as it was.
 func visible[T any](p *entente.Principal, xs []T, marking func(*T) entente.Releasability) []T {
-	out := xs[:0:0]
+	if xs == nil {
+		return nil
+	}
+	return keepVisible(p, slices.Clone(xs), marking)
+}
+
+// keepVisible is visible for a slice that is the caller's own (fresh from
+// a find): it filters xs in place, and returns it whole, copying nothing,
+// when p may see all of it, as most principals may.
+func keepVisible[T any](p *entente.Principal, xs []T, marking func(*T) entente.Releasability) []T {
+	out := xs[:0]
 	for i := range xs {
-		if p.MaySee(marking(&xs[i])) {
+		switch {
+		case !p.MaySee(marking(&xs[i])):
+		case len(out) == i:
+			out = out[:i+1] // in its place already
+		default:
 			out = append(out, xs[i])
 		}
-	}
-	if out == nil && xs != nil {
-		out = []T{}
 	}
 	return out
 }
@@ -168,7 +180,7 @@ func (r *releasedReader) FindCountry(ctx context.Context, code string) (*entente
 
 func (r *releasedReader) FindCountries(ctx context.Context) ([]entente.Country, error) {
 	cs, err := r.Reader.FindCountries(ctx)
-	return visible(r.p, cs, func(c *entente.Country) entente.Releasability { return c.Releasability }), err
+	return keepVisible(r.p, cs, func(c *entente.Country) entente.Releasability { return c.Releasability }), err
 }
 
 // alliance returns a, with only the articles the principal may see, or
@@ -206,27 +218,27 @@ func (r *releasedReader) FindAlliances(ctx context.Context) ([]entente.Alliance,
 
 func (r *releasedReader) FindMemberships(ctx context.Context, f entente.Filter) ([]entente.Membership, error) {
 	ms, err := r.Reader.FindMemberships(ctx, f)
-	return visible(r.p, ms, func(m *entente.Membership) entente.Releasability { return m.Releasability }), err
+	return keepVisible(r.p, ms, func(m *entente.Membership) entente.Releasability { return m.Releasability }), err
 }
 
 func (r *releasedReader) FindFrameworks(ctx context.Context, f entente.Filter) ([]entente.Framework, error) {
 	fs, err := r.Reader.FindFrameworks(ctx, f)
-	return visible(r.p, fs, func(x *entente.Framework) entente.Releasability { return x.Releasability }), err
+	return keepVisible(r.p, fs, func(x *entente.Framework) entente.Releasability { return x.Releasability }), err
 }
 
 func (r *releasedReader) FindPartnerships(ctx context.Context, f entente.Filter) ([]entente.Partnership, error) {
 	ps, err := r.Reader.FindPartnerships(ctx, f)
-	return visible(r.p, ps, func(x *entente.Partnership) entente.Releasability { return x.Releasability }), err
+	return keepVisible(r.p, ps, func(x *entente.Partnership) entente.Releasability { return x.Releasability }), err
 }
 
 func (r *releasedReader) FindGroups(ctx context.Context, f entente.Filter) ([]entente.Group, error) {
 	gs, err := r.Reader.FindGroups(ctx, f)
-	return visible(r.p, gs, func(x *entente.Group) entente.Releasability { return x.Releasability }), err
+	return keepVisible(r.p, gs, func(x *entente.Group) entente.Releasability { return x.Releasability }), err
 }
 
 func (r *releasedReader) FindAreas(ctx context.Context) ([]entente.Area, error) {
 	as, err := r.Reader.FindAreas(ctx)
-	return visible(r.p, as, func(x *entente.Area) entente.Releasability { return x.Releasability }), err
+	return keepVisible(r.p, as, func(x *entente.Area) entente.Releasability { return x.Releasability }), err
 }
 
 // FindProgrammes leaves out the programmes the principal may not see, and
@@ -236,7 +248,7 @@ func (r *releasedReader) FindProgrammes(ctx context.Context, f entente.Filter) (
 	if err != nil {
 		return nil, err
 	}
-	ps = visible(r.p, ps, func(x *entente.Programme) entente.Releasability { return x.Releasability })
+	ps = keepVisible(r.p, ps, func(x *entente.Programme) entente.Releasability { return x.Releasability })
 	for i := range ps {
 		h, err := r.hidden(ctx, "programme", ps[i].Supersedes)
 		if err != nil {
@@ -251,7 +263,7 @@ func (r *releasedReader) FindProgrammes(ctx context.Context, f entente.Filter) (
 
 func (r *releasedReader) FindOperations(ctx context.Context, f entente.Filter) ([]entente.Operation, error) {
 	os, err := r.Reader.FindOperations(ctx, f)
-	return visible(r.p, os, func(x *entente.Operation) entente.Releasability { return x.Releasability }), err
+	return keepVisible(r.p, os, func(x *entente.Operation) entente.Releasability { return x.Releasability }), err
 }
 
 func (r *releasedReader) FindContributions(ctx context.Context, f entente.Filter) ([]entente.Contribution, error) {
@@ -262,7 +274,7 @@ func (r *releasedReader) FindContributions(ctx context.Context, f entente.Filter
 
 func (r *releasedReader) FindMeetings(ctx context.Context, f entente.Filter) ([]entente.Meeting, error) {
 	ms, err := r.Reader.FindMeetings(ctx, f)
-	return visible(r.p, ms, func(x *entente.Meeting) entente.Releasability { return x.Releasability }), err
+	return keepVisible(r.p, ms, func(x *entente.Meeting) entente.Releasability { return x.Releasability }), err
 }
 
 func (r *releasedReader) FindInvitations(ctx context.Context, f entente.Filter) ([]entente.Invitation, error) {
@@ -273,7 +285,7 @@ func (r *releasedReader) FindInvitations(ctx context.Context, f entente.Filter) 
 
 func (r *releasedReader) FindDefenceEvents(ctx context.Context, f entente.Filter) ([]entente.DefenceEvent, error) {
 	es, err := r.Reader.FindDefenceEvents(ctx, f)
-	return visible(r.p, es, func(x *entente.DefenceEvent) entente.Releasability { return x.Releasability }), err
+	return keepVisible(r.p, es, func(x *entente.DefenceEvent) entente.Releasability { return x.Releasability }), err
 }
 
 func (r *releasedReader) FindObjectives(ctx context.Context, programme string) ([]entente.Objective, error) {
@@ -290,7 +302,7 @@ func (r *releasedReader) FindGoals(ctx context.Context, programme string) ([]ent
 
 func (r *releasedReader) FindOffers(ctx context.Context, code string) ([]entente.Offer, error) {
 	os, err := r.Reader.FindOffers(ctx, code)
-	return visible(r.p, os, func(x *entente.Offer) entente.Releasability { return x.Releasability }), err
+	return keepVisible(r.p, os, func(x *entente.Offer) entente.Releasability { return x.Releasability }), err
 }
 
 // FindActivities filters before it pages, so that a page holds what it
