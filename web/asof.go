@@ -200,7 +200,7 @@ func isGet(attrs []byte) bool {
 func indexFold(b []byte, lower string) int {
 	for i := 0; i+len(lower) <= len(b); i++ {
 		j := 0
-		for j < len(lower) && b[i+j]|0x20 == lower[j]|0x20 && isFoldable(lower[j], b[i+j]) {
+		for j < len(lower) && isFoldable(lower[j], b[i+j]) {
 			j++
 		}
 		if j == len(lower) {

@@ -154,9 +154,9 @@ type Store struct {
 	// writes holds a token while a writer's transaction is open, when
 	// the dialect's writes are serial (see Dialect.SerialWrites).
 	writes chan struct{}
-	// views holds a token for each read running, when the dialect
+	// reads holds a token for each read running, when the dialect
 	// bounds them (see Dialect.ReadSlots).
-	views chan struct{}
+	reads chan struct{}
 }
 
 var (
@@ -174,13 +174,13 @@ func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
 		s.writes = make(chan struct{}, 1)
 	}
 	if d.ReadSlots > 0 {
-		s.views = make(chan struct{}, d.ReadSlots)
+		s.reads = make(chan struct{}, d.ReadSlots)
 	}
 	if d.Prepare {
 		s.stmts = newStmtCache(db)
 	}
 	s.reader = reader{q: db, d: d, obs: &s.obs, stmts: s.stmts}
-	if s.views != nil {
+	if s.reads != nil {
 		s.reader.slot = s.readSlot
 	}
 	if d.Changes != "" {
@@ -313,19 +313,19 @@ const readWait = 100 * time.Millisecond
 // or behind a queue of long ones) goes on without a slot: the bound keeps
 // few connections hot, it is never a lock.
 func (s *Store) readSlot(ctx context.Context) (release func()) {
-	if s.views == nil {
+	if s.reads == nil {
 		return func() {}
 	}
 	select {
-	case s.views <- struct{}{}:
-		return func() { <-s.views }
+	case s.reads <- struct{}{}:
+		return func() { <-s.reads }
 	default:
 	}
 	wait := time.NewTimer(readWait)
 	defer wait.Stop()
 	select {
-	case s.views <- struct{}{}:
-		return func() { <-s.views }
+	case s.reads <- struct{}{}:
+		return func() { <-s.reads }
 	case <-wait.C:
 	case <-ctx.Done():
 	}
