@@ -4,7 +4,9 @@
 # run, with the same load and the same wrk script (bench/reads.lua: a fresh
 # random URL per request, answers counted by status). Benchmarks:
 #
-#   activity   GET /api/v1/activities/{random id}
+#   activity   GET /api/v1/activities/{random id}; also against bench/limit,
+#              one prepared SELECT per request on the same store and nothing
+#              else: the database's limit, whose ratio to bare it prints too
 #   programme  GET /api/v1/programmes/{random programme}/activities?as_of={random day}
 #              (the first page, 1,000 activities; the day only makes the URL new)
 #   members    GET /api/v1/alliances/NATO/members?as_of={random day}
@@ -22,7 +24,8 @@
 # prints, for both servers, the answers per second that were 2xx (ok/s), the
 # p99 latency, the answers that were not 2xx or 3xx (503s from the bound on
 # requests at once, say: counted, never hidden, and not in ok/s), and the
-# ratios of entente's to bare's.
+# ratios of entente's to bare's (and, for the activity, bench/limit's ok/s, its
+# ratio to bare's, and entente's to it).
 #
 #   bench/reads.sh BINARY DB
 #   DURATION=20s ROUNDS=3 BENCHES="activity members" bench/reads.sh BINARY DB
@@ -45,6 +48,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 go build -o "$tmp/bare" ./bench/bare
+go build -o "$tmp/limit" ./bench/limit
 
 port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 eport=$(port)
@@ -111,6 +115,16 @@ for b in $BENCHES; do
     run "$b:bare" "http://127.0.0.1:$bport" "$b"
   done
   kill "$bpid"
+  if [ "$b" = activity ]; then
+    lport=$(port)
+    "$tmp/limit" -addr "127.0.0.1:$lport" -db "$db" &
+    lpid=$!
+    pids+=($lpid)
+    for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$lport$(sample "$b")" && break; sleep 0.1; done
+    wrk -t"$THREADS" -c"$CONNS" -d1s -s bench/reads.lua "http://127.0.0.1:$lport" -- $(args "$b") >/dev/null
+    for _ in $(seq 1 "$ROUNDS"); do run "$b:limit" "http://127.0.0.1:$lport" "$b"; done
+    kill "$lpid"
+  fi
   echo "$b $(wc -c <"$tmp/$b.body")" >>"$tmp/sizes"
 done
 
@@ -119,10 +133,12 @@ awk 'FNR == NR { size[$1] = $2; next }
 { split($1, k, ":"); b = k[1]; side = k[2]; ok[b, side] += $2; p99[b, side] += $3; bad[b, side] += $4; p95[b, side] += $5; n[b, side]++
   if (!(b in seen)) { seen[b] = 1; order[++nb] = b } }
 END {
-  printf "%-10s %8s %10s %8s %8s %8s %10s %8s %8s %7s %7s\n", "bench", "bytes", "entente ok/s", "p95 ms", "p99 ms", "non2xx", "bare ok/s", "p99 ms", "non2xx", "ratio", "p99 x"
+  printf "%-10s %8s %10s %8s %8s %8s %10s %8s %8s %7s %7s %10s %7s %7s\n", "bench", "bytes", "entente ok/s", "p95 ms", "p99 ms", "non2xx", "bare ok/s", "p99 ms", "non2xx", "ratio", "p99 x", "limit ok/s", "l/bare", "e/limit"
   for (i = 1; i <= nb; i++) {
     b = order[i]; e = ok[b, "entente"] / n[b, "entente"]; r = ok[b, "bare"] / n[b, "bare"]
     ep = p99[b, "entente"] / n[b, "entente"]; bp = p99[b, "bare"] / n[b, "bare"]; e95 = p95[b, "entente"] / n[b, "entente"]
-    printf "%-10s %8d %10.0f %8.2f %8.2f %8d %10.0f %8.2f %8d %7.3f %7.2f\n", b, size[b], e, e95, ep, bad[b, "entente"], r, bp, bad[b, "bare"], e / r, ep / bp
+    lim = "-"; lb = "-"; el = "-"
+    if (n[b, "limit"]) { l = ok[b, "limit"] / n[b, "limit"]; lim = sprintf("%.0f", l); lb = sprintf("%.3f", l / r); el = sprintf("%.3f", e / l) }
+    printf "%-10s %8d %10.0f %8.2f %8.2f %8d %10.0f %8.2f %8d %7.3f %7.2f %10s %7s %7s\n", b, size[b], e, e95, ep, bad[b, "entente"], r, bp, bad[b, "bare"], e / r, ep / bp, lim, lb, el
   }
 }' "$tmp/sizes" "$tmp/results"
