@@ -256,6 +256,17 @@ type recorder struct {
 	header http.Header
 	status int
 	buf    bytes.Buffer
+	// elsewhere says the response is kept in the cache another way (a
+	// span of days, spans.go): not under its address too.
+	elsewhere bool
+}
+
+// keptElsewhere tells the cache's recorder, if w is it, that the response
+// is kept in the cache another way, and needs no entry of its own.
+func keptElsewhere(w http.ResponseWriter) {
+	if rec, ok := w.(*recorder); ok {
+		rec.elsewhere = true
+	}
 }
 
 func (r *recorder) Header() http.Header { return r.header }

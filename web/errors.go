@@ -165,19 +165,48 @@ func putJSONBuffer(buf *bytes.Buffer) {
 // becomes an error page rather than half a page. The consent banner goes in
 // where the layout marks it, for visitors who have not chosen yet.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	page, err := s.execute(name, data)
+	if err != nil {
+		s.renderFailed(w, name, err)
+		return
+	}
+	s.finish(w, r, status, page)
+}
+
+// renderFailed answers 500 for a template that could not be rendered.
+func (s *Server) renderFailed(w http.ResponseWriter, name string, err error) {
+	s.log.Error("render", "template", name, "err", err)
+	http.Error(w, "internal error", http.StatusInternalServerError)
+}
+
+// execute runs the template name with data.
+func (s *Server) execute(name string, data any) ([]byte, error) {
+	t, err := s.tmpl()
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// finish answers page, a template's output: with the day carried in its
+// links, the consent banner and the account's part of the header where the
+// layout marks them, and the form's CSRF token.
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, status int, page []byte) {
+	s.fill(w, r, status, carryAsOf(page, carriedDay(r, s.svc.Today())))
+}
+
+// fill is finish for a page whose links carry the day already.
+func (s *Server) fill(w http.ResponseWriter, r *http.Request, status int, page []byte) {
 	t, err := s.tmpl()
 	if err != nil {
 		s.log.Error("templates", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
-		s.log.Error("render", "template", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	page := carryAsOf(buf.Bytes(), carriedDay(r, s.svc.Today()))
 	if i := bytes.Index(page, consentMarker); i >= 0 {
 		var banner bytes.Buffer
 		if consentFrom(r.Context()) == consentAsk {

@@ -101,15 +101,19 @@ func testOtherWriterSeen(t *testing.T, dsn string, patience time.Duration) {
 	}
 }
 
-var cacheHitsLine = regexp.MustCompile(`(?m)^entente_page_cache_hits_total (\d+)$`)
-
 // cacheHits reads the server's count of responses served from its cache.
 func cacheHits(t *testing.T, base string) int {
 	t.Helper()
+	return counter(t, base, "entente_page_cache_hits_total")
+}
+
+// counter reads the value of the counter name from the server's /metrics.
+func counter(t *testing.T, base, name string) int {
+	t.Helper()
 	_, body := get(t, nil, base+"/metrics")
-	m := cacheHitsLine.FindStringSubmatch(body)
+	m := regexp.MustCompile(`(?m)^` + name + ` (\d+)$`).FindStringSubmatch(body)
 	if m == nil {
-		t.Fatalf("/metrics has no cache hit count:\n%s", body)
+		t.Fatalf("/metrics has no %s:\n%s", name, body)
 	}
 	n, _ := strconv.Atoi(m[1])
 	return n

@@ -28,6 +28,7 @@ type metrics struct {
 	// go ahead; retries those the store ran again.
 	conflicts, retries     prometheus.Counter
 	cacheHits, cacheMisses prometheus.Counter
+	spanHits               prometheus.Counter
 	flushes                *prometheus.CounterVec // outcome
 	flushed                prometheus.Counter
 	storeUp                prometheus.Gauge
@@ -61,6 +62,8 @@ func newMetrics(cache *pageCache) *metrics {
 		Help: "Responses served from the page cache."})
 	m.cacheMisses = f.NewCounter(prometheus.CounterOpts{Name: "entente_page_cache_misses_total",
 		Help: "Responses rendered because the page cache had none."})
+	m.spanHits = f.NewCounter(prometheus.CounterOpts{Name: "entente_page_span_hits_total",
+		Help: "Pages for a day served from a page kept in the cache for a span of days around it."})
 	m.flushes = f.NewCounterVec(prometheus.CounterOpts{Name: "entente_analytics_flushes_total",
 		Help: "Flushes of the visit counts aggregated in memory to the store, by outcome (ok, error)."}, []string{"outcome"})
 	m.flushes.WithLabelValues("ok")

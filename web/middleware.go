@@ -74,7 +74,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		// served from the cache nor kept in it. The cache holds only what
 		// the public sees, so it can serve it to anyone anonymous.
 		who := entente.PrincipalFrom(r.Context())
-		cache, personal := s.cache, signedInFrom(r) != nil || who.Authenticated()
+		cache, personal := s.cache, !public(r)
 		if personal {
 			cache = nil
 		}
@@ -136,7 +136,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		// copy of r: kept with the entry, so that a hit is counted under it.
 		e.route = inner.Pattern
 		noteRoute(w, e.route)
-		if cache != nil && rec.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
+		if cache != nil && !rec.elsewhere && rec.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
 			cache.put(key, e)
 		}
 		if counted && rec.status == http.StatusOK {
@@ -158,4 +158,9 @@ func (s *Server) pollChanges(r *http.Request) {
 		s.log.Warn("poll the store for changes", "err", err)
 		s.cache.invalidate()
 	}
+}
+
+// public reports whether r is the public's: no one signed in, no token.
+func public(r *http.Request) bool {
+	return signedInFrom(r) == nil && !entente.PrincipalFrom(r.Context()).Authenticated()
 }

@@ -189,7 +189,19 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.svc.Profile(r.Context(), a, upper(r, "iso3"), d)
+	// A page for a day in the past is kept for the span of days it holds
+	// (spans.go).
+	spanned := s.spanPage(r, d)
+	var gen uint64
+	if spanned != "" {
+		if body := s.spanned(spanned, d); body != nil {
+			keptElsewhere(w)
+			s.fill(w, r, http.StatusOK, body)
+			return
+		}
+		gen = s.cache.gen.Load()
+	}
+	p, span, err := s.svc.ProfileSpan(r.Context(), a, upper(r, "iso3"), d)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -199,12 +211,31 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/countries/"+p.Partner.Code, http.StatusFound)
 		return
 	}
+	body, err := s.execute("profile.html", s.profileView(r, p, d))
+	if err != nil {
+		s.renderFailed(w, "profile.html", err)
+		return
+	}
+	body = carryAsOf(body, carriedDay(r, s.svc.Today()))
+	if spanned != "" {
+		q := *p
+		q.AsOf = spanDay
+		if atSpanDay, err := s.execute("profile.html", s.profileView(r, &q, spanDay)); err == nil &&
+			s.keepSpan(spanned, gen, span, d, carryAsOf(atSpanDay, spanDay.String()), body) {
+			keptElsewhere(w)
+		}
+	}
+	s.fill(w, r, http.StatusOK, body)
+}
+
+// profileView is the partner page of p as of d.
+func (s *Server) profileView(r *http.Request, p *service.Profile, d entente.Date) *ProfileView {
 	v := NewProfileView(p)
 	v.carry = carried(r)
 	v.day = page{AsOf: d, Today: s.svc.Today(), url: r.URL}
 	v.ld = ldProfile(p)
 	v.EditFacts = s.factLinks(r)
-	s.render(w, r, http.StatusOK, "profile.html", v)
+	return v
 }
 
 // profileTemplates parses the profile's templates for the command line:

@@ -43,6 +43,8 @@ type Server struct {
 	mux    *routeMux
 	ready  func(context.Context) error
 	cache  *pageCache
+	// spans are the spans of days a page kept in the cache holds (spans.go).
+	spans daySpans
 	// poll, when the store learns of other processes' changes only by
 	// looking (SQLite), looks before the cache serves a response.
 	poll func(context.Context) error
