@@ -30,17 +30,37 @@ import (
 // both included) on which the profile is the same but for its AsOf: on any
 // other day of the span, Profile answers what it answered for asOf, with
 // that day's AsOf. A span of one day means no other day is known to be
-// alike.
+// alike; a zero From or To, that the span reaches back or on without end.
 func (s *Service) ProfileSpan(ctx context.Context, alliance, code string, asOf entente.Date) (*Profile, entente.Period, error) {
 	asOf = s.day(asOf)
+	return viewSpan(ctx, s, asOf, func(r entente.Reader) (*Profile, error) { return profile(ctx, r, alliance, code, asOf) })
+}
+
+// MembersSpan is Members, with the span of days around asOf on which the
+// list is the same (see ProfileSpan).
+func (s *Service) MembersSpan(ctx context.Context, alliance string, asOf entente.Date) ([]Member, entente.Period, error) {
+	asOf = s.day(asOf)
+	return viewSpan(ctx, s, asOf, func(r entente.Reader) ([]Member, error) { return members(ctx, r, alliance, asOf) })
+}
+
+// PartnersSpan is Partners, with the span of days around asOf on which the
+// list is the same (see ProfileSpan).
+func (s *Service) PartnersSpan(ctx context.Context, alliance string, asOf entente.Date) ([]Partner, entente.Period, error) {
+	asOf = s.day(asOf)
+	return viewSpan(ctx, s, asOf, func(r entente.Reader) ([]Partner, error) { return partners(ctx, r, alliance, asOf) })
+}
+
+// viewSpan is view, read through a datesReader: with the span of days
+// around asOf that no date read separates from it.
+func viewSpan[T any](ctx context.Context, s *Service, asOf entente.Date, read func(r entente.Reader) (T, error)) (T, entente.Period, error) {
 	var span entente.Period
-	p, err := view(ctx, s, func(r entente.Reader) (*Profile, error) {
+	out, err := view(ctx, s, func(r entente.Reader) (T, error) {
 		dr := &datesReader{r: r}
-		p, err := profile(ctx, dr, alliance, code, asOf)
+		v, err := read(dr)
 		span = dr.spanOf(asOf)
-		return p, err
+		return v, err
 	})
-	return p, span, err
+	return out, span, err
 }
 
 // spanOf is the span of days around d that no noted date separates from d:

@@ -8,13 +8,53 @@ import (
 	"github.com/entente/entente/service"
 )
 
-// TestProfileSpan walks every partner page of the default dataset from
-// 1949 to 2027, span by span: each span holds the day asked for, the next
-// begins the day after it ends, and the profile on the span's first day,
-// its last and one between is, but for its AsOf, the one answered for the
-// day asked. A date the spans missed (a membership's accession, a
-// partnership's start or end, a meeting, a contribution) would make two
-// days of one span differ.
+// walkSpans walks a view from 1949 to 2027, span by span: spanned answers
+// the view on a day, as JSON, with its span; plain answers it as JSON as
+// the view without spans does. Each span must hold the day asked for, the
+// next begins the day after it ends, and the view on the span's first day,
+// its last and one between must be the one answered for the day asked. A
+// date the spans missed (a membership's accession, a partnership's start
+// or end, a meeting, a contribution) would make two days of one span
+// differ. It returns the number of spans.
+func walkSpans(t *testing.T, name string, spanned func(entente.Date) (string, entente.Period, error), plain func(entente.Date) (string, error)) int {
+	t.Helper()
+	first, last := d("1949-01-01"), d("2027-12-31")
+	spans := 0
+	for day := first; !last.Before(day); {
+		want, span, err := spanned(day)
+		if err != nil {
+			t.Fatalf("%s on %s: %v", name, day, err)
+		}
+		if !span.From.IsZero() && day.Before(span.From) || !span.To.IsZero() && span.To.Before(day) {
+			t.Fatalf("%s on %s: span %s to %s does not hold the day", name, day, span.From, span.To)
+		}
+		from, to := span.From, span.To
+		if from.IsZero() || from.Before(first) {
+			from = first
+		}
+		if to.IsZero() || last.Before(to) {
+			to = last
+		}
+		mid := entente.Day(from.Time().Add(to.Time().Sub(from.Time()) / 2))
+		for _, other := range []entente.Date{from, mid, to} {
+			got, err := plain(other)
+			if err != nil {
+				t.Fatalf("%s on %s: %v", name, other, err)
+			}
+			if got != want {
+				t.Fatalf("%s on %s differs from %s, in the span %s to %s:\n%s\n%s", name, other, day, span.From, span.To, got, want)
+			}
+		}
+		spans++
+		day = entente.Day(to.Time().AddDate(0, 0, 1))
+	}
+	return spans
+}
+
+// TestProfileSpan walks the partner pages of the default dataset span by
+// span (walkSpans): every partner's on SQLite, three on PostgreSQL. The
+// profiles are compared but for their AsOf, which Profile must set to the
+// day asked.
 func TestProfileSpan(t *testing.T) {
 	for i, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
@@ -33,44 +73,28 @@ func TestProfileSpan(t *testing.T) {
 				}
 				codes = append(codes, "FIN", "SWE")
 			}
-			first, last := d("1949-01-01"), d("2027-12-31")
-			spans, longest := 0, 0
+			spans := 0
 			for _, code := range codes {
-				for day := first; !last.Before(day); {
-					p, span, err := svc.ProfileSpan(ctx, "NATO", code, day)
-					if err != nil {
-						t.Fatalf("ProfileSpan(%s, %s): %v", code, day, err)
-					}
-					if !span.From.IsZero() && day.Before(span.From) || !span.To.IsZero() && span.To.Before(day) {
-						t.Fatalf("ProfileSpan(%s, %s): span %s to %s does not hold the day", code, day, span.From, span.To)
-					}
-					from, to := span.From, span.To
-					if from.IsZero() || from.Before(first) {
-						from = first
-					}
-					if to.IsZero() || last.Before(to) {
-						to = last
-					}
-					want := profileJSON(t, p)
-					mid := entente.Day(from.Time().Add(to.Time().Sub(from.Time()) / 2))
-					for _, other := range []entente.Date{from, mid, to} {
-						q, err := svc.Profile(ctx, "NATO", code, other)
+				spans += walkSpans(t, code,
+					func(day entente.Date) (string, entente.Period, error) {
+						p, span, err := svc.ProfileSpan(ctx, "NATO", code, day)
 						if err != nil {
-							t.Fatalf("Profile(%s, %s): %v", code, other, err)
+							return "", span, err
 						}
-						if q.AsOf != other {
-							t.Fatalf("Profile(%s, %s).AsOf = %s", code, other, q.AsOf)
+						return profileJSON(t, p), span, nil
+					},
+					func(day entente.Date) (string, error) {
+						p, err := svc.Profile(ctx, "NATO", code, day)
+						if err != nil {
+							return "", err
 						}
-						if got := profileJSON(t, q); got != want {
-							t.Fatalf("%s on %s differs from %s, in the span %s to %s:\n%s\n%s", code, other, day, span.From, span.To, got, want)
+						if p.AsOf != day {
+							t.Fatalf("Profile(%s, %s).AsOf = %s", code, day, p.AsOf)
 						}
-					}
-					spans++
-					longest = max(longest, int(to.Time().Sub(from.Time()).Hours()/24)+1)
-					day = entente.Day(to.Time().AddDate(0, 0, 1))
-				}
+						return profileJSON(t, p), nil
+					})
 			}
-			t.Logf("%d partners, %d spans from %s to %s, the longest %d days", len(codes), spans, first, last, longest)
+			t.Logf("%d partners, %d spans", len(codes), spans)
 			if spans < 10*len(codes) {
 				t.Errorf("%d spans for %d partners over 79 years: too few to be right", spans, len(codes))
 			}
@@ -84,4 +108,38 @@ func profileJSON(t *testing.T, p *service.Profile) string {
 	q := *p
 	q.AsOf = entente.Date{}
 	return toJSON(t, &q)
+}
+
+// TestListSpans walks the member and partner lists span by span
+// (walkSpans), on both engines.
+func TestListSpans(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			svc := withDefault(t, e.open(t))
+			svc.Now = func() time.Time { return now }
+			ctx := t.Context()
+			n := walkSpans(t, "members",
+				func(day entente.Date) (string, entente.Period, error) {
+					v, span, err := svc.MembersSpan(ctx, "NATO", day)
+					return toJSON(t, v), span, err
+				},
+				func(day entente.Date) (string, error) {
+					v, err := svc.Members(ctx, "NATO", day)
+					return toJSON(t, v), err
+				})
+			m := walkSpans(t, "partners",
+				func(day entente.Date) (string, entente.Period, error) {
+					v, span, err := svc.PartnersSpan(ctx, "NATO", day)
+					return toJSON(t, v), span, err
+				},
+				func(day entente.Date) (string, error) {
+					v, err := svc.Partners(ctx, "NATO", day)
+					return toJSON(t, v), err
+				})
+			t.Logf("members: %d spans, partners: %d", n, m)
+			if n < 20 || m < 20 {
+				t.Errorf("%d and %d spans over 79 years: too few to be right", n, m)
+			}
+		})
+	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/entente/entente"
 )
 
 // entry is a complete response ready to serve many times: its body, the
@@ -259,6 +261,17 @@ type recorder struct {
 	// elsewhere says the response is kept in the cache another way (a
 	// span of days, spans.go): not under its address too.
 	elsewhere bool
+	// span, when not nil, is the span of days around the one asked for on
+	// which the answer is the same (spans.go).
+	span *entente.Period
+}
+
+// holdsFor tells the cache's recorder, if w is it, that the answer is the
+// same on every day of span.
+func holdsFor(w http.ResponseWriter, span entente.Period) {
+	if rec, ok := w.(*recorder); ok {
+		rec.span = &span
+	}
 }
 
 // keptElsewhere tells the cache's recorder, if w is it, that the response

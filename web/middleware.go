@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/entente/entente"
@@ -86,17 +87,36 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		// Pages answer as of today unless asked otherwise, so the day is
 		// part of the key: yesterday's pages are not served tomorrow. The
 		// query is in its canonical order; a page's has only what it reads.
-		key := s.svc.Today().String() + " " + r.Method + " " + r.URL.EscapedPath() + "?" + r.URL.Query().Encode()
-		if page {
-			key = string(c) + " " + key
+		q := r.URL.Query()
+		keyOf := func(q url.Values) string {
+			key := s.svc.Today().String() + " " + r.Method + " " + r.URL.EscapedPath() + "?" + q.Encode()
+			if page {
+				key = string(c) + " " + key
+			}
+			if wantsJSON(r) {
+				key += " json"
+			}
+			return key + apiFormat(r)
 		}
-		if wantsJSON(r) {
-			key += " json"
+		key := keyOf(q)
+		// An answer for a day in the past may hold for a span of days
+		// around it (spans.go): it is kept once for the span, under its key
+		// without the day.
+		var spanned string
+		day, past := s.pastDay(q)
+		if cache != nil && past {
+			q.Del("as_of")
+			spanned = keyOf(q)
 		}
-		key += apiFormat(r)
 		if cache != nil {
 			s.pollChanges(r)
-			if e := cache.get(key); e != nil {
+			e := cache.get(key)
+			if e == nil && spanned != "" {
+				if e = s.spanEntry(spanned, day); e != nil {
+					s.metrics.spanHits.Inc()
+				}
+			}
+			if e != nil {
 				s.metrics.cacheHits.Inc()
 				if counted {
 					s.count(r) // a page served from the cache is a visit too
@@ -136,7 +156,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		// copy of r: kept with the entry, so that a hit is counted under it.
 		e.route = inner.Pattern
 		noteRoute(w, e.route)
-		if cache != nil && !rec.elsewhere && rec.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
+		switch {
+		case cache == nil || rec.elsewhere || rec.status != http.StatusOK || strings.Contains(h.Get("Cache-Control"), "no-store"):
+		case rec.span != nil && spanned != "" && s.keepAnswerSpan(spanned, gen, *rec.span, day, e):
+		default:
 			cache.put(key, e)
 		}
 		if counted && rec.status == http.StatusOK {

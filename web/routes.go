@@ -195,11 +195,28 @@ func (s *Server) apiMembership(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request) {
-	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Members(r.Context(), upper(r, "code"), d) })
+	s.apiSpanned(w, r, func(d entente.Date) (any, entente.Period, error) {
+		return s.svc.MembersSpan(r.Context(), upper(r, "code"), d)
+	})
 }
 
 func (s *Server) apiPartners(w http.ResponseWriter, r *http.Request) {
-	s.api(w, r, func(d entente.Date) (any, error) { return s.svc.Partners(r.Context(), upper(r, "code"), d) })
+	s.apiSpanned(w, r, func(d entente.Date) (any, entente.Period, error) {
+		return s.svc.PartnersSpan(r.Context(), upper(r, "code"), d)
+	})
+}
+
+// apiSpanned is api for a read that tells the span of days around the day
+// asked for on which its answer is the same: the cache keeps the answer
+// once for the span (spans.go).
+func (s *Server) apiSpanned(w http.ResponseWriter, r *http.Request, get func(entente.Date) (any, entente.Period, error)) {
+	s.api(w, r, func(d entente.Date) (any, error) {
+		v, span, err := get(d)
+		if err == nil {
+			holdsFor(w, span)
+		}
+		return v, err
+	})
 }
 
 func (s *Server) apiAccessionCheck(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -129,17 +131,59 @@ func spanKey(page string, span entente.Period) string {
 // spanned returns the page kept for the span that holds d, written for d,
 // or nil.
 func (s *Server) spanned(page string, d entente.Date) []byte {
-	gen := s.cache.gen.Load()
-	span, ok := s.spans.find(gen, page, d)
-	if !ok {
-		return nil
-	}
-	e := s.cache.get(spanKey(page, span))
+	e := s.spanEntry(page, d)
 	if e == nil {
 		return nil
 	}
 	s.metrics.spanHits.Inc()
 	return withDay(e.body, d)
+}
+
+// spanEntry returns the entry kept for the span of page that holds d, or
+// nil.
+func (s *Server) spanEntry(page string, d entente.Date) *entry {
+	span, ok := s.spans.find(s.cache.gen.Load(), page, d)
+	if !ok {
+		return nil
+	}
+	return s.cache.get(spanKey(page, span))
+}
+
+// pastDay is the day q asks for (as_of), if it is one and not today.
+func (s *Server) pastDay(q url.Values) (entente.Date, bool) {
+	v := q.Get("as_of")
+	if v == "" {
+		return entente.Date{}, false
+	}
+	d, err := entente.ParseDate(v)
+	if err != nil || d.Precision() != entente.PrecisionDay || d == s.svc.Today() {
+		return entente.Date{}, false
+	}
+	return d, true
+}
+
+// keepAnswerSpan keeps e, an answer for day d that holds for span, for the
+// whole span, and reports whether it did: not for a span of one day, nor
+// for an answer whose body or headers name the day (a page, or a link to
+// the next page of a list), which would be wrong on another.
+func (s *Server) keepAnswerSpan(page string, gen uint64, span entente.Period, d entente.Date, e *entry) bool {
+	if span.From == span.To && !span.From.IsZero() {
+		return false
+	}
+	day := d.String()
+	if bytes.Contains(e.body, []byte(day)) {
+		return false
+	}
+	for _, vs := range e.header {
+		for _, v := range vs {
+			if strings.Contains(v, day) {
+				return false
+			}
+		}
+	}
+	s.cache.put(spanKey(page, span), e)
+	s.spans.add(gen, page, span)
+	return true
 }
 
 // keepSpan keeps atSpanDay, a page rendered for spanDay (its links carrying

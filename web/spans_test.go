@@ -10,12 +10,13 @@ import (
 	"github.com/entente/entente/web"
 )
 
-// TestDaySpans: a partner page asked for a day in the past, served from the
-// page kept for the span of days around it (spans.go), is byte for byte the
-// page a server without a cache renders for that day: for days in one span
-// and on either side of a change (New Zealand's IPCP, 4 June 2012), for an
-// address in lower case, with the alliance named, on both engines. After a
-// change to the store the spans are forgotten: the page shows it.
+// TestDaySpans: a partner page, or the member or partner list, asked for a
+// day in the past, served from the answer kept for the span of days around
+// it (spans.go), is byte for byte the answer a server without a cache
+// gives for that day: for days in one span and on either side of a change
+// (New Zealand's IPCP, 4 June 2012), for an address in lower case, with
+// the alliance named, a list in pages, on both engines. After a change to
+// the store the spans are forgotten: the page shows it.
 func TestDaySpans(t *testing.T) {
 	t.Run("SQLite", func(t *testing.T) { testDaySpans(t, filepath.Join(t.TempDir(), "entente.db")) })
 	t.Run("PostgreSQL", func(t *testing.T) { testDaySpans(t, pgtest.New(t)) })
@@ -29,7 +30,8 @@ func testDaySpans(t *testing.T, dsn string) {
 	// kept (the cache keeps pages by their address too, so the same day
 	// asked again would not reach the spans).
 	var paths [2][]string
-	for _, p := range []string{"/partners/NZL?", "/partners/nzl?", "/partners/UKR?", "/partners/JPN?alliance=NATO&"} {
+	for _, p := range []string{"/partners/NZL?", "/partners/nzl?", "/partners/UKR?", "/partners/JPN?alliance=NATO&",
+		"/api/v1/alliances/NATO/members?", "/api/v1/alliances/nato/partners?", "/api/v1/alliances/NATO/members?limit=5&"} {
 		for _, day := range []string{"2015-06-01", "2016-11-29", "2012-06-02", "2012-06-03", "2012-06-04",
 			"2019-01-01", "1950-03-01", "2024-07-11", "2031-01-01"} {
 			d := entente.MustParseDate(day)
