@@ -184,13 +184,9 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	a, err := s.allianceCode(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	// A page for a day in the past is kept for the span of days it holds
-	// (spans.go).
+	// (spans.go): one found needs no more reads (the alliance it names
+	// was found when it was rendered, and the store has not changed since).
 	spanned := s.spanPage(r, d)
 	var gen uint64
 	if spanned != "" {
@@ -200,6 +196,11 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		gen = s.cache.gen.Load()
+	}
+	a, err := s.allianceCode(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	p, span, err := s.svc.ProfileSpan(r.Context(), a, upper(r, "iso3"), d)
 	if err != nil {
