@@ -63,7 +63,7 @@ func newMetrics(cache *pageCache) *metrics {
 	m.cacheMisses = f.NewCounter(prometheus.CounterOpts{Name: "entente_page_cache_misses_total",
 		Help: "Responses rendered because the page cache had none."})
 	m.spanHits = f.NewCounter(prometheus.CounterOpts{Name: "entente_page_span_hits_total",
-		Help: "Pages for a day served from a page kept in the cache for a span of days around it."})
+		Help: "Answers for a past day served from the one kept in the cache for the span of days around it."})
 	m.flushes = f.NewCounterVec(prometheus.CounterOpts{Name: "entente_analytics_flushes_total",
 		Help: "Flushes of the visit counts aggregated in memory to the store, by outcome (ok, error)."}, []string{"outcome"})
 	m.flushes.WithLabelValues("ok")

@@ -99,12 +99,13 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			return key + apiFormat(r)
 		}
 		key := keyOf(q)
-		// An answer for a day in the past may hold for a span of days
+		// An API answer for a day in the past may hold for a span of days
 		// around it (spans.go): it is kept once for the span, under its key
-		// without the day.
+		// without the day. (A page names its day: the partner page keeps
+		// its spans itself.)
 		var spanned string
 		day, past := s.pastDay(q)
-		if cache != nil && past {
+		if cache != nil && past && !page {
 			q.Del("as_of")
 			spanned = keyOf(q)
 		}

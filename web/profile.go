@@ -202,7 +202,13 @@ func (s *Server) pageProfile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, span, err := s.svc.ProfileSpan(r.Context(), a, upper(r, "iso3"), d)
+	var p *service.Profile
+	var span entente.Period
+	if spanned != "" {
+		p, span, err = s.svc.ProfileSpan(r.Context(), a, upper(r, "iso3"), d)
+	} else {
+		p, err = s.svc.Profile(r.Context(), a, upper(r, "iso3"), d) // today's, or a signed-in reader's: no span to keep
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

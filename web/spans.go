@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -106,7 +107,7 @@ func (ds *daySpans) add(gen uint64, page string, span entente.Period) {
 	if i < len(spans) && spans[i].From == span.From {
 		return // found twice at once
 	}
-	ds.pages[page] = append(spans[:i], append([]entente.Period{span}, spans[i:]...)...)
+	ds.pages[page] = slices.Insert(spans, i, span)
 	ds.n++
 }
 
@@ -167,7 +168,7 @@ func (s *Server) pastDay(q url.Values) (entente.Date, bool) {
 // for an answer whose body or headers name the day (a page, or a link to
 // the next page of a list), which would be wrong on another.
 func (s *Server) keepAnswerSpan(page string, gen uint64, span entente.Period, d entente.Date, e *entry) bool {
-	if span.From == span.To && !span.From.IsZero() {
+	if oneDay(span) {
 		return false
 	}
 	day := d.String()
@@ -181,8 +182,7 @@ func (s *Server) keepAnswerSpan(page string, gen uint64, span entente.Period, d 
 			}
 		}
 	}
-	s.cache.put(spanKey(page, span), e)
-	s.spans.add(gen, page, span)
+	s.putSpan(page, gen, span, e)
 	return true
 }
 
@@ -191,14 +191,23 @@ func (s *Server) keepAnswerSpan(page string, gen uint64, span entente.Period, d 
 // rendered, the page rendered for d (its links carrying d), and reports whether it did. gen is the page cache's generation
 // from before the store was read.
 func (s *Server) keepSpan(page string, gen uint64, span entente.Period, d entente.Date, atSpanDay, rendered []byte) bool {
-	if span.From == span.To && !span.From.IsZero() {
-		return false // a day of its own
+	if oneDay(span) {
+		return false
 	}
 	if human(spanDay) != string(spanHumanHead)+string(spanYear) || !bytes.Equal(withDay(atSpanDay, d), rendered) {
 		s.log.Debug("a page for a span of days does not read as the day's", "page", page, "day", d)
 		return false
 	}
-	s.cache.put(spanKey(page, span), &entry{status: http.StatusOK, header: http.Header{}, body: atSpanDay, gen: gen})
-	s.spans.add(gen, page, span)
+	s.putSpan(page, gen, span, &entry{status: http.StatusOK, header: http.Header{}, body: atSpanDay, gen: gen})
 	return true
+}
+
+// oneDay reports whether span is a day of its own: no other day shares its
+// answer, so there is nothing to keep.
+func oneDay(span entente.Period) bool { return span.From == span.To && !span.From.IsZero() }
+
+// putSpan keeps e, found in generation gen, for page's span.
+func (s *Server) putSpan(page string, gen uint64, span entente.Period, e *entry) {
+	s.cache.put(spanKey(page, span), e)
+	s.spans.add(gen, page, span)
 }
