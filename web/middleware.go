@@ -141,7 +141,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		h := rec.header.Clone()
+		h := rec.header // the recorder's own: no handler holds it now
 		if personal && h.Get("Cache-Control") != "no-store" {
 			h.Set("Cache-Control", "private, no-store")
 		} else if h.Get("Cache-Control") == "" {

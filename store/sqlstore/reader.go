@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/entente/entente"
@@ -56,7 +57,7 @@ func (w *where) eq(col, v string) {
 // add adds cond, in which %s stands for v's placeholder.
 func (w *where) add(cond string, v any) {
 	w.args = append(w.args, v)
-	w.conds = append(w.conds, fmt.Sprintf(cond, fmt.Sprintf("$%d", len(w.args))))
+	w.conds = append(w.conds, strings.Replace(cond, "%s", "$"+strconv.Itoa(len(w.args)), 1))
 }
 
 // in adds "col IN (...)" for the values vs, which must not be empty.
