@@ -25,7 +25,10 @@
 # p99 latency, the answers that were not 2xx or 3xx (503s from the bound on
 # requests at once, say: counted, never hidden, and not in ok/s), and the
 # ratios of entente's to bare's (and, for the activity, bench/limit's ok/s, its
-# ratio to bare's, and entente's to it).
+# ratio to bare's, and entente's to it). Last, each server's CPU time per
+# request in microseconds (e us, b us, l us): its own process's, read from
+# /proc, which wrk's share of the cores disturbs less than a rate (on
+# PostgreSQL the server's backends are not in it).
 #
 #   bench/reads.sh BINARY DB
 #   DURATION=20s ROUNDS=3 BENCHES="activity members" bench/reads.sh BINARY DB
@@ -53,7 +56,8 @@ go build -o "$tmp/limit" ./bench/limit
 port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 eport=$(port)
 "$bin" serve --addr "127.0.0.1:$eport" --db "$db" "${serve_flags[@]}" 2>"$tmp/serve.log" &
-pids+=($!)
+epid=$!
+pids+=($epid)
 for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$eport/readyz" && break; sleep 0.1; done
 curl -sf -o /dev/null "http://127.0.0.1:$eport/readyz" || { echo "entente did not start:"; cat "$tmp/serve.log"; exit 1; }
 e="http://127.0.0.1:$eport"
@@ -90,15 +94,22 @@ sample() {
   esac
 }
 
-# run NAME URL MODE: one wrk run; appends "NAME ok/s p99 non2xx" to
-# results, where ok/s counts only the 2xx answers.
+# cpu PID: the CPU time the process has used, user and system, in clock ticks.
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# run NAME URL MODE PID: one wrk run against the server PID; appends "NAME
+# ok/s p99 non2xx p95 cpu" to results, where ok/s counts only the 2xx
+# answers and cpu is the server's CPU time per request in microseconds
+# (its own process only: PostgreSQL's backends are not in it).
 run() {
-  local out="$tmp/wrk.txt"
+  local out="$tmp/wrk.txt" c0 c1
+  c0=$(cpu "$4")
   # shellcheck disable=SC2046
   wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s -s bench/reads.lua "$2" -- $(args "$3") >"$out"
-  awk -v name="$1" '/requests in/ { total = $1 } /^Requests\/sec:/ { rps = $2 } /Non-2xx or 3xx responses:/ { bad = $NF }
+  c1=$(cpu "$4")
+  awk -v name="$1" -v ticks=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" '/requests in/ { total = $1 } /^Requests\/sec:/ { rps = $2 } /Non-2xx or 3xx responses:/ { bad = $NF }
     /^latency p50=/ { split($3, a, "="); p95 = a[2]; split($4, a, "="); p99 = a[2] }
-    END { printf "%s %.1f %s %d %s\n", name, rps * (total - bad) / total, p99, bad, p95 }' "$out" >>"$tmp/results"
+    END { printf "%s %.1f %s %d %s %.1f\n", name, rps * (total - bad) / total, p99, bad, p95, ticks / hz * 1e6 / total }' "$out" >>"$tmp/results"
 }
 
 for b in $BENCHES; do
@@ -111,8 +122,8 @@ for b in $BENCHES; do
   wrk -t"$THREADS" -c"$CONNS" -d1s -s bench/reads.lua "$e" -- $(args "$b") >/dev/null # warm up
   wrk -t"$THREADS" -c"$CONNS" -d1s -s bench/reads.lua "http://127.0.0.1:$bport" -- $(args "$b") >/dev/null
   for _ in $(seq 1 "$ROUNDS"); do
-    run "$b:entente" "$e" "$b"
-    run "$b:bare" "http://127.0.0.1:$bport" "$b"
+    run "$b:entente" "$e" "$b" "$epid"
+    run "$b:bare" "http://127.0.0.1:$bport" "$b" "$bpid"
   done
   kill "$bpid"
   if [ "$b" = activity ]; then
@@ -122,7 +133,7 @@ for b in $BENCHES; do
     pids+=($lpid)
     for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$lport$(sample "$b")" && break; sleep 0.1; done
     wrk -t"$THREADS" -c"$CONNS" -d1s -s bench/reads.lua "http://127.0.0.1:$lport" -- $(args "$b") >/dev/null
-    for _ in $(seq 1 "$ROUNDS"); do run "$b:limit" "http://127.0.0.1:$lport" "$b"; done
+    for _ in $(seq 1 "$ROUNDS"); do run "$b:limit" "http://127.0.0.1:$lport" "$b" "$lpid"; done
     kill "$lpid"
   fi
   echo "$b $(wc -c <"$tmp/$b.body")" >>"$tmp/sizes"
@@ -130,15 +141,15 @@ done
 
 echo "wrk -t$THREADS -c$CONNS -d$DURATION x $ROUNDS, bench/reads.lua; entente serve ${SERVE_FLAGS:-(as shipped)} on $db; $(uptime)"
 awk 'FNR == NR { size[$1] = $2; next }
-{ split($1, k, ":"); b = k[1]; side = k[2]; ok[b, side] += $2; p99[b, side] += $3; bad[b, side] += $4; p95[b, side] += $5; n[b, side]++
+{ split($1, k, ":"); b = k[1]; side = k[2]; ok[b, side] += $2; p99[b, side] += $3; bad[b, side] += $4; p95[b, side] += $5; us[b, side] += $6; n[b, side]++
   if (!(b in seen)) { seen[b] = 1; order[++nb] = b } }
 END {
-  printf "%-10s %8s %10s %8s %8s %8s %10s %8s %8s %7s %7s %10s %7s %7s\n", "bench", "bytes", "entente ok/s", "p95 ms", "p99 ms", "non2xx", "bare ok/s", "p99 ms", "non2xx", "ratio", "p99 x", "limit ok/s", "l/bare", "e/limit"
+  printf "%-10s %8s %10s %8s %8s %8s %10s %8s %8s %7s %7s %10s %7s %7s %7s %7s %7s\n", "bench", "bytes", "entente ok/s", "p95 ms", "p99 ms", "non2xx", "bare ok/s", "p99 ms", "non2xx", "ratio", "p99 x", "limit ok/s", "l/bare", "e/limit", "e us", "b us", "l us"
   for (i = 1; i <= nb; i++) {
     b = order[i]; e = ok[b, "entente"] / n[b, "entente"]; r = ok[b, "bare"] / n[b, "bare"]
     ep = p99[b, "entente"] / n[b, "entente"]; bp = p99[b, "bare"] / n[b, "bare"]; e95 = p95[b, "entente"] / n[b, "entente"]
-    lim = "-"; lb = "-"; el = "-"
-    if (n[b, "limit"]) { l = ok[b, "limit"] / n[b, "limit"]; lim = sprintf("%.0f", l); lb = sprintf("%.3f", l / r); el = sprintf("%.3f", e / l) }
-    printf "%-10s %8d %10.0f %8.2f %8.2f %8d %10.0f %8.2f %8d %7.3f %7.2f %10s %7s %7s\n", b, size[b], e, e95, ep, bad[b, "entente"], r, bp, bad[b, "bare"], e / r, ep / bp, lim, lb, el
+    lim = "-"; lb = "-"; el = "-"; lus = "-"
+    if (n[b, "limit"]) { l = ok[b, "limit"] / n[b, "limit"]; lim = sprintf("%.0f", l); lb = sprintf("%.3f", l / r); el = sprintf("%.3f", e / l); lus = sprintf("%.0f", us[b, "limit"] / n[b, "limit"]) }
+    printf "%-10s %8d %10.0f %8.2f %8.2f %8d %10.0f %8.2f %8d %7.3f %7.2f %10s %7s %7s %7.0f %7.0f %7s\n", b, size[b], e, e95, ep, bad[b, "entente"], r, bp, bad[b, "bare"], e / r, ep / bp, lim, lb, el, us[b, "entente"] / n[b, "entente"], us[b, "bare"] / n[b, "bare"], lus
   }
 }' "$tmp/sizes" "$tmp/results"

@@ -126,7 +126,14 @@ func (s *Server) writeJSONVersioned(w http.ResponseWriter, status int, v any) {
 func (s *Server) encodeJSON(w http.ResponseWriter, status int, v any, versioned bool) {
 	buf := jsonBuffers.Get().(*bytes.Buffer)
 	defer putJSONBuffer(buf)
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
+	var err error
+	if a, ok := v.(jsonAppender); ok {
+		buf.Write(a.AppendJSON(buf.AvailableBuffer()))
+		buf.WriteByte('\n')
+	} else {
+		err = json.NewEncoder(buf).Encode(v)
+	}
+	if err != nil {
 		s.log.Error("encode JSON response", "err", err)
 		w.Header().Del("Location")
 		w.Header().Set("Content-Type", "application/problem+json")
@@ -146,6 +153,10 @@ func (s *Server) encodeJSON(w http.ResponseWriter, status int, v any, versioned 
 	w.WriteHeader(status)
 	w.Write(out.Bytes())
 }
+
+// jsonAppender is a record that appends its own JSON, byte for byte
+// json.Marshal's, without reflection (entente.Activity).
+type jsonAppender interface{ AppendJSON([]byte) []byte }
 
 // jsonBuffers pool the buffers answers are encoded into before they are
 // written (so that an encoding error can still answer 500): a list of a

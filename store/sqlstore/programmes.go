@@ -62,30 +62,17 @@ func registrationsArg(rs []entente.Registration) string {
 			b = append(b, ',')
 		}
 		b = append(b, `{"country":`...)
-		b = appendJSONString(b, r.Country)
+		b = entente.AppendJSONString(b, r.Country)
 		b = append(b, `,"participants":`...)
 		b = strconv.AppendInt(b, int64(r.Participants), 10)
 		if !r.Date.IsZero() {
 			b = append(b, `,"date":"`...)
-			b = append(b, dateText(r.Date)...)
+			b, _ = r.Date.AppendText(b)
 			b = append(b, '"')
 		}
 		b = append(b, '}')
 	}
 	return string(append(b, ']'))
-}
-
-// appendJSONString appends s as a JSON string.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
-			q, _ := json.Marshal(s) // a string always marshals
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
 
 // dateText is Date.String without fmt, for the bulk path.
