@@ -315,7 +315,13 @@ func plansOf(ctx context.Context, r entente.Reader, ps []CountryProgramme) (map[
 	for _, p := range ps {
 		mine[p.ID] = true
 	}
-	all, err := r.FindObjectives(ctx, "")
+	// One programme's page reads its own plans; a partner's several
+	// programmes read every plan once, rather than a find each.
+	only := ""
+	if len(ps) == 1 {
+		only = ps[0].ID
+	}
+	all, err := r.FindObjectives(ctx, only)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -324,7 +330,7 @@ func plansOf(ctx context.Context, r entente.Reader, ps []CountryProgramme) (map[
 			objs[o.Programme] = append(objs[o.Programme], o)
 		}
 	}
-	gs, err := r.FindGoals(ctx, "")
+	gs, err := r.FindGoals(ctx, only)
 	if err != nil {
 		return nil, nil, err
 	}
