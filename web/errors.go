@@ -218,6 +218,11 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request, status int, page [
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	// The banner and the account's part go in where the layout marks
+	// them, and the token wherever a form (the page's, or theirs) has its
+	// marker: in one copy of the page, which a page served for a span of
+	// days had made three.
+	var slots []slot
 	if i := bytes.Index(page, consentMarker); i >= 0 {
 		var banner bytes.Buffer
 		if consentFrom(r.Context()) == consentAsk {
@@ -225,7 +230,7 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request, status int, page [
 				s.log.Error("render", "template", "consent-banner", "err", err)
 			}
 		}
-		page = slices.Concat(page[:i], banner.Bytes(), page[i+len(consentMarker):])
+		slots = append(slots, slot{i, len(consentMarker), banner.Bytes()})
 	}
 	if i := bytes.Index(page, accountMarker); i >= 0 {
 		var nav bytes.Buffer
@@ -236,14 +241,48 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request, status int, page [
 		if err := t.ExecuteTemplate(&nav, "account-nav", d); err != nil {
 			s.log.Error("render", "template", "account-nav", "err", err)
 		}
-		page = slices.Concat(page[:i], nav.Bytes(), page[i+len(accountMarker):])
+		slots = append(slots, slot{i, len(accountMarker), nav.Bytes()})
 	}
-	if bytes.Contains(page, []byte(csrfMarker)) {
-		page = bytes.ReplaceAll(page, []byte(csrfMarker), []byte(s.csrfToken(r)))
+	var token []byte
+	tok := func() []byte {
+		if token == nil {
+			token = []byte(s.csrfToken(r))
+		}
+		return token
+	}
+	for i, sl := range slots {
+		if bytes.Contains(sl.with, []byte(csrfMarker)) {
+			slots[i].with = bytes.ReplaceAll(sl.with, []byte(csrfMarker), tok())
+		}
+	}
+	for i, j := 0, 0; ; i += j + len(csrfMarker) {
+		if j = bytes.Index(page[i:], []byte(csrfMarker)); j < 0 {
+			break
+		}
+		slots = append(slots, slot{i + j, len(csrfMarker), tok()})
+	}
+	if len(slots) > 0 {
+		slices.SortFunc(slots, func(a, b slot) int { return a.at - b.at })
+		n := len(page)
+		for _, sl := range slots {
+			n += len(sl.with) - sl.n
+		}
+		out, last := make([]byte, 0, n), 0
+		for _, sl := range slots {
+			out = append(append(out, page[last:sl.at]...), sl.with...)
+			last = sl.at + sl.n
+		}
+		page = append(out, page[last:]...)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(page)
+}
+
+// slot is a part of a page that fill replaces: n bytes at at, by with.
+type slot struct {
+	at, n int
+	with  []byte
 }
 
 var consentMarker = []byte(`<div id="consent-slot"></div>`)
