@@ -691,8 +691,7 @@ func (r reader) tallyScan(ctx context.Context, f entente.ActivityFilter, day ent
 // The read of one row by its key is not cancelled with ctx: no
 // cancellation could shorten it, and a cancellable context costs each
 // query a goroutine in database/sql (to close its rows when ctx ends) and
-// one in the driver (to interrupt it), the most read record's tenth of
-// its store time.
+// one in the driver (to interrupt it) on the record read most.
 func (r reader) FindActivity(ctx context.Context, id string) (*entente.Activity, error) {
 	if id != "" {
 		as, err := r.FindActivities(context.WithoutCancel(ctx), entente.ActivityFilter{ID: id})
